@@ -1,0 +1,40 @@
+"""matrix-tools: generate, read, validate, diff and merge UN 1540 Committee matrices.
+
+The Python twins of the commands are imported lazily, so ``import matrix_tools`` stays cheap:
+
+    >>> import matrix_tools
+    >>> m = matrix_tools.load_matrix("samples/testland.xlsx")      # doctest: +SKIP
+    >>> m.value("OP1.npt", "status").text, m.value("OP1.npt", "status").cell  # doctest: +SKIP
+    ('X', "'OP1'!C6")
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+_API = {
+    "load_catalogue": "matrix_tools.catalogue",
+    "load_matrix": "matrix_tools.read",
+    "export_matrix": "matrix_tools.export",
+    "write_template": "matrix_tools.template",
+    "validate": "matrix_tools.validate",
+    "diff": "matrix_tools.diff",
+    "merge": "matrix_tools.merge",
+    "consolidate": "matrix_tools.consolidate",
+    "batch": "matrix_tools.batch",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'matrix_tools' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(list(globals()) + list(_API))

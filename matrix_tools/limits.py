@@ -1,0 +1,25 @@
+"""Bounds on what reading one workbook may cost (untrusted-input.md, "Bound the parser").
+
+A real 1540 matrix has 11 sheets of at most a few dozen rows and under ten columns; these
+limits leave a wide margin and turn anything beyond them into a finding or a refusal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 50 * 1024 * 1024  # a filled matrix is ~50-200 kB
+    max_zip_entries: int = 2_000
+    max_uncompressed_bytes: int = 200 * 1024 * 1024
+    max_compression_ratio: float = 200.0  # per entry, for entries above a few kB
+    max_sheets: int = 100
+    max_rows_read: int = 2_000  # rows read per sheet; data below is reported, not read
+    max_cols_read: int = 60
+    max_cell_chars: int = 32_767  # Excel's own limit per cell
+    long_text_chars: int = 5_000  # longer text is a validation warning
+
+
+DEFAULT_LIMITS = Limits()

@@ -1,0 +1,320 @@
+"""The model every command works on: catalogue, matrix, values with their cells.
+
+Everything here is a frozen dataclass or an enum; nothing does I/O. A ``Matrix`` is what the
+reader makes of one workbook, and what validate, diff, merge and consolidate take.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+
+FieldKey = tuple[str, str]
+"""(field id, column key), e.g. ("OP2.NW.manufacture", "status")."""
+
+
+class Mark(str, Enum):
+    """The marks a mark cell may hold (legend of the 1540 matrix)."""
+
+    X = "X"
+    QUERY = "?"
+    NA = "NA"
+    BLANK = ""
+
+    @classmethod
+    def parse(cls, text: str) -> Mark | None:
+        """The mark whose canonical text is ``text``, or None."""
+        for mark in cls:
+            if mark.value == text:
+                return mark
+        return None
+
+    @property
+    def display(self) -> str:
+        return self.value or "blank"
+
+
+class ColumnKind(str, Enum):
+    MARK = "mark"
+    TEXT = "text"
+
+
+class Grade(str, Enum):
+    """Evidence grade of a catalogue item (see schemas/catalogue-1540.json, "grades")."""
+
+    VERIFIED = "verified"
+    INFERRED = "inferred"
+    RECONSTRUCTED = "reconstructed"
+
+
+class HeaderKind(str, Enum):
+    TEXT = "text"
+    DATE = "date"
+    DATE_LIST = "date_list"
+
+
+@dataclass(frozen=True)
+class MarkDef:
+    mark: Mark
+    label: str
+    meaning: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    caption: str
+    kind: ColumnKind
+    grade: Grade = Grade.RECONSTRUCTED
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+    marks: tuple[Mark, ...] = (Mark.X, Mark.QUERY, Mark.NA)
+
+    @property
+    def is_mark(self) -> bool:
+        return self.kind is ColumnKind.MARK
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table: a data field of the matrix."""
+
+    field: str  # full, stable id: "OP2.NW.manufacture"
+    key: str  # row id inside the table: "manufacture"
+    table: str  # table id: "OP2.NW"
+    number: str  # printed row number: "1"
+    label: str
+    grade: Grade
+    note: str = ""
+    formerly: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    """One worksheet of the matrix (OP 2 has three: NW, CW, BW)."""
+
+    id: str  # "OP2.NW"
+    family: str  # catalogue table entry it comes from: "OP2"
+    sheet: str  # worksheet name in a generated template: "OP2 NW"
+    section: str  # "OP 2"
+    weapon: str | None
+    title: str
+    label_caption: str
+    columns: tuple[Column, ...]
+    rows: tuple[Row, ...]
+    grade: Grade = Grade.INFERRED
+
+    def column(self, key: str) -> Column:
+        for col in self.columns:
+            if col.key == key:
+                return col
+        raise KeyError(key)
+
+
+@dataclass(frozen=True)
+class HeaderItem:
+    key: str
+    label: str
+    kind: HeaderKind
+    aliases: tuple[str, ...] = ()
+    label_patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The matrix as data: tables, rows, columns and header items, with an id and version."""
+
+    id: str
+    version: str
+    title: str
+    tables: tuple[Table, ...]
+    header: tuple[HeaderItem, ...]
+    marks: tuple[MarkDef, ...]
+    weapons: Mapping[str, str] = field(default_factory=dict)
+    description: str = ""
+    layout: str = ""
+    source: str = ""  # where it was loaded from (file name), for reports
+
+    def __post_init__(self) -> None:
+        rows = {row.field: (table, row) for table in self.tables for row in table.rows}
+        object.__setattr__(self, "_rows", MappingProxyType(rows))
+        formerly = {old: row.field for table in self.tables for row in table.rows for old in row.formerly}
+        object.__setattr__(self, "_formerly", MappingProxyType(formerly))
+
+    @property
+    def ref(self) -> str:
+        return f"{self.id} {self.version}"
+
+    def iter_rows(self) -> Iterator[tuple[Table, Row]]:
+        for table in self.tables:
+            for row in table.rows:
+                yield table, row
+
+    def iter_keys(self) -> Iterator[tuple[Table, Row, Column]]:
+        """Every (table, row, column) of the catalogue, in workbook order."""
+        for table in self.tables:
+            for row in table.rows:
+                for col in table.columns:
+                    yield table, row, col
+
+    def table(self, table_id: str) -> Table:
+        for table in self.tables:
+            if table.id == table_id:
+                return table
+        raise KeyError(table_id)
+
+    def row(self, field_id: str) -> Row:
+        return self._rows[field_id][1]  # type: ignore[attr-defined,no-any-return]
+
+    def table_of(self, field_id: str) -> Table:
+        return self._rows[field_id][0]  # type: ignore[attr-defined,no-any-return]
+
+    def has_field(self, field_id: str) -> bool:
+        return field_id in self._rows  # type: ignore[attr-defined]
+
+    def column(self, field_id: str, column: str) -> Column:
+        return self.table_of(field_id).column(column)
+
+    def current_id(self, field_id: str) -> str | None:
+        """The id a field has in this catalogue, following ``formerly`` renames."""
+        if self.has_field(field_id):
+            return field_id
+        return self._formerly.get(field_id)  # type: ignore[attr-defined,no-any-return]
+
+    def header_item(self, key: str) -> HeaderItem | None:
+        for item in self.header:
+            if item.key == key:
+                return item
+        return None
+
+    @property
+    def mark_field_count(self) -> int:
+        return sum(1 for _, _, col in self.iter_keys() if col.is_mark)
+
+
+@dataclass(frozen=True)
+class Value:
+    """One cell's content as read: normalised text, the original, and where it came from."""
+
+    text: str  # normalised value ("" for blank); for marks the canonical mark text
+    cell: str = ""  # "'OP2 NW'!D12"; "" when the cell is absent from the workbook
+    raw: str | None = None  # original text when it differs from ``text``
+    notes: tuple[str, ...] = ()  # what normalisation did, e.g. ("mark 'x' read as 'X'",)
+    recognised: bool = True  # False for a mark cell whose content is not a known mark
+
+    @property
+    def original(self) -> str:
+        return self.text if self.raw is None else self.raw
+
+    @property
+    def mark(self) -> Mark | None:
+        return Mark.parse(self.text) if self.recognised else None
+
+
+@dataclass(frozen=True)
+class HeaderValue:
+    key: str
+    text: str  # normalised text
+    cell: str = ""
+    raw: str | None = None
+    dates: tuple[dt.date, ...] = ()  # parsed dates (one for 'date', several for 'date_list')
+    unparsed: tuple[str, ...] = ()  # parts that could not be read as dates
+    label: str = ""  # the label found in the workbook
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.dates[0] if self.dates else None
+
+
+@dataclass(frozen=True)
+class UnknownRow:
+    """A row the catalogue does not know (e.g. a comment row a State inserted): kept, not dropped."""
+
+    table: str
+    sheet: str
+    row: int  # Excel row number (1-based)
+    label: str
+    number: str
+    values: Mapping[str, Value]  # column key (or caption when unmatched) -> value
+
+    @property
+    def key(self) -> str:
+        """Identity across versions: table + normalised label (row numbers shift)."""
+        return f"{self.table}::{self.label.casefold()}"
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Something the reader noticed about the workbook's structure.
+
+    Codes are finding codes (see schemas/findings.json): validation turns each into a finding.
+    """
+
+    code: str
+    message: str
+    cell: str = ""
+    table: str = ""
+    field: str = ""
+    column: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    path: str
+    name: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class State:
+    name: str
+    iso3: str
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """One State's matrix as read from one workbook."""
+
+    catalogue: Catalogue
+    state: State
+    header: Mapping[str, HeaderValue]
+    entries: Mapping[FieldKey, Value]
+    unknown_rows: tuple[UnknownRow, ...] = ()
+    sheets: Mapping[str, str] = field(default_factory=dict)  # table id -> worksheet name found
+    observations: tuple[Observation, ...] = ()
+    source: SourceInfo | None = None
+
+    def value(self, field_id: str, column: str) -> Value:
+        return self.entries.get((field_id, column), BLANK)
+
+    def text(self, field_id: str, column: str) -> str:
+        return self.value(field_id, column).text
+
+
+BLANK = Value("")
+
+
+def sheet_ref(sheet: str, coordinate: str) -> str:
+    """Excel reference ``'Sheet name'!A1`` (quotes always, doubled inside, as Excel does)."""
+    return "'" + sheet.replace("'", "''") + "'!" + coordinate
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell_ref(sheet: str, row: int, col: int) -> str:
+    """0-based (row, col) on ``sheet`` -> ``'Sheet'!A1``."""
+    return sheet_ref(sheet, f"{column_letter(col)}{row + 1}")

@@ -1,0 +1,1 @@
+"""Shipped report templates (installed as matrix_tools.templates; see resources.py)."""
