@@ -1,0 +1,429 @@
+"""Compare two versions of a State's matrix, cell by cell, keyed by (field, column).
+
+Identity is the catalogue's field id, never a row position: rows a State inserted or moved,
+sheets renamed or reordered and columns inserted cause no false changes (the reader already
+found each value by content). Edits of spacing, NBSP, Unicode form or letter case are
+*cosmetic*: counted, listed only on request. When the two versions were read with different
+catalogues, fields are matched through the catalogue's ``formerly`` renames, and a field
+present on one side only is flagged as a template change, not as an edit by the State.
+
+    >>> result = diff("testland-2013.xlsx", "testland-2024.xlsx")   # doctest: +SKIP
+    >>> [(c.field, c.column, c.transition) for c in result.changes]  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .model import BLANK, Catalogue, ColumnKind, Matrix, UnknownRow, Value
+from .normalise import cosmetic_key, format_date
+from .transitions import describe_transition
+from .worddiff import Segment, diff_words
+
+Kind = Literal["added", "removed", "changed"]
+TemplateSide = Literal["only-in-old-template", "only-in-new-template"]
+KINDS: tuple[Kind, ...] = ("added", "removed", "changed")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell that differs between the old and the new matrix."""
+
+    field: str  # field id in the new catalogue (the old one when the field is only in the old)
+    column: str
+    kind: Kind
+    old: str
+    new: str
+    old_cell: str
+    new_cell: str
+    table: str
+    row_number: str
+    label: str
+    column_caption: str
+    column_kind: ColumnKind
+    transition: str | None = None  # mark columns: "X->?"
+    meaning: str | None = None
+    concern: bool = False  # a measure removed or downgraded: to raise at the consultation
+    cosmetic: bool = False
+    words: tuple[Segment, ...] = ()  # text columns, kind "changed": the word-level diff
+    old_field: str | None = None  # the field's id in the old catalogue when it was renamed
+    template: TemplateSide | None = None  # the field exists on one side only (template changed)
+    old_raw: str | None = None  # original spelling when it differs from ``old`` (cosmetic edits)
+    new_raw: str | None = None
+
+
+@dataclass(frozen=True)
+class HeaderChange:
+    """A header item (State name, dates of reports, date of approval) that differs."""
+
+    key: str
+    label: str
+    kind: Kind
+    old: str
+    new: str
+    old_cell: str
+    new_cell: str
+    old_dates: tuple[dt.date, ...] = ()
+    new_dates: tuple[dt.date, ...] = ()
+    cosmetic: bool = False
+
+
+@dataclass(frozen=True)
+class UnknownRowChange:
+    """A row the catalogue does not know (inserted by the State) that appeared, vanished or changed."""
+
+    kind: Kind
+    table: str
+    label: str
+    old_row: int | None
+    new_row: int | None
+    sheet: str
+    old_values: Mapping[str, str]
+    new_values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Side:
+    """What identifies one of the two versions in a report."""
+
+    name: str  # file name ("" for an in-memory matrix)
+    path: str
+    sha256: str
+    size: int | None
+    state: str
+    iso3: str
+    catalogue: str  # "un1540-matrix 2013.1"
+    dates: Mapping[str, tuple[dt.date, ...]]  # header date items -> dates
+    title: str
+
+
+@dataclass(frozen=True)
+class TemplateField:
+    """A field that exists in one catalogue only: the template changed between versions."""
+
+    field: str
+    side: TemplateSide
+    table: str
+    row_number: str
+    label: str
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """Everything the change report shows. ``changes`` leaves cosmetic edits out unless asked."""
+
+    old: Side
+    new: Side
+    changes: tuple[Change, ...]
+    header_changes: tuple[HeaderChange, ...]
+    unknown_rows: tuple[UnknownRowChange, ...]
+    cosmetic: tuple[Change, ...]  # every cosmetic cell edit, listed in ``changes`` or not
+    cosmetic_headers: tuple[HeaderChange, ...]
+    template_fields: tuple[TemplateField, ...]
+    include_cosmetic: bool
+    table_order: tuple[str, ...]
+    table_titles: Mapping[str, str] = field(default_factory=dict)
+    # The matrices compared, for reports that show the new matrix (xlsx) or look up a
+    # value that did not change (consultation points); not part of equality or repr.
+    old_matrix: Matrix | None = field(default=None, compare=False, repr=False)
+    new_matrix: Matrix | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def real_changes(self) -> tuple[Change, ...]:
+        """Changes that are not cosmetic."""
+        return tuple(c for c in self.changes if not c.cosmetic)
+
+    @property
+    def has_differences(self) -> bool:
+        """True when anything but cosmetic edits differs (the test of ``--fail-if-diff``)."""
+        return bool(self.real_changes or self.header_changes or self.unknown_rows)
+
+    def summary(self) -> dict[str, Any]:
+        """Counts per kind, per table, per transition; cosmetic and header counts."""
+        real = self.real_changes
+        by_table: dict[str, dict[str, int]] = {}
+        for table in self.table_order:
+            by_table[table] = {kind: 0 for kind in KINDS} | {"total": 0}
+        for change in real:
+            counts = by_table.setdefault(change.table, {kind: 0 for kind in KINDS} | {"total": 0})
+            counts[change.kind] += 1
+            counts["total"] += 1
+        kinds = Counter(c.kind for c in real)
+        unknown = Counter(u.kind for u in self.unknown_rows)
+        return {
+            "identical": not self.has_differences and not self.cosmetic and not self.cosmetic_headers,
+            "has_differences": self.has_differences,
+            "changes": len(real),
+            "by_kind": {kind: kinds.get(kind, 0) for kind in KINDS},
+            "by_table": by_table,
+            "transitions": dict(sorted(Counter(c.transition for c in real if c.transition).items())),
+            "concerns": sum(1 for c in real if c.concern),
+            "cosmetic": len(self.cosmetic) + len(self.cosmetic_headers),
+            "cosmetic_listed": self.include_cosmetic,
+            "header_changes": len(self.header_changes),
+            "unknown_rows": {kind: unknown.get(kind, 0) for kind in KINDS},
+            "template_fields": len(self.template_fields),
+            "renamed_fields": len({c.old_field for c in real if c.old_field}),
+        }
+
+
+# --- engine ------------------------------------------------------------------------------
+
+
+def diff(
+    old: Matrix | str | Path,
+    new: Matrix | str | Path,
+    *,
+    include_cosmetic: bool = False,
+    catalogue: Catalogue | None = None,
+) -> DiffResult:
+    """Compare two versions of a State's matrix (``Matrix`` objects or workbook paths).
+
+    Paths are read with ``matrix_tools.read.load_matrix(path, catalogue)``. Changes come in the
+    new catalogue's order (table, row, column); cosmetic edits are listed only when
+    ``include_cosmetic`` is true, and are always counted in ``summary()["cosmetic"]``.
+    """
+    old_m = _as_matrix(old, catalogue)
+    new_m = _as_matrix(new, catalogue)
+    return compare_matrices(old_m, new_m, include_cosmetic=include_cosmetic)
+
+
+def _as_matrix(item: Matrix | str | Path, catalogue: Catalogue | None) -> Matrix:
+    if isinstance(item, Matrix):
+        return item
+    from .read import load_matrix  # the reading edge: openpyxl is imported only here
+
+    return load_matrix(item, catalogue=catalogue)
+
+
+def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False) -> DiffResult:
+    """The engine behind :func:`diff`, on two matrices already read."""
+    pairs, template_fields = _pair_fields(old, new)
+    changes: list[Change] = []
+    cosmetic: list[Change] = []
+    for (old_field, new_field), side in pairs:
+        cat = new.catalogue if new_field is not None else old.catalogue
+        fid = new_field if new_field is not None else old_field
+        assert fid is not None
+        table = cat.table_of(fid)
+        row = cat.row(fid)
+        for col in table.columns:
+            ov = old.entries.get((old_field, col.key), BLANK) if old_field else BLANK
+            nv = new.entries.get((new_field, col.key), BLANK) if new_field else BLANK
+            change = _compare_values(ov, nv, col.kind)
+            if change is None:
+                continue
+            kind, is_cosmetic = change
+            extra: dict[str, Any] = {}
+            if col.kind is ColumnKind.MARK:
+                tr = describe_transition(
+                    ov.text, nv.text, old_recognised=ov.recognised, new_recognised=nv.recognised
+                )
+                extra = {"transition": tr.code, "meaning": tr.meaning, "concern": tr.concern and not side}
+            elif kind == "changed" and not is_cosmetic:
+                extra = {"words": diff_words(ov.text, nv.text)}
+            if is_cosmetic:
+                extra["meaning"] = "cosmetic: only spacing, letter case, quotes or Unicode form differ"
+                extra["concern"] = False
+            item = Change(
+                field=fid,
+                column=col.key,
+                kind=kind,
+                old=ov.text,
+                new=nv.text,
+                old_cell=ov.cell,
+                new_cell=nv.cell,
+                table=table.id,
+                row_number=row.number,
+                label=row.label,
+                column_caption=col.caption,
+                column_kind=col.kind,
+                cosmetic=is_cosmetic,
+                old_field=old_field if old_field and new_field and old_field != new_field else None,
+                template=side,
+                old_raw=ov.raw if is_cosmetic else None,
+                new_raw=nv.raw if is_cosmetic else None,
+                **extra,
+            )
+            (cosmetic if is_cosmetic else changes).append(item)
+    headers, cosmetic_headers = _compare_headers(old, new)
+    listed = tuple(changes) if not include_cosmetic else tuple(_in_order(changes + cosmetic, pairs))
+    order = tuple(t.id for t in new.catalogue.tables) + tuple(
+        t.id for t in old.catalogue.tables if t.id not in {x.id for x in new.catalogue.tables}
+    )
+    titles = {t.id: _table_title(t.section, t.weapon) for t in (*old.catalogue.tables, *new.catalogue.tables)}
+    return DiffResult(
+        old=describe_side(old),
+        new=describe_side(new),
+        changes=listed,
+        header_changes=tuple(headers),
+        unknown_rows=tuple(_compare_unknown_rows(old.unknown_rows, new.unknown_rows)),
+        cosmetic=tuple(cosmetic),
+        cosmetic_headers=tuple(cosmetic_headers),
+        template_fields=tuple(template_fields),
+        include_cosmetic=include_cosmetic,
+        table_order=order,
+        table_titles=titles,
+        old_matrix=old,
+        new_matrix=new,
+    )
+
+
+def _table_title(section: str, weapon: str | None) -> str:
+    return f"{section} {weapon}" if weapon else section
+
+
+def _in_order(items: list[Change], pairs: list[tuple[tuple[str | None, str | None], Any]]) -> list[Change]:
+    rank = {(o if n is None else n): i for i, ((o, n), _) in enumerate(pairs)}
+    return sorted(items, key=lambda c: rank.get(c.field, len(rank)))
+
+
+def _compare_values(old: Value, new: Value, kind: ColumnKind) -> tuple[Kind, bool] | None:
+    """(kind, cosmetic?) for two values of one cell, or None when they are the same."""
+    if old.text == new.text:
+        # Same after the reader's normalisation; a different original spelling (NBSP,
+        # "x" for "X") is a cosmetic edit.
+        if old.original != new.original and (old.original or new.original):
+            return "changed", True
+        return None
+    if not old.text:
+        return "added", False
+    if not new.text:
+        return "removed", False
+    if kind is ColumnKind.TEXT or not (old.recognised and new.recognised):
+        if cosmetic_key(old.text) == cosmetic_key(new.text):
+            return "changed", True
+    return "changed", False
+
+
+def _pair_fields(
+    old: Matrix, new: Matrix
+) -> tuple[list[tuple[tuple[str | None, str | None], TemplateSide | None]], list[TemplateField]]:
+    """Pairs (old field id, new field id) in report order, and fields on one side only.
+
+    The new catalogue leads. An old id is mapped with ``new.catalogue.current_id`` (which
+    follows ``formerly`` renames); when the new matrix was read with an *older* catalogue,
+    the reverse mapping is tried too.
+    """
+    oc, nc = old.catalogue, new.catalogue
+    same = oc is nc or (oc.ref == nc.ref and oc.source == nc.source)
+    old_fields = [row.field for _, row in oc.iter_rows()]
+    new_fields = [row.field for _, row in nc.iter_rows()]
+    if same:
+        return [((f, f), None) for f in new_fields], []
+    old_for_new: dict[str, str] = {}
+    for f in old_fields:
+        target = nc.current_id(f)
+        if target is not None and target not in old_for_new:
+            old_for_new[target] = f
+    for g in new_fields:  # the new matrix uses an older name of an old field
+        if g not in old_for_new:
+            source = oc.current_id(g)
+            if source is not None and source not in old_for_new.values():
+                old_for_new[g] = source
+    pairs: list[tuple[tuple[str | None, str | None], TemplateSide | None]] = []
+    only: list[TemplateField] = []
+    for g in new_fields:
+        match = old_for_new.get(g)
+        pairs.append(((match, g), None if match else "only-in-new-template"))
+        if match is None:
+            only.append(_template_field(nc, g, "only-in-new-template"))
+    paired = set(old_for_new.values())
+    for f in old_fields:
+        if f not in paired:
+            pairs.append(((f, None), "only-in-old-template"))
+            only.append(_template_field(oc, f, "only-in-old-template"))
+    return pairs, only
+
+
+def _template_field(cat: Catalogue, fid: str, side: TemplateSide) -> TemplateField:
+    row = cat.row(fid)
+    return TemplateField(fid, side, cat.table_of(fid).id, row.number, row.label)
+
+
+def _compare_headers(old: Matrix, new: Matrix) -> tuple[list[HeaderChange], list[HeaderChange]]:
+    """Header items that differ; dates are compared as dates, not as text."""
+    keys: list[str] = [h.key for h in new.catalogue.header]
+    for key in (*old.header, *new.header):
+        if key not in keys:
+            keys.append(key)
+    real: list[HeaderChange] = []
+    cosmetic: list[HeaderChange] = []
+    for key in keys:
+        ov, nv = old.header.get(key), new.header.get(key)
+        otext = ov.text if ov else ""
+        ntext = nv.text if nv else ""
+        odates = ov.dates if ov else ()
+        ndates = nv.dates if nv else ()
+        if otext == ntext:
+            continue
+        is_dates = bool(odates or ndates) and not (ov and ov.unparsed) and not (nv and nv.unparsed)
+        if is_dates:
+            same = odates == ndates
+        else:
+            same = cosmetic_key(otext) == cosmetic_key(ntext)
+        kind: Kind = "added" if not otext else "removed" if not ntext else "changed"
+        item = new.catalogue.header_item(key) or old.catalogue.header_item(key)
+        change = HeaderChange(
+            key=key,
+            label=(item.label if item else key).rstrip(":"),
+            kind=kind,
+            old=otext,
+            new=ntext,
+            old_cell=ov.cell if ov else "",
+            new_cell=nv.cell if nv else "",
+            old_dates=odates,
+            new_dates=ndates,
+            cosmetic=same,
+        )
+        (cosmetic if same else real).append(change)
+    return real, cosmetic
+
+
+def _row_values(row: UnknownRow) -> dict[str, str]:
+    return {key: value.text for key, value in row.values.items() if value.text}
+
+
+def _compare_unknown_rows(old: tuple[UnknownRow, ...], new: tuple[UnknownRow, ...]) -> Iterator[UnknownRowChange]:
+    """Rows outside the catalogue, matched by table + label (their row numbers shift)."""
+    old_by_key = {row.key: row for row in old}
+    new_by_key = {row.key: row for row in new}
+    for row in new:
+        before = old_by_key.get(row.key)
+        if before is None:
+            yield UnknownRowChange("added", row.table, row.label, None, row.row, row.sheet, {}, _row_values(row))
+            continue
+        ob, nb = _row_values(before), _row_values(row)
+        if {k: cosmetic_key(v) for k, v in ob.items()} != {k: cosmetic_key(v) for k, v in nb.items()}:
+            yield UnknownRowChange("changed", row.table, row.label, before.row, row.row, row.sheet, ob, nb)
+    for row in old:
+        if row.key not in new_by_key:
+            yield UnknownRowChange("removed", row.table, row.label, row.row, None, row.sheet, _row_values(row), {})
+
+
+def describe_side(matrix: Matrix) -> Side:
+    """The identification of one version: file, checksum, State, catalogue, dates."""
+    src = matrix.source
+    dates = {key: value.dates for key, value in matrix.header.items() if value.dates}
+    title = matrix.header["title"].text if "title" in matrix.header else ""
+    return Side(
+        name=src.name if src else "",
+        path=src.path if src else "",
+        sha256=src.sha256 if src else "",
+        size=src.size if src else None,
+        state=matrix.state.name,
+        iso3=matrix.state.iso3,
+        catalogue=matrix.catalogue.ref,
+        dates=dates,
+        title=title,
+    )
+
+
+def format_dates(dates: tuple[dt.date, ...]) -> str:
+    """'12 October 2004; 21 December 2007' (the matrix style)."""
+    return "; ".join(format_date(d) for d in dates)
