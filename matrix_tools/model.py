@@ -138,6 +138,8 @@ class Catalogue:
     description: str = ""
     layout: str = ""
     source: str = ""  # where it was loaded from (file name), for reports
+    _rows: Mapping[str, tuple[Table, Row]] = field(init=False, repr=False, compare=False)
+    _formerly: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         rows = {row.field: (table, row) for table in self.tables for row in table.rows}
@@ -168,13 +170,13 @@ class Catalogue:
         raise KeyError(table_id)
 
     def row(self, field_id: str) -> Row:
-        return self._rows[field_id][1]  # type: ignore[attr-defined,no-any-return]
+        return self._rows[field_id][1]
 
     def table_of(self, field_id: str) -> Table:
-        return self._rows[field_id][0]  # type: ignore[attr-defined,no-any-return]
+        return self._rows[field_id][0]
 
     def has_field(self, field_id: str) -> bool:
-        return field_id in self._rows  # type: ignore[attr-defined]
+        return field_id in self._rows
 
     def column(self, field_id: str, column: str) -> Column:
         return self.table_of(field_id).column(column)
@@ -183,7 +185,7 @@ class Catalogue:
         """The id a field has in this catalogue, following ``formerly`` renames."""
         if self.has_field(field_id):
             return field_id
-        return self._formerly.get(field_id)  # type: ignore[attr-defined,no-any-return]
+        return self._formerly.get(field_id)
 
     def header_item(self, key: str) -> HeaderItem | None:
         for item in self.header:

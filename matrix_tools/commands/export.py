@@ -1,0 +1,40 @@
+"""``matrix-tools export FILE``: the canonical JSON or CSV form of one matrix workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import catalogue_option
+
+
+@click.command("export")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+              help="json: the full canonical form; csv: one line per field and column.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of the screen.")
+@catalogue_option
+def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | None) -> None:
+    """Read a matrix workbook and write every field with its value and cell.
+
+    Every field and column of the catalogue is listed, blanks included, each with the cell
+    it came from, like 'OP2 NW'!D12. Rows the catalogue does not know are listed apart.
+
+    Example:
+
+        matrix-tools export samples/examplia.xlsx --format csv -o examplia.csv
+    """
+    from ..export import export_matrix, render_export_csv, render_export_json
+    from ..output import write_text
+    from ..read import load_matrix
+
+    matrix = load_matrix(file, catalogue_path)
+    data = export_matrix(matrix)
+    text = render_export_json(data) if fmt == "json" else render_export_csv(data)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    write_text(output, text, inputs=[file])
+    click.echo(f"Wrote {len(data['entries'])} entries of {matrix.state.name or file.name} to {output}", err=True)

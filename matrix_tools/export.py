@@ -1,0 +1,104 @@
+"""The canonical form of a matrix (design.md, "export"): every catalogue (field, column) with
+its value and cell, the header, and the rows the catalogue does not know.
+
+``export_matrix`` is pure; ``render_export_json`` / ``render_export_csv`` make the text the
+``export`` command writes. The JSON follows ``schemas/export.schema.json``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from . import __version__
+from .model import Matrix
+
+SCHEMA = "export.schema.json"
+CSV_COLUMNS = ("field", "column", "value", "cell", "table", "row_number", "label", "original")
+
+
+def export_matrix(matrix: Matrix) -> dict[str, Any]:
+    """A plain dict of the matrix, in catalogue order; JSON-ready."""
+    cat = matrix.catalogue
+    entries = []
+    for table, row, col in cat.iter_keys():
+        value = matrix.value(row.field, col.key)
+        entry: dict[str, Any] = {
+            "field": row.field,
+            "column": col.key,
+            "value": value.text,
+            "cell": value.cell,
+            "table": table.id,
+            "row_number": row.number,
+            "label": row.label,
+            "kind": col.kind.value,
+        }
+        if value.raw is not None:
+            entry["original"] = value.raw
+        if value.notes:
+            entry["notes"] = list(value.notes)
+        if not value.recognised:
+            entry["recognised"] = False
+        entries.append(entry)
+    header: dict[str, Any] = {}
+    for item in cat.header:
+        hv = matrix.header.get(item.key)
+        if hv is None:
+            continue
+        h: dict[str, Any] = {"label": hv.label or item.label, "value": hv.text, "cell": hv.cell}
+        if item.kind.value != "text":
+            h["dates"] = [d.isoformat() for d in hv.dates]
+            if hv.unparsed:
+                h["unparsed"] = list(hv.unparsed)
+        if hv.raw is not None:
+            h["original"] = hv.raw
+        header[item.key] = h
+    out: dict[str, Any] = {
+        "matrix_tools": __version__,
+        "state": {"name": matrix.state.name, "iso3": matrix.state.iso3},
+        "catalogue": {"id": cat.id, "version": cat.version, "source": cat.source},
+        "header": header,
+        "entries": entries,
+        "unknown_rows": [
+            {
+                "table": u.table,
+                "sheet": u.sheet,
+                "row": u.row,
+                "number": u.number,
+                "label": u.label,
+                "values": [{"column": k, "value": v.text, "cell": v.cell} for k, v in u.values.items()],
+            }
+            for u in matrix.unknown_rows
+        ],
+        "sheets": dict(matrix.sheets),
+        "observations": [
+            {k: v for k, v in (("code", o.code), ("message", o.message), ("cell", o.cell), ("table", o.table),
+                               ("field", o.field), ("column", o.column), ("value", o.value)) if v or k in ("code", "message", "cell")}
+            for o in matrix.observations
+        ],
+    }
+    if matrix.source is not None:
+        out["file"] = {"name": matrix.source.name, "path": matrix.source.path,
+                       "sha256": matrix.source.sha256, "size": matrix.source.size}
+    return out
+
+
+def render_export_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def render_export_csv(data: dict[str, Any]) -> str:
+    """One line per (field, column); text is made safe for spreadsheets (no live formulas)."""
+    from .safety import csv_safe
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for entry in data["entries"]:
+        writer.writerow([
+            entry["field"], entry["column"], csv_safe(entry["value"]), entry["cell"], entry["table"],
+            entry["row_number"], csv_safe(entry["label"]), csv_safe(entry.get("original", "")),
+        ])
+    return buf.getvalue()
