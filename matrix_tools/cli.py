@@ -43,7 +43,7 @@ class LazyGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; turn errors into one line on stderr and the contract's exit code."""
-        debug = "--debug" in (ctx.protected_args or []) or bool(ctx.params.get("debug"))
+        debug = bool(ctx.params.get("debug"))
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):

@@ -69,8 +69,8 @@ def write_workbook(
         ws.write_string(top + 1, 0, table.title)
         if header_in_sheet == tid:
             for i, (key, v) in enumerate(header.items()):
-                ws.write_string(top + 1 + i, 5, labels.get(key, key))
-                write_any(ws, top + 1 + i, 6, v)
+                ws.write_string(top + 1 + i, 8, labels.get(key, key))
+                write_any(ws, top + 1 + i, 9, v)
         cols = list((column_order or {}).get(tid, [c.key for c in table.columns]))
         heads: list[str | None] = [layout.NUMBER_CAPTION, table.label_caption]
         heads += [(captions or {}).get(k, table.column(k).caption) for k in cols]
