@@ -314,7 +314,11 @@ def add_about_sheet(
         ws.write_string(row, 0, item.label, styles.get("about_label"))
         note_style, comment = _merge_notes(by_cell.pop(key, []))
         fmt = styles.get(note_style) if note_style else styles.get("about_value")
-        ws.write_string(row, 1, header_text(matrix, item.key), fmt)
+        text = header_text(matrix, item.key)
+        if text:
+            ws.write_string(row, 1, text, fmt)
+        else:
+            ws.write_blank(row, 1, None, fmt)
         if comment:
             _comment(ws, row, 1, comment)
         cells[key] = cell_ref(layout.ABOUT_SHEET, row, 1)
