@@ -261,7 +261,7 @@ def _merge_header(
             conflicts.append(
                 Conflict(
                     field,
-                    "value",
+                    "",
                     b.text,
                     o.text,
                     t.text,
@@ -278,7 +278,7 @@ def _merge_header(
             applied.append(
                 Applied(
                     field,
-                    "value",
+                    "",
                     outcome.choice,
                     b.text,
                     chosen.text,
@@ -513,7 +513,7 @@ def merge(
 def iter_side_values(matrix: Matrix) -> Mapping[str, str]:
     """Every value of a matrix under a flat key (entries, header, added rows): for checks and tests."""
     out: dict[str, str] = {f"{f}|{c}": v.text for (f, c), v in matrix.entries.items()}
-    out.update({f"{HEADER_PREFIX}{k}|value": v.text for k, v in matrix.header.items()})
+    out.update({f"{HEADER_PREFIX}{k}|": v.text for k, v in matrix.header.items()})
     for key, row in _rows_by_key(matrix.unknown_rows).items():
         out.update({f"{ROW_PREFIX}{key}|{c}": v.text for c, v in row.values.items()})
     return out

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
+from pathlib import Path
 
 from matrix_tools.model import Matrix, UnknownRow, Value
 
@@ -24,3 +26,35 @@ def added_row(
 def with_rows(matrix: Matrix, *rows: UnknownRow) -> Matrix:
     """The matrix with these added rows."""
     return replace(matrix, unknown_rows=tuple(rows))
+
+
+def three_versions(make_matrix):
+    """BASE, OURS, THEIRS of one State with each kind of outcome: a conflict, one-sided edits,
+    an identical edit, a cosmetic difference, a header edit, rows added on both sides."""
+    npt, info, make = ("OP1.npt", "status"), ("OP1.npt", "info"), ("OP2.NW.manufacture", "source")
+    cwc = ("OP1.cwc", "info")
+    base = make_matrix({npt: "?", cwc: "Signed 1993"})
+    ours = with_rows(
+        make_matrix({npt: "X", make: "Atomic Energy Act 1954, sect. 57", cwc: "Ratified 1995"}),
+        added_row("Experts' note", "see national report p. 4"),
+    )
+    theirs = with_rows(
+        make_matrix(
+            {npt: "NA", info: "Deposit 5 March 1970", cwc: "ratified  1995"},
+            header={"date_of_report": "13 October 2004"},
+        ),
+        added_row("Comment of the State", "law in preparation\nsecond line", row=31),
+    )
+    return base, ours, theirs
+
+
+def check_golden(path: Path, text: str) -> None:
+    """Compare with a golden file; MATRIX_TOOLS_UPDATE_GOLDEN=1 rewrites it (on purpose only)."""
+    if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") == "1" or not path.exists():
+        if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") != "1":
+            raise AssertionError(
+                f"golden file {path} missing: run with MATRIX_TOOLS_UPDATE_GOLDEN=1"
+            )
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")

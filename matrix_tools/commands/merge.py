@@ -1,0 +1,98 @@
+"""``matrix-tools merge BASE OURS THEIRS -o OUT.xlsx``: three-way merge with a conflict agenda."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .options import catalogue_option
+
+
+@click.command("merge")
+@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The merged workbook to write (.xlsx); never one of the three inputs.",
+)
+@click.option(
+    "--prefer",
+    type=click.Choice(["ours", "theirs"]),
+    default="ours",
+    show_default=True,
+    help="Which side a conflicting cell keeps in the merged workbook.",
+)
+@click.option(
+    "--report",
+    "report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the merge report to this file instead of the screen.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Format of the merge report.",
+)
+@catalogue_option
+def command(
+    base: Path,
+    ours: Path,
+    theirs: Path,
+    output: Path,
+    prefer: str,
+    report: Path | None,
+    fmt: str,
+    catalogue_path: Path | None,
+) -> None:
+    """Merge the last agreed matrix (BASE), the experts' working copy (OURS) and the workbook
+    the State returned (THEIRS) into a new workbook.
+
+    A cell changed on one side only takes that change; a cell both sides changed differently is
+    a conflict: the merged workbook keeps OURS (or THEIRS with --prefer theirs), highlights the
+    cell with a comment showing base / ours / theirs, and lists it on a "Conflicts" sheet with
+    an empty Decision column for the consultation. Differences of spacing or case never
+    conflict. Exit code 1 when there are conflicts, 0 when there are none.
+
+    Example:
+
+        matrix-tools merge agreed.xlsx experts.xlsx returned.xlsx -o merged.xlsx
+    """
+    from ..catalogue import load_catalogue
+    from ..errors import EXIT_DATA
+    from ..merge import merge
+    from ..output import check_output_path, write_text
+    from ..render_merge import render_merge_json, render_merge_text, write_merge_workbook
+
+    inputs = [base, ours, theirs]
+    # Refuse bad output paths before reading anything: inputs stay untouched.
+    check_output_path(output, inputs)
+    if report is not None:
+        check_output_path(report, [*inputs, output])
+    catalogue = load_catalogue(catalogue_path)
+    result = merge(base, ours, theirs, prefer=prefer, catalogue=catalogue)  # type: ignore[arg-type]
+    result = write_merge_workbook(result, output, inputs=inputs)
+    text = (
+        render_merge_json(result, output=output)
+        if fmt == "json"
+        else render_merge_text(result, output=output)
+    )
+    if report is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(report, text, inputs=[*inputs, output])
+        count = len(result.conflicts)
+        click.echo(
+            f"Wrote {output} ({count} conflict{'s' if count != 1 else ''}) and the report {report}",
+            err=True,
+        )
+    if result.conflicts:
+        raise click.exceptions.Exit(EXIT_DATA)

@@ -1,0 +1,97 @@
+"""``matrix-tools merge`` end to end on real workbooks written to tmp_path."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from helpers_merge import three_versions
+
+from matrix_tools.cli import cli
+from matrix_tools.read import load_matrix
+from matrix_tools.resources import load_schema
+from matrix_tools.workbook import write_matrix_workbook
+
+
+@pytest.fixture
+def versions(make_matrix, tmp_path):
+    paths = []
+    for name, matrix in zip(("base", "ours", "theirs"), three_versions(make_matrix), strict=True):
+        path = tmp_path / f"{name}.xlsx"
+        write_matrix_workbook(path, matrix)
+        paths.append(path)
+    return paths
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_merge_with_a_conflict_exits_1_and_writes_the_merged_workbook(versions, tmp_path):
+    out = tmp_path / "merged.xlsx"
+    result = run("merge", *versions, "-o", out)
+    assert result.exit_code == 1, result.output
+    assert "1 conflict to decide" in result.output
+    merged = load_matrix(out)
+    assert merged.text("OP1.npt", "status") == "X"
+    assert merged.text("OP1.npt", "info") == "Deposit 5 March 1970"
+    assert merged.text("OP2.NW.manufacture", "source") == "Atomic Energy Act 1954, sect. 57"
+    assert merged.header["date_of_report"].text == "13 October 2004"
+    assert {r.label for r in merged.unknown_rows} == {"Experts' note", "Comment of the State"}
+
+
+def test_prefer_theirs_keeps_the_states_value(versions, tmp_path):
+    out = tmp_path / "merged.xlsx"
+    assert run("merge", *versions, "-o", out, "--prefer", "theirs").exit_code == 1
+    assert load_matrix(out).text("OP1.npt", "status") == "NA"
+
+
+def test_merge_without_conflict_exits_0(make_matrix, tmp_path):
+    base, ours, _ = three_versions(make_matrix)
+    paths = []
+    for name, matrix in (("base", base), ("ours", ours), ("theirs", base)):
+        paths.append(tmp_path / f"{name}.xlsx")
+        write_matrix_workbook(paths[-1], matrix)
+    result = run("merge", *paths, "-o", tmp_path / "merged.xlsx")
+    assert result.exit_code == 0, result.output
+    assert "No conflicts." in result.output
+
+
+def test_json_report_to_a_file_follows_the_schema(versions, tmp_path):
+    out, report = tmp_path / "merged.xlsx", tmp_path / "report.json"
+    result = run("merge", *versions, "-o", out, "--format", "json", "--report", report)
+    assert result.exit_code == 1
+    data = json.loads(report.read_text(encoding="utf-8"))
+    jsonschema.validate(data, load_schema("merge.schema.json"))
+    assert data["output"] == str(out)
+    assert data["base"]["path"] == str(versions[0])
+    assert [c["cell"] for c in data["conflicts"]] == ["'OP1'!C6"]
+
+
+@pytest.mark.parametrize("which", [0, 1, 2])
+def test_an_input_given_as_output_is_refused_and_left_untouched(versions, which):
+    before = versions[which].read_bytes()
+    result = run("merge", *versions, "-o", versions[which])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "refusing to write" in lines[0]
+    assert versions[which].read_bytes() == before
+
+
+def test_an_unreadable_input_exits_3(versions, tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"this is not a workbook")
+    result = run("merge", versions[0], versions[1], broken, "-o", tmp_path / "merged.xlsx")
+    assert result.exit_code == 3
+    assert result.output.startswith("Error:")
+    assert not (tmp_path / "merged.xlsx").exists()
+
+
+def test_the_agenda_sheet_links_to_the_conflict_cell(versions, tmp_path):
+    out = tmp_path / "merged.xlsx"
+    run("merge", *versions, "-o", out)
+    agenda = openpyxl.load_workbook(out)["Conflicts"]
+    assert agenda["K6"].hyperlink.location == "'OP1'!C6"
