@@ -1,0 +1,117 @@
+"""``matrix-tools diff``: the change report between two versions of a State's matrix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import EXIT_DATA, EXIT_OK
+from .options import catalogue_option
+
+FORMATS = ("text", "json", "md", "html", "xlsx")
+SUFFIXES = {".txt": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+FILE_ONLY = ("xlsx", "html")  # a workbook or a web page is not for the terminal
+
+
+@click.command(name="diff")
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Report format (default: from the -o file's extension, else text). "
+    "xlsx is the report for the consultation; html prints well; json is for scripts.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write. Without it, text, json and md go to the screen; html and xlsx need it.",
+)
+@click.option(
+    "--fail-if-diff",
+    is_flag=True,
+    help="Exit with code 1 when the versions differ (cosmetic edits do not count). For scripts and CI.",
+)
+@click.option(
+    "--include-cosmetic",
+    is_flag=True,
+    help="Also list edits of spacing, letter case, quotes or invisible characters (they are always counted).",
+)
+@catalogue_option
+def command(
+    old: Path,
+    new: Path,
+    fmt: str | None,
+    output: Path | None,
+    fail_if_diff: bool,
+    include_cosmetic: bool,
+    catalogue_path: Path | None,
+) -> None:
+    """Compare two versions of a State's matrix, cell by cell.
+
+    OLD is the earlier version (e.g. the approved matrix), NEW the later one (e.g. the
+    workbook the State sent back). Cells are matched by data field, not by row position, so
+    inserted or moved rows and renamed sheets cause no false changes.
+
+    \b
+    Examples:
+      matrix-tools diff approved.xlsx returned.xlsx
+      matrix-tools diff approved.xlsx returned.xlsx -o changes.xlsx
+      matrix-tools diff approved.xlsx returned.xlsx --format json --fail-if-diff
+
+    Exit codes: 0 done (1 with --fail-if-diff when the versions differ), 2 wrong usage,
+    3 an input could not be read.
+    """
+    if fmt is None:
+        fmt = SUFFIXES.get(output.suffix.lower(), "text") if output is not None else "text"
+    if fmt in FILE_ONLY and output is None:
+        raise click.UsageError(
+            f"--format {fmt} writes a file: give its name with -o, e.g. -o changes.{fmt}"
+        )
+    if output is not None:
+        from ..output import check_output_path
+
+        check_output_path(output, (old, new))  # refuse before reading anything
+    from ..catalogue import load_catalogue
+    from ..diff import diff
+
+    catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else None
+    result = diff(old, new, include_cosmetic=include_cosmetic, catalogue=catalogue)
+    _write(result, fmt, output, (old, new))
+    if output is not None:
+        from ..render_diff_text import summary_sentence
+
+        click.echo(f"Wrote {output} ({fmt}). {summary_sentence(result)}", err=True)
+    ctx = click.get_current_context()
+    ctx.exit(EXIT_DATA if fail_if_diff and result.has_differences else EXIT_OK)
+
+
+def _write(result: object, fmt: str, output: Path | None, inputs: tuple[Path, Path]) -> None:
+    from ..diff import DiffResult
+    from ..output import write_text
+
+    assert isinstance(result, DiffResult)
+    if fmt == "xlsx":
+        from ..render_diff_xlsx import write_diff_xlsx
+
+        assert output is not None
+        write_diff_xlsx(result, output, inputs=inputs)
+        return
+    if fmt == "json":
+        from ..render_diff_json import render_diff_json as render
+    elif fmt == "md":
+        from ..render_diff_md import render_diff_md as render
+    elif fmt == "html":
+        from ..render_diff_html import render_diff_html as render
+    else:
+        from ..render_diff_text import render_diff_text as render
+    text = render(result)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_text(output, text, inputs)
