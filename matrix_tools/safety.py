@@ -1,0 +1,128 @@
+"""Small guards that keep submitted content inert: XML parser set-up, CSV cells, JSON text.
+
+- ``ensure_defused()``: the reader calls it before openpyxl parses anything; refuses to run
+  when openpyxl would parse without defusedxml (untrusted-input.md, policy 3).
+- ``csv_safe(text)``: a CSV cell that Excel will show as text, never run as a formula.
+- ``looks_like_formula(text)``: whether text would be taken for a formula if typed or pasted
+  into Excel (validation's "formula-like text" rule).
+- ``safe_json_dumps(obj)``: JSON that is always valid and always encodable as UTF-8.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .errors import ConfigError
+
+_defused_checked = False
+
+
+def ensure_defused() -> None:
+    """Raise ``ConfigError`` unless defusedxml is installed and openpyxl uses it.
+
+    openpyxl only uses defusedxml when it is importable *and* the environment variable
+    ``OPENPYXL_DEFUSEDXML`` is unset or "True" (openpyxl/xml/__init__.py); one
+    ``OPENPYXL_DEFUSEDXML=False`` in a scheduler's environment would silently remove the
+    guard against billion-laughs files for worksheets and shared strings. Checked once per process.
+    """
+    global _defused_checked
+    if _defused_checked:
+        return
+    try:
+        import defusedxml  # noqa: F401 - presence is the point
+    except ImportError:
+        raise ConfigError(
+            "the Python package 'defusedxml' is not installed, and workbooks from outside are not "
+            "read without it: install it (pip install defusedxml) and run again",
+            code="defusedxml-missing",
+        ) from None
+    import openpyxl.xml
+
+    if not getattr(openpyxl.xml, "DEFUSEDXML", False):
+        raise ConfigError(
+            "openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML set to something other than "
+            "'True' in the environment?): remove that setting and run again",
+            code="defusedxml-disabled",
+        )
+    _defused_checked = True
+
+
+# --- spreadsheet formulas --------------------------------------------------------------
+
+# OWASP / ASVS 1.2.10 triggers: a cell starting with one of these may be run as a formula
+# when a CSV is opened in Excel or LibreOffice. \n and \0 are added: both survive CSV quoting.
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+([.,]\d+)?|\d{1,3}([ ,.]\d{3})+([.,]\d+)?)")
+_SIGNED_FORMULA = re.compile(
+    r"[+-]("
+    r"[A-Za-z_\\$(]"  # +SUM(...), -A1, +$B$2, -(1+1)
+    r"|\d[\d.,]*\s*[-+*/^&%<>=]"  # +1+1, -2*3: arithmetic
+    r")"
+)
+
+
+def csv_safe(text: str) -> str:
+    """``text`` for a CSV cell, prefixed with ``'`` when a spreadsheet could run it as a formula.
+
+    Follows OWASP ("CSV injection"): a leading ``= + - @`` tab, CR, LF or NUL gets a ``'``
+    in front, which Excel hides on display and which keeps the cell text. One exception keeps
+    numbers readable: a plain signed number (``-5``, ``+3.5``, ``-1,000``) is left alone,
+    because Excel turns it into a number, never a formula. Marks (``X``, ``?``, ``NA``) and
+    ordinary text are unchanged. The prefix is visible in other CSV readers: that is the price
+    of safety, and the JSON export carries the untouched text.
+    """
+    if not text or not text.startswith(CSV_TRIGGERS):
+        return text
+    if text[0] in "+-" and _PLAIN_NUMBER.fullmatch(text):
+        return text
+    return "'" + text
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether Excel would take ``text`` for a formula if it were typed or pasted into a cell.
+
+    True for ``=...`` (also ``==== heading ====``, which corrupts files written with pandas),
+    ``{=...}`` array formulas, ``@NAME(`` and a sign before a name, cell, bracket or
+    arithmetic (``+SUM(A1)``, ``-A1``, ``+1+1``). False for ordinary text such as
+    ``- see Law 12``, ``+41 22 917 1234`` or ``-5``, so validation stays quiet on dashes and
+    phone numbers. Leading spaces, tabs and line breaks are ignored, as Excel does on paste.
+    """
+    stripped = text.lstrip(" \t\r\n\0")
+    if not stripped:
+        return False
+    if stripped.startswith(("=", "{=")):
+        return True
+    if stripped.startswith("@"):
+        return bool(re.match(r"@\s*[A-Za-z_][\w.]*\s*\(", stripped))
+    if stripped[0] in "+-":
+        return bool(_SIGNED_FORMULA.match(stripped))
+    return False
+
+
+# --- JSON ------------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_HTML_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def safe_json_dumps(obj: Any, *, for_html: bool = False, **kwargs: Any) -> str:
+    """``json.dumps`` that always yields valid JSON encodable as UTF-8.
+
+    - ``allow_nan=False``: NaN and infinity raise ``ValueError`` instead of writing invalid
+      JSON (callers map them to ``null`` or text first).
+    - ``ensure_ascii=False``: Arabic, Chinese, Cyrillic names stay readable.
+    - Control characters are escaped by ``json`` itself (``\\u0000``); lone surrogates (which
+      can come from badly decoded text) are written as ``\\udXXX`` escapes instead of making
+      the later UTF-8 write fail.
+    - ``for_html=True``: ``<``, ``>``, ``&`` are escaped too, so the JSON can sit inside a
+      ``<script>`` block without ``</script>`` in a value ending it.
+    """
+    kwargs.setdefault("ensure_ascii", False)
+    kwargs["allow_nan"] = False
+    text = json.dumps(obj, **kwargs)
+    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    if for_html:
+        text = re.sub("[<>&\u2028\u2029]", lambda m: _HTML_UNSAFE[m.group()], text)
+    return text
