@@ -31,10 +31,13 @@ def check_observations(matrix: Matrix, config: Config) -> Iterator[Finding]:
                 table=obs.table,
             )
             continue
+        field = obs.field
+        if not field and obs.code == "header-missing" and obs.value:
+            field = f"header:{obs.value}"  # so an annotated workbook can mark the header item
         yield make_finding(
             obs.code,
             cell=obs.cell,
-            field=obs.field,
+            field=field,
             column=obs.column,
             value=obs.value,
             table=obs.table,

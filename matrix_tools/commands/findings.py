@@ -1,0 +1,37 @@
+"""``matrix-tools findings``: list every kind of finding validate can report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("findings")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
+              help="text: for reading; json: for programs; md: the Markdown table of the README.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file instead of the screen.")
+def command(fmt: str, output: Path | None) -> None:
+    """List every kind of finding: code, default severity, title and what it means.
+
+    Codes are stable: use them in a matrix-tools.json configuration file to change a
+    severity or switch a finding off, e.g. {"severity": {"source-missing": "error"}}.
+
+    Example:
+
+        matrix-tools findings --format md
+    """
+    from ..findings import load_finding_catalogue
+    from ..render_findings import render_catalogue_json, render_catalogue_md, render_catalogue_text
+
+    kinds = load_finding_catalogue()
+    render = {"text": render_catalogue_text, "json": render_catalogue_json, "md": render_catalogue_md}[fmt]
+    text = render(kinds)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from ..output import write_text
+
+    write_text(output, text)
+    click.echo(f"Wrote {len(kinds)} finding types to {output}", err=True)

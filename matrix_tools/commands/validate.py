@@ -1,0 +1,140 @@
+"""``matrix-tools validate FILE...``: check matrix workbooks and report findings cell by cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .options import catalogue_option
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """Files as given; a folder stands for the workbooks in it (Excel's ~$ lock files skipped)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            out.extend(
+                p for p in sorted(path.iterdir())
+                if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$") and p.is_file()
+            )
+        else:
+            out.append(path)
+    return out
+
+
+def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
+    """Where each annotated workbook goes: ``annotate`` itself for one file, else inside a folder."""
+    if annotate.is_dir():
+        return [annotate / f"{f.stem}.annotated.xlsx" for f in files]
+    if len(files) != 1:
+        raise click.UsageError(
+            "--annotate names one workbook, but several files are validated: give an existing folder "
+            "instead (one annotated workbook per file is written there)"
+        )
+    if annotate.suffix.lower() != ".xlsx":
+        raise click.UsageError("--annotate must name an .xlsx file (or an existing folder)")
+    return [annotate]
+
+
+@click.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
+              help="text: for people; json: for programs (schemas/validate.schema.json); junit: for CI dashboards.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the report to this file instead of the screen.")
+@click.option("--annotate", type=click.Path(path_type=Path), default=None,
+              help="Also write a copy of the matrix with every flagged cell highlighted and commented, "
+                   "plus a Findings sheet (an .xlsx file; a folder when validating several files).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Configuration file (JSON). By default matrix-tools.json beside the workbooks is used if present.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Exit with code 1 when a finding of this severity or worse is found.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True,
+              help="Date taken as today for the future-date check (for tests).")
+@catalogue_option
+def command(
+    files: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    annotate: Path | None,
+    config_path: Path | None,
+    fail_on: str,
+    today: dt.datetime | None,
+    catalogue_path: Path | None,
+) -> None:
+    """Check matrix workbooks and report each finding with its cell.
+
+    FILE may be a workbook or a folder of workbooks. Findings are errors (the matrix is wrong
+    or unreadable as a matrix), warnings (probably a mistake) and notes (information).
+    Run `matrix-tools findings` for the list.
+
+    Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
+    3 a file could not be read (the others are still checked and reported).
+
+    Examples:
+
+        matrix-tools validate samples/examplia.xlsx
+
+        matrix-tools validate samples/ --format json -o report.json
+
+        matrix-tools validate samples/examplia.xlsx --annotate examplia-checked.xlsx
+    """
+    import dataclasses
+
+    from ..config import DEFAULT_CONFIG, find_config, read_config
+    from ..errors import EXIT_DATA, EXIT_INPUT, EXIT_OK
+    from ..findings import Severity
+    from ..validate import validate_files
+
+    paths = expand_paths(files)
+    if not paths:
+        raise click.UsageError("no workbooks found (.xlsx or .xlsm) in the folders given")
+    targets = annotate_targets(annotate, paths) if annotate is not None else []
+    chosen = config_path or find_config(files)
+    config = read_config(chosen) if chosen is not None else DEFAULT_CONFIG
+    if today is not None:
+        config = dataclasses.replace(config, today=today.date())
+    threshold = Severity(fail_on)
+    catalogue = None
+    if catalogue_path is not None:
+        from ..catalogue import load_catalogue
+
+        catalogue = load_catalogue(catalogue_path)
+
+    results = validate_files(paths, config=config, catalogue=catalogue)
+    from ..render_findings import render_json, render_junit, render_text
+
+    if fmt == "json":
+        text = render_json(results, threshold=threshold)
+    elif fmt == "junit":
+        text = render_junit(results, threshold=threshold)
+    else:
+        color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+        text = render_text(results, color=color, threshold=threshold)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from ..output import write_text
+
+        write_text(output, text, inputs=paths)
+        click.echo(f"Wrote the validation report of {len(results)} file(s) to {output}", err=True)
+
+    if targets:
+        from ..annotate import write_annotated_workbook
+
+        for result, target in zip(results, targets, strict=True):
+            if result.matrix is None:
+                click.echo(f"Not annotated: {result.path} could not be read.", err=True)
+                continue
+            write_annotated_workbook(target, result, inputs=paths)
+            click.echo(f"Wrote the annotated workbook {target}", err=True)
+
+    if any(r.error is not None for r in results):
+        raise click.exceptions.Exit(EXIT_INPUT)
+    raise click.exceptions.Exit(EXIT_DATA if any(r.failed(threshold) for r in results) else EXIT_OK)
