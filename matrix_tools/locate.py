@@ -57,21 +57,23 @@ def _caption_keys(columns: tuple[Column, ...]) -> dict[str, list[tuple[str, str]
     return keys
 
 
-def match_columns(table: Table, cells: list[str]) -> dict[str, ColumnMatch]:
+def match_columns(table: Table, cells: list[str], *, keyed: list[str] | None = None) -> dict[str, ColumnMatch]:
     """Map catalogue columns to positions in a caption row: exact caption, then alias, then a
-    caption that starts with the other (a caption shortened or lengthened by hand)."""
+    caption that starts with the other (a caption shortened or lengthened by hand).
+
+    ``keyed`` are the cells' ``key_text`` when the caller has them already."""
     found: dict[str, ColumnMatch] = {}
     used: set[int] = set()
-    keyed = [key_text(c) for c in cells]
+    if keyed is None:
+        keyed = [key_text(c) for c in cells]
     options = _caption_keys(table.columns)
     for how in ("caption", "alias"):
         for col in table.columns:
             if col.key in found:
                 continue
+            wanted = {k for k, kind in options[col.key] if kind == how}
             for i, text in enumerate(keyed):
-                if i in used or not text:
-                    continue
-                if any(text == k for k, kind in options[col.key] if kind == how):
+                if text and i not in used and text in wanted:
                     found[col.key] = ColumnMatch(i, how)
                     used.add(i)
                     break
@@ -93,16 +95,23 @@ def _row_texts(sheet: SheetGrid, row: int) -> list[str]:
     return [cell_text(v) for v in sheet.rows[row]] if row < sheet.height else []
 
 
-def find_caption_row(table: Table, sheet: SheetGrid) -> tuple[int, dict[str, ColumnMatch]] | None:
+def keyed_top_rows(sheet: SheetGrid) -> list[list[str]]:
+    """``key_text`` of every cell in the rows where captions may be (computed once a sheet)."""
+    return [[key_text(cell_text(v)) if v != "" else "" for v in sheet.rows[r]]
+            for r in range(min(sheet.height, CAPTION_SCAN_ROWS))]
+
+
+def find_caption_row(table: Table, sheet: SheetGrid,
+                     keyed_rows: list[list[str]] | None = None) -> tuple[int, dict[str, ColumnMatch]] | None:
     """The row (0-based) whose cells name most of the table's columns (at least two)."""
     best: tuple[int, dict[str, ColumnMatch]] | None = None
     exact = {k for options in _caption_keys(table.columns).values() for k, _ in options}
-    for r in range(min(sheet.height, CAPTION_SCAN_ROWS)):
-        texts = _row_texts(sheet, r)
+    rows = keyed_rows if keyed_rows is not None else keyed_top_rows(sheet)
+    for r, keyed in enumerate(rows):
         # cheap filter: a caption row names at least one column exactly or by an alias
-        if not any(key_text(t) in exact for t in texts if t):
+        if not any(k in exact for k in keyed if k):
             continue
-        found = match_columns(table, texts)
+        found = match_columns(table, [], keyed=keyed)
         if len(found) >= 2 and (best is None or len(found) > len(best[1])):
             best = (r, found)
             if len(found) == len(table.columns):
@@ -119,7 +128,8 @@ def _find_col(texts: list[str], names: Iterable[str]) -> int | None:
 
 
 def layout_table(table: Table, sheet: SheetGrid, field_ids: set[str],
-                 caption: tuple[int, dict[str, ColumnMatch]] | None = None) -> TableLayout | None:
+                 caption: tuple[int, dict[str, ColumnMatch]] | None = None,
+                 cache: dict[tuple[int, int, int | None, int], SheetKeys] | None = None) -> TableLayout | None:
     """How well ``table`` fits ``sheet``, and where its parts are; None if it does not fit.
 
     ``caption`` is the result of ``find_caption_row`` when the caller already has it (it
@@ -141,24 +151,42 @@ def layout_table(table: Table, sheet: SheetGrid, field_ids: set[str],
     # Score: field ids of this table found below the captions weigh most; then the title
     # (weapon and section) above them; then the sheet name; then row labels.
     own_ids = {row.field for row in table.rows}
-    ids_here = 0
-    labels = {key_text(row.label) for row in table.rows}
-    label_hits = 0
-    for r in range(cap_row + 1, sheet.height):
-        if field_id_col is not None:
-            fid = cell_text(sheet.value(r, field_id_col)).strip()
-            if fid in own_ids:
-                ids_here += 1
-            elif fid in field_ids:
-                ids_here -= 1  # another table's id: probably another weapon's sheet
-        if key_text(cell_text(sheet.value(r, label_col))) in labels:
-            label_hits += 1
-    title = " ".join(key_text(t) for r in range(cap_row) for t in _row_texts(sheet, r))
+    sheet_ids, sheet_labels, title = _sheet_keys(sheet, cap_row, field_id_col, label_col, cache)
+    ids_here = sum(1 for fid in sheet_ids if fid in own_ids)
+    ids_here -= sum(1 for fid in sheet_ids if fid in field_ids and fid not in own_ids)  # another table's
+    label_hits = len(sheet_labels & {key_text(row.label) for row in table.rows})
     score = 100.0 * ids_here + 5.0 * len(columns) + 2.0 * label_hits
     score += 30.0 * _title_score(table, title + " " + key_text(sheet.name))
     if key_text(sheet.name) == key_text(table.sheet):
         score += 40.0
     return TableLayout(table, sheet, cap_row, columns, label_col, number_col, field_id_col, score)
+
+
+SheetKeys = tuple[tuple[str, ...], frozenset[str], str]
+
+
+def _sheet_keys(sheet: SheetGrid, cap_row: int, field_id_col: int | None, label_col: int,
+                cache: dict[tuple[int, int, int | None, int], SheetKeys] | None = None) -> SheetKeys:
+    """Field ids and label keys below the captions, and the title text above them. ``cache``
+    (per reading) saves the work when tables sharing a column set ask the same sheet."""
+    key = (id(sheet), cap_row, field_id_col, label_col)
+    if cache is not None and key in cache:
+        return cache[key]
+    ids = []
+    labels = set()
+    for r in range(cap_row + 1, sheet.height):
+        if field_id_col is not None:
+            fid = cell_text(sheet.value(r, field_id_col)).strip()
+            if fid:
+                ids.append(fid)
+        label = cell_text(sheet.value(r, label_col))
+        if label:
+            labels.add(key_text(label))
+    title = " ".join(key_text(t) for r in range(cap_row) for t in _row_texts(sheet, r))
+    result = (tuple(ids), frozenset(labels), title)
+    if cache is not None:
+        cache[key] = result
+    return result
 
 
 _WEAPON_WORDS = {
@@ -202,14 +230,18 @@ def assign_tables(catalogue: Catalogue, sheets: Iterable[SheetGrid]) -> list[Tab
     """Best one-to-one assignment of tables to sheets (greedy by score)."""
     field_ids = {row.field for _, row in catalogue.iter_rows()}
     candidates: list[TableLayout] = []
+    cache: dict[tuple[int, int, int | None, int], SheetKeys] = {}
     for sheet in sheets:
-        captions: dict[tuple[Column, ...], tuple[int, dict[str, ColumnMatch]] | None] = {}
+        keyed_rows = keyed_top_rows(sheet)
+        captions: dict[int, tuple[int, dict[str, ColumnMatch]] | None] = {}  # by id of column set
         for table in catalogue.tables:
-            if table.columns not in captions:
-                captions[table.columns] = find_caption_row(table, sheet)
-            if captions[table.columns] is None:
+            cols = id(table.columns)
+            if cols not in captions:
+                captions[cols] = find_caption_row(table, sheet, keyed_rows)
+            caption = captions[cols]
+            if caption is None:
                 continue
-            fit = layout_table(table, sheet, field_ids, captions[table.columns])
+            fit = layout_table(table, sheet, field_ids, caption, cache)
             if fit is not None and fit.score > 0:
                 candidates.append(fit)
     candidates.sort(key=lambda f: -f.score)

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import lru_cache
 from types import MappingProxyType
 
 FieldKey = tuple[str, str]
@@ -307,6 +308,7 @@ def sheet_ref(sheet: str, coordinate: str) -> str:
     return "'" + sheet.replace("'", "''") + "'!" + coordinate
 
 
+@lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
     """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
     letters = ""

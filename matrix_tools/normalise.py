@@ -36,6 +36,9 @@ def normalise_text(text: str) -> tuple[str, tuple[str, ...]]:
     drops zero-width characters, turns NBSP and other spaces into plain spaces, applies NFC,
     trims each line. Does not change letter case or quotes: those are content.
     """
+    if not text or (text.isascii() and text.isprintable() and "  " not in text and "_x" not in text
+                    and text[0] != " " and text[-1] != " "):
+        return text, ()  # the common case: nothing to clean
     notes: list[str] = []
     out = text
     if "_x" in out:

@@ -230,6 +230,8 @@ def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict, cell:
                 merged_from: tuple[int, int] | None = None) -> Value:
     """One data cell -> Value, with notes on what was normalised."""
     raw = cell_text(raw_value)
+    if not raw:
+        return Value("", cell)
     extra: tuple[str, ...] = ()
     if merged_from is not None and raw:
         extra = (f"value taken from a merged cell starting at row {merged_from[0] + 1}",)
