@@ -279,6 +279,12 @@ def header_text(matrix: Matrix, key: str) -> str:
     return value.text
 
 
+def _about_title(matrix: Matrix) -> str:
+    """The matrix title, with the State's name unless the title already holds it."""
+    title, state = matrix_title(matrix), _state_name(matrix)
+    return title if state.casefold() in title.casefold() else f"{title}: {state}"
+
+
 def add_about_sheet(
     wb: Workbook,
     styles: Styles,
@@ -297,9 +303,7 @@ def add_about_sheet(
     catalogue = matrix.catalogue
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 70)
-    ws.write_string(
-        0, 0, title or f"{matrix_title(matrix)}: {_state_name(matrix)}", styles.get("title")
-    )
+    ws.write_string(0, 0, title or _about_title(matrix), styles.get("title"))
     ws.write_string(
         1,
         0,
@@ -405,7 +409,8 @@ def add_legend_sheet(
         )
         text = definition.meaning
         if definition.aliases and definition.mark.value:
-            text += f" (Also read when typed as: {', '.join(a for a in definition.aliases if a.isprintable())}.)"
+            typed = ", ".join(a for a in definition.aliases if a.isascii() or a.isalpha())
+            text += f" (Also read when typed as: {typed}.)"
         ws.write_string(row, 1, text, styles.get("legend_text"))
         ws.set_row(row, _height_for([(text, 90.0)]))
         row += 1
