@@ -1,0 +1,197 @@
+"""Consolidation of many States (matrix_tools.consolidate) and its outputs (render_consolidated)."""
+
+from __future__ import annotations
+
+import re
+import sys
+import zipfile
+
+import openpyxl
+import pandas as pd
+import pytest
+from helpers_consolidate import EXPECTED_BY_FIELD, EXPECTED_BY_SECTION, write_states
+
+from matrix_tools.consolidate import (
+    LONG_COLUMNS,
+    DuplicateStateError,
+    consolidate,
+    coverage_by_field,
+    coverage_by_section,
+    iter_workbook_paths,
+    wide_view,
+)
+from matrix_tools.errors import InputError, OutputError
+from matrix_tools.render_consolidated import COVERAGE_SHEET, write_consolidated
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    from conftest import build_matrix
+
+    path = tmp_path_factory.mktemp("states")
+    write_states(path, build_matrix)
+    return path
+
+
+@pytest.fixture(scope="module")
+def df(folder):
+    return consolidate([folder])
+
+
+def test_long_table_has_one_row_per_catalogue_entry_per_state(df, catalogue):
+    assert list(df.columns) == list(LONG_COLUMNS)
+    per_state = sum(1 for _ in catalogue.iter_keys())
+    assert len(df) == 3 * per_state
+    assert df.groupby("iso3").size().to_dict() == {
+        "AAA": per_state,
+        "BBB": per_state,
+        "CCC": per_state,
+    }
+
+
+def test_marks_and_blanks_are_text_never_missing(df):
+    assert not df.isna().any().any()
+    npt = df[(df["field"] == "OP1.npt") & (df["column"] == "status")].set_index("iso3")["value"]
+    assert npt.to_dict() == {"AAA": "X", "BBB": "X", "CCC": "NA"}
+    info = df[(df["field"] == "OP1.npt") & (df["column"] == "info")].set_index("iso3")["value"]
+    assert info.to_dict() == {"AAA": "NA", "BBB": "", "CCC": ""}
+
+
+def test_each_row_names_its_cell_and_file(df, folder):
+    row = df[
+        (df["iso3"] == "BBB") & (df["field"] == "OP2.NW.manufacture") & (df["column"] == "source")
+    ].iloc[0]
+    assert (row["value"], row["cell"], row["file"]) == (
+        "Act 2001",
+        "'OP2 NW'!D6",
+        str(folder / "beta.xlsx"),
+    )
+    assert (row["table"], row["section"], row["weapon"], row["row_number"]) == (
+        "OP2.NW",
+        "OP 2",
+        "NW",
+        "1",
+    )
+
+
+def test_coverage_by_field_matches_the_hand_count(df):
+    by_field = coverage_by_field(df).set_index("mark_field")
+    for name, expected in EXPECTED_BY_FIELD.items():
+        assert by_field.loc[name, list(expected)].to_dict() == expected, name
+    assert (by_field["states"] == 3).all()
+    assert len(by_field) == 382
+
+
+def test_coverage_by_section_matches_the_hand_count(df):
+    by_section = coverage_by_section(df).set_index("section")
+    for section, expected in EXPECTED_BY_SECTION.items():
+        assert by_section.loc[section, list(expected)].to_dict() == expected, section
+    assert by_section["fields"].sum() == 382
+
+
+def test_wide_view_has_one_row_per_state_and_one_column_per_mark_field(df):
+    wide = wide_view(df)
+    assert wide.shape == (3, 3 + 382)
+    assert list(wide["iso3"]) == ["AAA", "BBB", "CCC"]
+    assert list(wide["OP2.NW.manufacture (enforcement)"]) == ["NA", "", ""]
+
+
+def test_two_files_claiming_the_same_state_is_an_error_naming_both(folder, tmp_path, make_matrix):
+    twin = tmp_path / "alpha-again.xlsx"
+    from matrix_tools.workbook import write_matrix_workbook
+
+    write_matrix_workbook(twin, make_matrix(state="Alphaland (Republic of)", iso3="AAA"))
+    with pytest.raises(
+        DuplicateStateError, match=r"AAA.*alpha\.xlsx and .*alpha-again\.xlsx"
+    ) as info:
+        consolidate([folder / "alpha.xlsx", folder / "beta.xlsx", twin])
+    assert info.value.exit_code == 1
+
+
+def test_an_unreadable_file_raises_input_error(folder, tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(InputError):
+        consolidate([folder / "alpha.xlsx", bad])
+
+
+def test_folders_are_searched_without_lock_files_hidden_files_or_the_output(tmp_path):
+    for name in ("b.xlsx", "a.XLSM", "~$a.xlsx", ".a.xlsx.part.xlsx", "notes.txt", "out.xlsx"):
+        (tmp_path / name).write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.xlsx").write_bytes(b"")
+    found = [p.name for p in iter_workbook_paths([tmp_path], exclude=[tmp_path / "out.xlsx"])]
+    assert found == ["a.XLSM", "b.xlsx"]
+
+
+def test_csv_keeps_the_mark_na_when_read_back_as_documented(df, tmp_path):
+    out = write_consolidated(df, tmp_path / "all.csv")
+    back = pd.read_csv(out, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+    assert back.astype(object).values.tolist() == df.values.tolist()
+    assert (back["value"] == "NA").sum() == 3  # alpha: enforcement + info, gamma: npt
+
+
+def test_parquet_round_trips(df, tmp_path):
+    out = write_consolidated(df, tmp_path / "all.parquet")
+    back = pd.read_parquet(out)
+    assert back.astype(object).values.tolist() == df.values.tolist()
+
+
+def test_parquet_without_pyarrow_says_how_to_install_it(df, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(OutputError, match=r"pip install 'matrix-tools\[parquet\]'"):
+        write_consolidated(df, tmp_path / "all.parquet")
+    assert not (tmp_path / "all.parquet").exists()
+
+
+def test_unknown_output_format_is_refused(df, tmp_path):
+    with pytest.raises(OutputError, match=".xlsx, .csv or .parquet"):
+        write_consolidated(df, tmp_path / "all.ods")
+
+
+def test_xlsx_has_the_long_table_the_wide_view_and_coverage(df, tmp_path):
+    out = write_consolidated(df, tmp_path / "all.xlsx")
+    wb = openpyxl.load_workbook(out, read_only=True)
+    assert wb.sheetnames == ["Entries", "Marks by State", COVERAGE_SHEET]
+    entries = list(wb["Entries"].iter_rows(values_only=True))
+    assert list(entries[0]) == list(LONG_COLUMNS)
+    assert [[v or "" for v in row] for row in entries[1:]] == df.values.tolist()
+    wide = list(wb["Marks by State"].iter_rows(values_only=True))
+    assert [r[1] for r in wide[1:]] == ["AAA", "BBB", "CCC"]
+    coverage = list(wb[COVERAGE_SHEET].iter_rows(values_only=True))
+    section_rows = {r[0]: r[1:6] for r in coverage[5:10]}
+    assert section_rows["OP 1"] == (3, 1, 1, 67, 0)
+    field_rows = {r[6]: r[7:12] for r in coverage if r and r[6] in EXPECTED_BY_FIELD}
+    assert field_rows["OP1.npt"] == (2, 0, 1, 0, 0)
+
+
+def test_xlsx_coverage_has_a_native_stacked_bar_chart_per_section(df, tmp_path):
+    out = write_consolidated(df, tmp_path / "all.xlsx")
+    with zipfile.ZipFile(out) as z:
+        charts = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
+        xml = {n: z.read(n).decode("utf-8") for n in charts}
+        drawing_rels = "".join(
+            z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/drawings/_rels/")
+        )
+    assert len(charts) == 5  # OP 1, OP 2, OP 3 (a)(b), OP 3 (c)(d), OP 6 / OP 8 (d)
+    for name, text in xml.items():
+        assert '<c:barDir val="bar"/>' in text and '<c:grouping val="stacked"/>' in text
+        assert text.count("<c:ser>") == 5
+        refs = re.findall(r"<c:f>([^<]+)</c:f>", text)
+        assert refs and all(r.startswith("Coverage!") for r in refs), name
+        assert name.rsplit("/", 1)[1] in drawing_rels
+    assert "OP 3 (c)(d): number of States" in "".join(xml.values())
+
+
+def test_xlsx_carries_no_formula_from_submitted_text(tmp_path, make_matrix):
+    from matrix_tools.consolidate import consolidate_matrices
+
+    evil = make_matrix(
+        {("OP1.npt", "info"): '=HYPERLINK("http://evil","x")'}, state="=1+1", iso3="EVL"
+    )
+    out = write_consolidated(consolidate_matrices([(evil, "evil.xlsx")]), tmp_path / "all.xlsx")
+    with zipfile.ZipFile(out) as z:
+        sheets = "".join(
+            z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")
+        )
+    assert "<f>" not in sheets and "HYPERLINK" in sheets
