@@ -319,3 +319,62 @@ def test_written_matrix_reads_back_with_the_same_entries_and_cells(
     assert back.state == matrix.state
     assert back.header["date_of_report"].dates == (dt.date(2004, 10, 12),)
     assert back.unknown_rows == ()
+
+
+def _realistic_text():
+    from hypothesis import strategies as st
+
+    from matrix_tools.normalise import normalise_text
+
+    alphabet = st.characters(
+        whitelist_categories=("Lu", "Ll", "Nd", "Zs", "Po", "Pd", "Ps", "Pe", "Sm"),
+        blacklist_characters="\u00a0\u2007\u202f\u3000",
+    )
+    words = st.text(alphabet, min_size=1, max_size=40) | st.sampled_from(
+        [
+            '=HYPERLINK("http://x")',
+            "+1 (555) 0100",
+            "-art. 5",
+            "http://www.example.gov/law",
+            "12 October 2004",
+        ]
+    )
+    lines = st.lists(words, min_size=1, max_size=3).map("\n".join)
+    return lines.map(lambda t: normalise_text(t)[0]).filter(bool)
+
+
+def test_any_values_written_read_back_identical(
+    tmp_path_factory: pytest.TempPathFactory, catalogue
+) -> None:
+    """Round trip, property-based: whatever the values, write then read gives the same entries."""
+    hypothesis = pytest.importorskip("hypothesis")
+    from conftest import build_matrix
+    from hypothesis import strategies as st
+
+    from matrix_tools.read import load_matrix
+
+    keys = [(row.field, col.key, col.is_mark) for _, row, col in catalogue.iter_keys()]
+
+    @hypothesis.settings(max_examples=12, deadline=None, database=None)
+    @hypothesis.given(
+        st.dictionaries(
+            st.sampled_from(keys),
+            st.one_of(st.sampled_from(["X", "?", "NA"]), _realistic_text()),
+            min_size=1,
+            max_size=12,
+        )
+    )
+    def check(chosen: dict) -> None:
+        values = {
+            (f, c): (text if not is_mark or text in ("X", "?", "NA") else "X")
+            for (f, c, is_mark), text in chosen.items()
+        }
+        matrix = build_matrix(values, catalogue=catalogue)
+        path = tmp_path_factory.mktemp("prop") / "m.xlsx"
+        write_matrix_workbook(path, matrix)
+        back = load_matrix(path, catalogue=catalogue)
+        got = {k: (v.text, v.cell) for k, v in back.entries.items() if v.text}
+        assert got == {k: (v.text, v.cell) for k, v in matrix.entries.items() if v.text}
+        assert back.unknown_rows == ()
+
+    check()
