@@ -1,0 +1,61 @@
+"""Schema rule: the export JSON is checked against schemas/export.schema.json, errors mapped to cells."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from helpers_validate import CONFIG, sample_matrix, summary
+
+from matrix_tools.export import export_matrix
+from matrix_tools.model import Matrix
+from matrix_tools.rules_schema import check_export_schema, locate
+
+
+def test_clean_matrix_export_follows_the_schema() -> None:
+    matrix = sample_matrix({("OP1.npt", "status"): "X", ("OP1.npt", "info"): "Deposit 5 March 1970"})
+    assert list(check_export_schema(matrix, CONFIG)) == []
+
+
+def _broken_exporter(change):
+    def export(matrix: Matrix) -> dict[str, Any]:
+        data = copy.deepcopy(export_matrix(matrix))
+        change(data)
+        return data
+
+    return export
+
+
+def test_an_entry_breaking_the_schema_is_reported_at_its_cell() -> None:
+    matrix = sample_matrix()
+    index = next(i for i, e in enumerate(export_matrix(matrix)["entries"]) if e["field"] == "OP2.NW.acquire"
+                 and e["column"] == "status")
+
+    def change(data: dict[str, Any]) -> None:
+        data["entries"][index]["value"] = "maybe"  # a mark entry that claims to be recognised
+
+    findings = list(check_export_schema(matrix, CONFIG, exporter=_broken_exporter(change)))
+    cell = matrix.value("OP2.NW.acquire", "status").cell
+    assert summary(findings) == [("schema-violation", "error", cell)]
+    assert (findings[0].field, findings[0].column, findings[0].table) == ("OP2.NW.acquire", "status", "OP2.NW")
+    assert findings[0].message.endswith(f"(at /entries/{index}/value)")
+
+
+def test_a_header_value_breaking_the_schema_is_reported_at_the_header_cell() -> None:
+    matrix = sample_matrix()
+
+    def change(data: dict[str, Any]) -> None:
+        data["header"]["date_of_report"]["cell"] = "not a cell"
+
+    (finding,) = check_export_schema(matrix, CONFIG, exporter=_broken_exporter(change))
+    assert (finding.cell, finding.field) == (matrix.header["date_of_report"].cell, "header:date_of_report")
+
+
+def test_locate_maps_paths_to_cells() -> None:
+    matrix = sample_matrix()
+    data = export_matrix(matrix)
+    first = data["entries"][0]
+    assert locate(data, ["entries", 0, "value"], matrix)["cell"] == first["cell"]
+    assert locate(data, ["state", "iso3"], matrix) == {"cell": matrix.header["iso3"].cell, "field": "header:iso3"}
+    assert locate(data, [], matrix) == {}
+    assert locate(data, ["entries", 99999], matrix) == {}
