@@ -125,7 +125,7 @@ def render_diff_md(result: DiffResult) -> str:
     if result.template_fields:
         out += ["", "## Fields in one template version only", "", "| Side | Table | No. | Field |", "|---|---|---|---|"]
         for t in result.template_fields:
-            out.append(f"| {t.side} | {escape_md(t.table)} | {escape_md(t.row_number)} | {escape_md(t.label)} (`{t.field}`) |")
+            out.append(f"| {t.side.replace('-', ' ')} | {escape_md(t.table)} | {escape_md(t.row_number)} | {escape_md(t.label)} (`{t.field}`) |")
     points = list(iter_consultation_points(result))
     if points:
         out += ["", "## For consultation", "", "| Topic | Table | No. | Field | Column | Question |", "|---|---|---|---|---|---|"]

@@ -33,6 +33,15 @@ HEAD = "#1F3864"
 MAX_CELL = 32_000  # Excel holds 32,767 characters per cell
 
 
+def row_height(texts: Sequence[tuple[str, float]]) -> float:
+    """Points that show every (text, column width in characters) of a row in full, up to Excel's 409."""
+    lines = 1
+    for text, width in texts:
+        per_line = max(4.0, width - 2.0)
+        lines = max(lines, sum(max(1, -(-len(part) // int(per_line))) for part in text.split("\n")))
+    return min(409.0, 15.0 * lines + 2)
+
+
 def _clip(text: str) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
@@ -241,7 +250,7 @@ class _Report:
         ws = self.wb.add_worksheet("Changes")
         captions = [
             ("Table", 11), ("No.", 5), ("Field", 30), ("Column", 20), ("Kind", 10), ("Old", 26), ("New", 26),
-            ("Change (word by word)", 40), ("Transition", 11), ("Meaning", 30), ("Cell (new)", 16),
+            ("Text change (word by word)", 40), ("Transition", 11), ("Meaning", 30), ("Cell (new)", 16),
             ("Cell (old)", 16), ("Field ID", 24),
         ]
         head = self.fmt("chead", bold=True, bg_color="#DCE6F1", border=1, border_color="#A6A6A6", text_wrap=True, valign="vcenter")
@@ -274,8 +283,9 @@ class _Report:
                      change.new_cell, change.old_cell, change.field]
             for col, value in enumerate(extra, start=8):
                 ws.write_string(row, col, _clip(value), f)
-            longest = max(len(change.old), len(change.new), len(change.label) // 1)
-            ws.set_row(row, min(409, 15 * max(1, -(-longest // 30))))
+            texts = [(v, captions[i][1]) for i, v in enumerate(values)] + [(self._meaning(change), 30)]
+            texts.append(("".join(w.text for w in change.words), 40))
+            ws.set_row(row, row_height(texts))
         ws.autofilter(0, 0, max(row, 1), len(captions) - 1)
         if not rows:
             ws.write_string(1, 0, "No changes.", self.fmt("italic", italic=True))
@@ -294,7 +304,7 @@ class _Report:
         segments: Sequence[Segment] = change.words
         if not segments:
             if change.transition:
-                text = f"{change.old or 'blank'} → {change.new or 'blank'}"
+                text = ""  # a mark: Old, New and Transition say it all
             elif change.kind == "added":
                 text = change.new
             elif change.kind == "removed":
@@ -388,7 +398,8 @@ def write_diff_xlsx(result: DiffResult, output: str | Path, *, inputs: Sequence[
                 "The sheets after this one show the NEW version of the matrix. Highlighted cells changed: "
                 "green = added, yellow = changed, red = removed. The earlier value is in each cell's comment."
             )
-            add_about_sheet(wb, styles, result.new_matrix, notes=[*notes, intro])
+            header_notes = [n for n in notes if n.field.startswith("header:")]
+            add_about_sheet(wb, styles, result.new_matrix, notes=[*header_notes, intro])
             add_table_sheets(wb, styles, result.new_matrix, notes, validations=False)
         wb.get_worksheet_by_name("Summary").activate()
         wb.close()

@@ -164,3 +164,58 @@ def formula_cells(path: Path) -> list[str]:
                 if "<f>" in text or "<f " in text:
                     found.append(name)
     return found
+
+
+# --- one rich scenario for the report golden files ---------------------------------------
+
+HOSTILE_SOURCE = '=HYPERLINK("http://evil.example/x","click") <script>alert(1)</script> [link](http://evil.example)'
+
+
+def report_scenario(catalogue: Catalogue, *, include_cosmetic: bool = False) -> DiffResult:
+    """A deterministic diff with every kind of change, hostile text included, for golden files."""
+    from matrix_tools.diff import diff
+    from matrix_tools.model import SourceInfo, UnknownRow, Value
+
+    old_cat = renamed_catalogue(catalogue, {"OP1.iaea_member": "OP1.row11"}, drop=("OP1.hcoc",))
+    old_entries = {
+        **{k: v for k, v in BASE_ENTRIES.items()},
+        ("OP1.row11", "status"): "X",
+        ("OP1.row11", "info"): "Member since 1957",
+    }
+    new_entries = dict(BASE_ENTRIES)
+    new_entries.update({
+        ("OP1.iaea_member", "status"): "X",
+        ("OP1.iaea_member", "info"): "Member since 1958",  # renamed field, text changed
+        ("OP1.hcoc", "status"): "X",  # field only in the new template
+        ("OP1.ctbt", "status"): "X",  # added, no source
+        ("OP2.NW.manufacture", "status"): "?",  # downgraded
+        ("OP2.NW.acquire", "source"): "Nuclear Energy Act 2010, sect. 58",  # text changed
+        ("OP2.CW.use", "remarks"): HOSTILE_SOURCE,  # hostile text
+        ("OP1.npt", "info"): "ratification 5 march 1970",  # cosmetic
+    })
+    del new_entries[("OP1.bwc", "status")]  # removed
+    del new_entries[("OP2.NW.manufacture", "enforcement_source")]  # source removed while X stays
+    old = build_matrix(old_entries, catalogue=old_cat, state="Republic of Testland", iso3="XTL")
+    new = build_matrix(
+        new_entries, catalogue=catalogue, state="Republic of Testland", iso3="XTL",
+        header={"date_of_report": "2004-10-12", "dates_of_additional_reports": "1 May 2006; 3 June 2008"},
+    )
+    note = UnknownRow("OP3cd.NW", "OP3cd NW", 9, "Note from the State: <b>see annex</b>", "",
+                      {"remarks": Value("Annex 3 =1+1", "'OP3cd NW'!G9")})
+    old = dataclasses.replace(old, source=SourceInfo("approved/testland-2013.xlsx", "testland-2013.xlsx", "a" * 64, 51234))
+    new = dataclasses.replace(new, source=SourceInfo("returned/testland-2024.xlsx", "testland-2024.xlsx", "b" * 64, 52345),
+                              unknown_rows=(note,))
+    return diff(old, new, include_cosmetic=include_cosmetic)
+
+
+def check_golden(name: str, text: str) -> None:
+    """Compare with tests/golden/diff/<name>; MATRIX_TOOLS_UPDATE_GOLDEN=1 rewrites it (on purpose only)."""
+    import os
+
+    golden = Path(__file__).parent / "golden" / "diff" / name
+    if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") == "1" or not golden.exists():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8", newline="\n")
+        if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") != "1":
+            raise AssertionError(f"golden file {golden.name} was missing and has been written: check it, run again")
+    assert text == golden.read_text(encoding="utf-8"), f"differs from golden file {golden}"
