@@ -101,8 +101,13 @@ class CellNote:
 class Styles:
     """The cell formats of one xlsxwriter Workbook, created on first use and then reused.
 
-    ``get(name)`` gives a named format ("title", "caption", "label", "mark", "text", ...) or a
-    highlight ("changed", "conflict", ...; "mark:changed" for a centred mark cell).
+    ``get(name)`` gives a named format or a highlight. Names: "title", "subtitle", "heading",
+    "paragraph" (wrapped), "small" (grey, wrapped), "hint" (grey, one line), "bold",
+    "caption" / "caption_left" (table header cells), "number", "label", "mark" (centred,
+    bold), "text" (wrapped), "field_id", "about_label", "about_value", "legend_mark",
+    "legend_text", "grade_note"; highlights "changed", "added", "removed", "conflict",
+    "error", "warning", "info" (text cells), "mark:<style>" (mark cells), "label:<style>".
+    Unknown names raise KeyError.
     """
 
     _BASE: Mapping[str, Mapping[str, Any]] = {
@@ -113,7 +118,8 @@ class Styles:
         "state": {"bold": True, "font_size": 11},
         "grade_note": {"italic": True, "font_size": 8, "font_color": "#7F7F7F"},
         "paragraph": {"text_wrap": True, "valign": "top"},
-        "small": {"font_size": 9, "font_color": "#595959", "valign": "top"},
+        "small": {"font_size": 9, "font_color": "#595959", "text_wrap": True, "valign": "top"},
+        "hint": {"font_size": 9, "font_color": "#595959", "valign": "top"},
         "bold": {"bold": True},
         "caption": {
             "bold": True, "text_wrap": True, "valign": "vcenter", "align": "center",
@@ -308,7 +314,7 @@ def add_about_sheet(
         1,
         0,
         "Header of the matrix. Fill in the table sheets; the Legend sheet explains the marks.",
-        styles.get("small"),
+        styles.get("hint"),
     )
     by_cell = _notes_by_cell(n for n in notes if isinstance(n, CellNote))
     cells: dict[CellKey, str] = {}
@@ -425,7 +431,7 @@ def add_legend_sheet(
     source = (
         f"Catalogue: {catalogue.id} version {catalogue.version} ({catalogue.source or 'built in'})."
     )
-    ws.write_string(row + 1, 0, source, styles.get("small"))
+    ws.write_string(row + 1, 0, source, styles.get("hint"))
     row += 3
     _set_print_portrait(ws)
     if highlights:

@@ -62,6 +62,7 @@ def test_an_existing_output_is_replaced(tmp_path: Path) -> None:
     out.write_bytes(b"old")
     result = run("template", "--state", "Testland", "--iso3", "XTL", "-o", str(out))
     assert result.exit_code == 0
+    assert result.output.rstrip().endswith("(replaced the earlier file)")
     assert out.read_bytes()[:2] == b"PK"
 
 

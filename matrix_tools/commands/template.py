@@ -67,6 +67,7 @@ def command(
     catalogue = load_catalogue(catalogue_path)
     name = check_state_name(state)
     code = check_iso3(iso3)
+    existed = output.exists()
     write_template(
         output,
         name,
@@ -81,6 +82,7 @@ def command(
     click.echo(
         f"Wrote template for {who}: {len(catalogue.tables)} tables, "
         f"{catalogue.mark_field_count} mark fields -> {output}"
+        + (" (replaced the earlier file)" if existed else "")
     )
     if not code:
         click.echo(
