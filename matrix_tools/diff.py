@@ -14,6 +14,8 @@ present on one side only is flagged as a template change, not as an edit by the 
 from __future__ import annotations
 
 import datetime as dt
+import sys
+import types
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -427,3 +429,22 @@ def describe_side(matrix: Matrix) -> Side:
 def format_dates(dates: tuple[dt.date, ...]) -> str:
     """'12 October 2004; 21 December 2007' (the matrix style)."""
     return "; ".join(format_date(d) for d in dates)
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``matrix_tools.diff(old, new)`` work even after ``matrix_tools.diff`` the module was
+    imported (importing a submodule sets the package attribute to the module, which would
+    shadow the lazy twin of ``matrix_tools/__init__.py``)."""
+
+    def __call__(
+        self,
+        old: Matrix | str | Path,
+        new: Matrix | str | Path,
+        *,
+        include_cosmetic: bool = False,
+        catalogue: Catalogue | None = None,
+    ) -> DiffResult:
+        return diff(old, new, include_cosmetic=include_cosmetic, catalogue=catalogue)
+
+
+sys.modules[__name__].__class__ = _CallableModule

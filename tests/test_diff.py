@@ -261,3 +261,11 @@ def test_noise_only_edits_are_cosmetic(tmp_path, catalogue):
         ("OP1.npt", "info"), ("OP1.cwc", "info"), ("OP2.NW.manufacture", "source"), ("OP2.NW.acquire", "status"),
     }
     assert all(c.cosmetic for c in listed.changes)
+
+
+def test_python_twin_is_callable_from_the_package_even_after_importing_the_module():
+    import matrix_tools
+    import matrix_tools.diff as module  # noqa: F401 - sets the package attribute to the module
+
+    m = build_matrix({("OP1.npt", "status"): "X"})
+    assert matrix_tools.diff(m, m).summary()["identical"] is True
