@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import layout
+from .errors import EXIT_USAGE, MatrixToolsError
 from .model import BLANK, Catalogue, HeaderValue, Matrix, State, UnknownRow, Value, cell_ref
 from .normalise import cosmetic_key
 
@@ -27,6 +28,31 @@ SIDES: tuple[Side, ...] = ("ours", "theirs")
 HEADER_PREFIX = "header:"
 ROW_PREFIX = "row:"
 ROW_PRESENCE = "(row)"  # the pseudo-column of a conflict about a whole added row
+
+
+class StateMismatchError(MatrixToolsError):
+    """The three versions are matrices of different States: merging them makes no sense."""
+
+    exit_code = EXIT_USAGE
+    code = "merge-state-mismatch"
+
+
+def check_same_state(base: Matrix, ours: Matrix, theirs: Matrix) -> None:
+    """Refuse to merge matrices whose ISO codes differ (a blank code is not a difference)."""
+    named = [
+        (side, m)
+        for side, m in (("base", base), ("ours", ours), ("theirs", theirs))
+        if m.state.iso3.strip()
+    ]
+    codes = {m.state.iso3.strip().upper() for _, m in named}
+    if len(codes) > 1:
+        which = ", ".join(
+            f"{side} {m.state.iso3} ({m.source.name if m.source else m.state.name})"
+            for side, m in named
+        )
+        raise StateMismatchError(
+            f"the three versions are not of the same State: {which}; give three versions of one State's matrix"
+        )
 
 
 @dataclass(frozen=True)
@@ -109,14 +135,23 @@ class _Outcome:
     note: str = ""
 
 
+COSMETIC_ONLY = "cosmetic change only (spacing, case or quotes); applied"
+
+
+def _cosmetic_note(base: str, new: str) -> str:
+    return COSMETIC_ONLY if cosmetic_key(base) == cosmetic_key(new) else ""
+
+
 def merge_text(base: str, ours: str, theirs: str, *, prefer: Side = "ours") -> _Outcome:
     """Three-way decision for one text (exact first, then cosmetic, then conflict)."""
     if ours == theirs:
-        return _Outcome("base" if ours == base else "both")
+        if ours == base:
+            return _Outcome("base")
+        return _Outcome("both", note=_cosmetic_note(base, ours))
     if ours == base:
-        return _Outcome("theirs")
+        return _Outcome("theirs", note=_cosmetic_note(base, theirs))
     if theirs == base:
-        return _Outcome("ours")
+        return _Outcome("ours", note=_cosmetic_note(base, ours))
     kb, ko, kt = cosmetic_key(base), cosmetic_key(ours), cosmetic_key(theirs)
     if ko == kt:
         # Both changed, to texts that differ only cosmetically: no conflict, keep the preferred text.
@@ -450,9 +485,13 @@ def merge_matrices(
     prefer: Side = "ours",
     catalogue: Catalogue | None = None,
 ) -> MergeResult:
-    """Merge three in-memory matrices; see the module docstring for the rules."""
+    """Merge three in-memory matrices; see the module docstring for the rules.
+
+    Raises StateMismatchError when the matrices name different States (ISO codes).
+    """
     if prefer not in SIDES:
         raise ValueError(f"prefer must be 'ours' or 'theirs', not {prefer!r}")
+    check_same_state(base, ours, theirs)
     cat = catalogue or ours.catalogue
     entries, applied, conflicts = _merge_entries(cat, base, ours, theirs, prefer)
     header, h_applied, h_conflicts = _merge_header(cat, base, ours, theirs, prefer)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import openpyxl
@@ -95,3 +96,38 @@ def test_the_agenda_sheet_links_to_the_conflict_cell(versions, tmp_path):
     run("merge", *versions, "-o", out)
     agenda = openpyxl.load_workbook(out)["Conflicts"]
     assert agenda["K6"].hyperlink.location == "'OP1'!C6"
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+@pytest.mark.skipif(not (SAMPLES / "testland-returned.xlsx").exists(), reason="samples not built")
+def test_the_testland_samples_merge_with_the_one_conflict_their_readme_describes(tmp_path):
+    out, report = tmp_path / "merged.xlsx", tmp_path / "merge.json"
+    names = ("testland-approved.xlsx", "testland-working.xlsx", "testland-returned.xlsx")
+    result = run(
+        "merge", *(SAMPLES / n for n in names), "-o", out, "--format", "json", "--report", report
+    )
+    assert result.exit_code == 1, result.output
+    data = json.loads(report.read_text(encoding="utf-8"))
+    (conflict,) = data["conflicts"]
+    assert (conflict["field"], conflict["column"], conflict["row_number"]) == (
+        "OP3ab.NW.personnel_reliability",
+        "source",
+        "11",
+    )
+    assert conflict["base"] == "Atomic Energy Act (1998), sect. 69"
+    assert conflict["ours"] == "Radiation Protection Decree No. 45 (2010), art. 17"
+    assert conflict["theirs"] == "Nuclear Security Regulation (2019), art. 22"
+    merged = load_matrix(out)
+    # The experts' edit, the State's edits and the identical edit are all in the merged matrix.
+    assert (
+        merged.text("OP3cd.CW.end_user_controls", "source") == "Export Control Act (2007), art. 18"
+    )
+    assert merged.text("OP3ab.NW.personnel_reliability", "status") == "X"  # same on both sides
+    assert merged.text("OP1.psi", "status") == "X"  # the State typed "Yes"
+    assert merged.header["dates_of_additional_reports"].text.endswith("2 June 2023")
+    assert any(
+        r.label.startswith("Comment of the Republic of Testland") for r in merged.unknown_rows
+    )
+    assert data["summary"]["applied_both"] >= 3  # OP 6 / OP 8 (d) row 14, made identically

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import sys
 import zipfile
+from collections import Counter
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -195,3 +197,43 @@ def test_xlsx_carries_no_formula_from_submitted_text(tmp_path, make_matrix):
             z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")
         )
     assert "<f>" not in sheets and "HYPERLINK" in sheets
+
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+SAMPLE_FILES = ("examplia.xlsx", "nordmark.xlsx", "testland-approved.xlsx")
+
+
+def count_marks_by_hand(path: Path, catalogue) -> Counter:
+    """Count marks per section straight from the cells (Field ID column), without the reader."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    counts: Counter = Counter()
+    for table in catalogue.tables:
+        ws = wb[table.sheet]
+        for row in ws.iter_rows(min_row=6, values_only=True):
+            field_id = row[2 + len(table.columns)] if len(row) > 2 + len(table.columns) else None
+            if not field_id:
+                continue
+            for i, col in enumerate(table.columns):
+                if col.is_mark:
+                    text = str(row[2 + i] or "").strip()
+                    counts[(table.section, text or "blank")] += 1
+    return counts
+
+
+@pytest.mark.skipif(
+    not all((SAMPLES / n).exists() for n in SAMPLE_FILES), reason="samples not built"
+)
+def test_sample_states_coverage_matches_a_count_made_straight_from_the_cells(catalogue):
+    paths = [SAMPLES / n for n in SAMPLE_FILES]
+    df = consolidate(paths)
+    assert len(df) == 3 * 979 and not df.isna().any().any()
+    assert sorted(set(df["iso3"])) == ["XEX", "XNM", "XTL"]
+    expected: Counter = Counter()
+    for path in paths:
+        expected += count_marks_by_hand(path, catalogue)
+    by_section = coverage_by_section(df).set_index("section")
+    for section in by_section.index:
+        for mark in ("X", "?", "NA", "blank"):
+            assert by_section.loc[section, mark] == expected[(section, mark)], (section, mark)
+    assert by_section["entries"].sum() == 3 * 382
+    assert (df[df["iso3"] == "XEX"]["value"] == "NA").sum() > 0  # Examplia's NA rows stay "NA"

@@ -180,3 +180,26 @@ def test_summary_counts_each_kind_of_outcome(make_matrix):
     assert summary["conflicts"] == 1
     assert summary["applied_ours"] == 1 and summary["applied_theirs"] == 1
     assert summary["prefer"] == "ours"
+
+
+def test_versions_of_different_states_are_refused(make_matrix):
+    from matrix_tools.merge import StateMismatchError
+
+    with pytest.raises(
+        StateMismatchError, match="not of the same State: base TST.*theirs XEX"
+    ) as info:
+        merge(make_matrix(), make_matrix(), make_matrix(iso3="XEX", state="Examplia"))
+    assert info.value.exit_code == 2
+
+
+def test_a_blank_iso_code_is_not_a_different_state(make_matrix):
+    result = merge(make_matrix(), make_matrix(), make_matrix(iso3=""))
+    assert result.matrix.state.iso3 == ""  # theirs blanked it: a header change, applied
+
+
+def test_a_one_sided_cosmetic_edit_is_applied_and_said_to_be_cosmetic(make_matrix):
+    base = make_matrix(state="REPUBLIC OF TESTLAND")
+    theirs = make_matrix(state="Republic of Testland")
+    (applied,) = merge(base, base, theirs).applied
+    assert applied.value == "Republic of Testland"
+    assert "cosmetic change only" in applied.note
