@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import copyreg
 import multiprocessing
+import os
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -69,8 +71,14 @@ def _reduce_mappingproxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[
     return _mappingproxy, (dict(proxy),)
 
 
-def _child_main(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...], memory_mb: int) -> None:
+def _child_main(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...], memory_mb: int,
+                stderr_path: str) -> None:
     """Entry point of the child: limit memory, run, send ("ok", result) or ("raise", error)."""
+    # Native crashes (a Rust abort in python-calamine) write to fd 2; keep that out of the
+    # user's terminal and let the parent read it to explain the crash.
+    log = os.open(stderr_path, os.O_WRONLY | os.O_APPEND)
+    os.dup2(log, 2)
+    os.close(log)
     # model.Matrix holds MappingProxyType fields, which pickle cannot send by default. The
     # registration lives only in this short-lived child process.
     copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
@@ -101,15 +109,34 @@ class _Child:
     conn: Connection
     deadline: float
     label: str
+    stderr_path: str
+
+    def stderr_tail(self) -> str:
+        """The last lines the child wrote to stderr (where native crashes say why)."""
+        try:
+            with open(self.stderr_path, "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, handle.tell() - 8192))
+                return handle.read().decode("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def discard_stderr(self) -> None:
+        try:
+            os.unlink(self.stderr_path)
+        except OSError:
+            pass
 
 
 def _start(ctx: Any, index: int, func: Callable[..., Any], args: tuple[Any, ...], timeout: float,
            memory_mb: int, label: str) -> _Child:
     receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child_main, args=(send, func, args, memory_mb), daemon=True)
+    handle, stderr_path = tempfile.mkstemp(prefix="matrix-tools-reader-", suffix=".log")
+    os.close(handle)
+    process = ctx.Process(target=_child_main, args=(send, func, args, memory_mb, stderr_path), daemon=True)
     process.start()
     send.close()  # the child holds its own copy; EOF on `receive` then means the child is gone
-    return _Child(index, process, receive, time.monotonic() + timeout, label)
+    return _Child(index, process, receive, time.monotonic() + timeout, label, stderr_path)
 
 
 def _finish(child: _Child, timeout: float, memory_mb: int, *, timed_out: bool = False) -> tuple[bool, Any]:
@@ -130,6 +157,8 @@ def _finish(child: _Child, timeout: float, memory_mb: int, *, timed_out: bool = 
         if child.process.is_alive():
             _stop(child.process)
     child.conn.close()
+    stderr = child.stderr_tail() if message is None else ""
+    child.discard_stderr()
     label = f"{child.label}: " if child.label else ""
     if timed_out:
         return False, InputError(
@@ -138,7 +167,7 @@ def _finish(child: _Child, timeout: float, memory_mb: int, *, timed_out: bool = 
             code="reader-timeout",
         )
     if message is None:
-        return False, _crash_error(label, child.process.exitcode, memory_mb)
+        return False, _crash_error(label, child.process.exitcode, memory_mb, stderr)
     status, payload = message
     if status == "ok":
         return True, payload
@@ -153,7 +182,7 @@ def _finish(child: _Child, timeout: float, memory_mb: int, *, timed_out: bool = 
     return False, InputError(f"{label}the reader failed ({payload})", code="reader-crashed")
 
 
-def _crash_error(label: str, exitcode: int | None, memory_mb: int) -> InputError:
+def _crash_error(label: str, exitcode: int | None, memory_mb: int, stderr: str) -> InputError:
     if exitcode is not None and exitcode < 0:
         try:
             how = f"signal {signal.Signals(-exitcode).name}"
@@ -161,11 +190,32 @@ def _crash_error(label: str, exitcode: int | None, memory_mb: int) -> InputError
             how = f"signal {-exitcode}"
     else:
         how = f"exit status {exitcode}"
+    last = _last_line(stderr)
+    if any(sign in stderr for sign in OUT_OF_MEMORY_SIGNS):
+        # Rust's allocator aborts instead of raising when RLIMIT_AS is reached.
+        return InputError(
+            f"{label}reading needed more than {memory_mb} MB of memory and was stopped ({last}); the file "
+            "may be built to exhaust memory: ask the sender to save it again in Excel",
+            code="reader-out-of-memory",
+        )
+    detail = f"{how}: {last}" if last else how
     return InputError(
-        f"{label}the reader crashed on this file ({how}; memory limit {memory_mb} MB); the file may be "
-        "damaged or built to crash readers: ask the sender to save it again in Excel",
+        f"{label}the reader crashed on this file ({detail}); the file may be damaged or built to crash "
+        "readers: ask the sender to save it again in Excel",
         code="reader-crashed",
     )
+
+
+OUT_OF_MEMORY_SIGNS = ("memory allocation of", "MemoryError", "Cannot allocate memory", "std::bad_alloc")
+
+
+def _last_line(text: str) -> str:
+    """The most telling line of a crash log: the first allocation or panic line, else the last line."""
+    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith(("memory allocation of", "thread '")) or "panicked" in line:
+            return line[:160]
+    return lines[-1][:160] if lines else ""
 
 
 def _stop(process: Any) -> None:
@@ -247,12 +297,11 @@ def iter_isolated(func: Callable[..., T], items: Iterable[I], *, jobs: int = 1,
         for child in running.values():
             _stop(child.process)
             child.conn.close()
+            child.discard_stderr()
 
 
 def default_jobs() -> int:
     """A sensible number of parallel readers: the CPU count, at most 8."""
-    import os
-
     return max(1, min(8, os.cpu_count() or 1))
 
 

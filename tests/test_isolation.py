@@ -29,6 +29,12 @@ def hog(_: object = None) -> int:
     return len(blocks)
 
 
+def rust_alloc_abort(_: object = None) -> None:
+    # What Rust's allocator does when RLIMIT_AS is hit: print to fd 2, then abort.
+    os.write(2, b"memory allocation of 549755813888 bytes failed\n")
+    os.abort()
+
+
 def hang(_: object = None) -> None:
     time.sleep(60)
 
@@ -75,6 +81,16 @@ def test_memory_exhaustion_in_the_child_becomes_reader_out_of_memory() -> None:
     assert "512 MB" in str(caught.value)
     assert_one_line(caught.value)
     assert time.monotonic() - started < 10
+
+
+def test_native_allocation_abort_is_reported_as_out_of_memory_and_kept_off_the_terminal(
+        capfd: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(InputError) as caught:
+        run_isolated(rust_alloc_abort, timeout=30, memory_mb=1024)
+    assert caught.value.code == "reader-out-of-memory"
+    assert "memory allocation of 549755813888 bytes failed" in str(caught.value)
+    assert_one_line(caught.value)
+    assert "memory allocation" not in capfd.readouterr().err
 
 
 def test_a_hanging_reader_is_stopped_at_the_timeout() -> None:
