@@ -1,0 +1,145 @@
+"""``matrix-tools batch DIR``: validate a folder of submissions unattended, with a summary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .options import catalogue_option
+
+
+@click.command("batch")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--baseline", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of the last approved matrices: each State is compared with its own (matched by ISO code).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the reports (created if needed): summary.json, summary.xlsx, junit.xml and "
+                   "states/<ISO>/... Without it only the summary is shown.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Files read at the same time (default: the number of processors).")
+@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the JUnit XML report to this file (for CI dashboards).")
+@click.option("--full", is_flag=True,
+              help="Read every file again, even those unchanged since the last run into the same output folder.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Configuration file (JSON). By default matrix-tools.json in FOLDER is used if present.")
+@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
+              help="Exit with code 1 when a State has a finding of this severity or worse.")
+@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
+              help="Seconds one file may take to read before it is stopped and reported.")
+@click.option("--memory-mb", type=click.IntRange(min=256), default=2048, show_default=True,
+              help="Memory (MB of address space) a reading process may use; a file needing more is reported.")
+@catalogue_option
+def command(
+    folder: Path,
+    baseline: Path | None,
+    output: Path | None,
+    jobs: int | None,
+    junit_path: Path | None,
+    full: bool,
+    config_path: Path | None,
+    fail_on: str,
+    timeout: float,
+    memory_mb: int,
+    catalogue_path: Path | None,
+) -> None:
+    """Validate every matrix workbook in FOLDER: for nightly or weekly jobs (cron, CI).
+
+    Each workbook is read in a separate process with time and memory limits, so a damaged or
+    hostile file is reported and never stops the others. Excel lock files (~$...) and files
+    that are not workbooks are skipped with a note. Two files for the same State are both
+    refused. With --baseline, each State is compared with its last approved matrix.
+
+    Files unchanged since the last run into the same output folder are not read again
+    (their earlier results are reused); --full reads everything.
+
+    Exit codes: 0 all good; 1 a State has findings at or above --fail-on; 3 a file could not
+    be processed (unreadable, unsafe, or a second file for one State). The worst wins.
+
+    Examples:
+
+        matrix-tools batch samples/ -o reports/
+
+        matrix-tools batch incoming/ --baseline approved/ -o reports/ --junit junit.xml
+    """
+    from ..batch import batch
+
+    with _progress() as progress:
+        result = batch(folder, baseline=baseline, output=output, jobs=jobs, full=full, config=config_path,
+                       catalogue=catalogue_path, progress=progress, fail_on=fail_on, junit=junit_path,
+                       timeout=timeout, memory_mb=memory_mb)
+    click.echo(render_overview(result.document), nl=False)
+    if result.output:
+        click.echo(f"Reports written to {result.output} (open summary.xlsx).", err=True)
+    raise click.exceptions.Exit(result.exit_code)
+
+
+def render_overview(document: dict[str, Any] | Any) -> str:
+    """What the command prints: totals, then one line per State that needs attention."""
+    from ..render_batch import status_label
+
+    summary = document["summary"]
+    lines = [
+        f"{summary['files']} file(s) checked: {summary['ok']} OK, {summary['warnings']} with warnings only, "
+        f"{summary['errors']} with errors, {summary['unreadable']} not readable, "
+        f"{summary['duplicate']} refused (two files for one State); {summary['skipped']} skipped, "
+        f"{summary['reused']} unchanged since the last run."
+    ]
+    if document["run"].get("baseline"):
+        lines.append(f"{summary['changed_since_baseline']} of {summary['compared_with_baseline']} State(s) "
+                     "compared with their baseline have changes.")
+    attention = [s for s in document["states"] if s["status"] in ("errors", "unreadable", "duplicate")]
+    for state in attention:
+        who = state["state"]["name"] or state["key"]
+        if state["state"]["iso3"]:
+            who += f" ({state['state']['iso3']})"
+        if state["error"]:
+            detail = f"{state['error']['message']} [{state['error']['code']}]"
+        else:
+            detail = f"{state['counts']['error']} error(s), {state['counts']['warning']} warning(s)"
+        lines.append(f"  {status_label(state['status'])}: {state['file']}: {who}: {detail}")
+    for item in document.get("skipped", ()):
+        lines.append(f"  Skipped: {item['file']}: {item['reason']}")
+    verdict = {0: "OK", 1: "FAILED (data problems)", 3: "FAILED (files could not be processed)"}
+    lines.append(f"{verdict.get(summary['exit_code'], 'FAILED')}: exit code {summary['exit_code']}.")
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[int, int, Any], None]]:
+    """A rich progress bar on a terminal; plain log lines on stderr otherwise (cron, CI)."""
+    if sys.stderr.isatty() and "MATRIX_TOOLS_PLAIN" not in os.environ:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        bar = Progress(TextColumn("Checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                       TextColumn("{task.description}"), transient=True)
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, entry: Any) -> None:
+            bar.update(task, completed=done, total=total, description=entry.file)
+
+        with bar:
+            yield update
+        return
+
+    def log(done: int, total: int, entry: Any) -> None:
+        if entry.error:
+            what = f"{entry.status}: {entry.error['code']}"
+        else:
+            what = f"{entry.status} ({entry.counts.get('error', 0)} errors, {entry.counts.get('warning', 0)} warnings)"
+        reused = ", unchanged" if entry.reused else ""
+        click.echo(f"[{done}/{total}] {entry.file}: {entry.key}: {what}{reused}", err=True)
+
+    yield log
