@@ -145,10 +145,10 @@ class _Report:
         for caption, getter in self._side_rows():
             row += 1
             ws.write_string(row, 0, caption, label)
-            for col, side in ((1, r.old), (2, r.new)):
-                ws.write_string(row, col, _clip(getter(side)), small if caption == "SHA-256" else wrap)
-            if caption == "SHA-256":
-                ws.set_row(row, 24)
+            texts = [getter(r.old), getter(r.new)]
+            for col, text in ((1, texts[0]), (2, texts[1])):
+                ws.write_string(row, col, _clip(text), small if caption == "SHA-256" else wrap)
+            ws.set_row(row, 26 if caption == "SHA-256" else row_height([(t, 38) for t in texts]))
         row += 2
         heading(row, "Summary")
         row += 1

@@ -105,3 +105,18 @@ def test_identical_files_say_so(tmp_path):
     result = run("diff", old, new, "--fail-if-diff")
     assert result.exit_code == 0
     assert "The two versions are identical." in result.output
+
+
+def test_bundled_samples_give_the_documented_changes():
+    from pathlib import Path
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    old, new = samples / "testland-approved.xlsx", samples / "testland-returned.xlsx"
+    if not (old.exists() and new.exists()):
+        pytest.skip("samples not built")
+    result = run("diff", old, new, "--format", "json", "--fail-if-diff")
+    assert result.exit_code == 1
+    s = json.loads(result.output)["summary"]
+    # samples/README.md, "Expected results"
+    assert (s["changes"], s["by_kind"]["added"], s["by_kind"]["changed"]) == (19, 14, 5)
+    assert (s["header_changes"], s["unknown_rows"]["added"], s["cosmetic"]) == (3, 1, 2)
