@@ -5,14 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-import pytest
 from click.testing import CliRunner
 
 from matrix_tools.cli import cli
-
-# cli.py reads ctx.protected_args, deprecated in click 8.2 (setup.cfg turns matrix_tools
-# deprecation warnings into errors); remove this once cli.py no longer uses it.
-pytestmark = pytest.mark.filterwarnings("ignore:.*protected_args:DeprecationWarning")
 
 
 def run(*args: str):

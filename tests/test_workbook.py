@@ -378,3 +378,14 @@ def test_any_values_written_read_back_identical(
         assert back.unknown_rows == ()
 
     check()
+
+
+def test_source_date_epoch_fixes_the_creation_date(
+    tmp_path: Path, make_matrix, monkeypatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    write_matrix_workbook(tmp_path / "a.xlsx", make_matrix())
+    write_matrix_workbook(tmp_path / "b.xlsx", make_matrix())
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    created = openpyxl.load_workbook(tmp_path / "a.xlsx").properties.created
+    assert created == dt.datetime(2023, 11, 14, 22, 13, 20)
