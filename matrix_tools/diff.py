@@ -391,20 +391,32 @@ def _row_values(row: UnknownRow) -> dict[str, str]:
     return {key: value.text for key, value in row.values.items() if value.text}
 
 
+def _keyed_rows(rows: tuple[UnknownRow, ...]) -> dict[str, UnknownRow]:
+    """Rows by identity; two rows with the same label in one table keep their order (#2, #3...)."""
+    keyed: dict[str, UnknownRow] = {}
+    for row in rows:
+        key, n = row.key, 1
+        while key in keyed:
+            n += 1
+            key = f"{row.key}#{n}"
+        keyed[key] = row
+    return keyed
+
+
 def _compare_unknown_rows(old: tuple[UnknownRow, ...], new: tuple[UnknownRow, ...]) -> Iterator[UnknownRowChange]:
     """Rows outside the catalogue, matched by table + label (their row numbers shift)."""
-    old_by_key = {row.key: row for row in old}
-    new_by_key = {row.key: row for row in new}
-    for row in new:
-        before = old_by_key.get(row.key)
+    old_by_key = _keyed_rows(old)
+    new_by_key = _keyed_rows(new)
+    for key, row in new_by_key.items():
+        before = old_by_key.get(key)
         if before is None:
             yield UnknownRowChange("added", row.table, row.label, None, row.row, row.sheet, {}, _row_values(row))
             continue
         ob, nb = _row_values(before), _row_values(row)
         if {k: cosmetic_key(v) for k, v in ob.items()} != {k: cosmetic_key(v) for k, v in nb.items()}:
             yield UnknownRowChange("changed", row.table, row.label, before.row, row.row, row.sheet, ob, nb)
-    for row in old:
-        if row.key not in new_by_key:
+    for key, row in old_by_key.items():
+        if key not in new_by_key:
             yield UnknownRowChange("removed", row.table, row.label, row.row, None, row.sheet, _row_values(row), {})
 
 

@@ -269,3 +269,13 @@ def test_python_twin_is_callable_from_the_package_even_after_importing_the_modul
 
     m = build_matrix({("OP1.npt", "status"): "X"})
     assert matrix_tools.diff(m, m).summary()["identical"] is True
+
+
+def test_two_inserted_rows_with_the_same_label_are_both_kept():
+    def note(row: int, text: str) -> UnknownRow:
+        return UnknownRow("OP1", "OP1", row, "Comment", "", {"remarks": Value(text, f"'OP1'!E{row}")})
+
+    old = _with_rows(build_matrix(), note(30, "first"))
+    new = _with_rows(build_matrix(), note(30, "first"), note(31, "second"))
+    [added] = diff(old, new).unknown_rows
+    assert (added.kind, added.new_row, dict(added.new_values)) == ("added", 31, {"remarks": "second"})
