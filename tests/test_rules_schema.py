@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import pytest
 from helpers_validate import CONFIG, sample_matrix, summary
 
 from matrix_tools.export import export_matrix
@@ -59,3 +60,43 @@ def test_locate_maps_paths_to_cells() -> None:
     assert locate(data, ["state", "iso3"], matrix) == {"cell": matrix.header["iso3"].cell, "field": "header:iso3"}
     assert locate(data, [], matrix) == {}
     assert locate(data, ["entries", 99999], matrix) == {}
+
+
+MUTATIONS = {
+    "mark value": lambda d: d["entries"][0].update(value="maybe"),
+    "unrecognised mark": lambda d: d["entries"][0].update(value="maybe", recognised=False),
+    "bad cell": lambda d: d["entries"][1].update(cell="D12"),
+    "missing cell": lambda d: d["entries"][2].pop("cell"),
+    "bad field": lambda d: d["entries"][3].update(field="1 bad"),
+    "unknown kind": lambda d: d["entries"][4].update(kind="number"),
+    "recognised as text": lambda d: d["entries"][5].update(recognised="no"),
+    "notes not strings": lambda d: d["entries"][6].update(notes=[1, None]),
+    "number as row number": lambda d: d["entries"][7].update(row_number=7),
+    "integer-valued float": lambda d: d["unknown_rows"].append(
+        {"table": "OP1", "sheet": "OP1", "row": 1.0, "label": "x", "values": []}),
+    "element not an object": lambda d: d["entries"].append(5),
+    "header date": lambda d: d["header"]["date_of_report"].update(dates=["12 October 2004"]),
+    "state missing": lambda d: d.pop("state"),
+}
+
+
+STILL_VALID = {"unrecognised mark", "integer-valued float"}  # JSON Schema accepts these: so must the fast path
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_fast_schema_check_reports_exactly_what_jsonschema_reports(name: str) -> None:
+    import jsonschema
+
+    from matrix_tools import resources
+    from matrix_tools.rules_schema import EXPORT_SCHEMA, iter_schema_errors
+
+    matrix = sample_matrix({("OP1.npt", "status"): "X", ("OP1.npt", "info"): "Deposit 5 March 1970"})
+    data = copy.deepcopy(export_matrix(matrix))
+    MUTATIONS[name](data)
+    schema = resources.load_schema(EXPORT_SCHEMA)
+    cls = jsonschema.Draft202012Validator
+    plain = {(tuple(e.absolute_path), e.message)
+             for e in cls(schema, format_checker=cls.FORMAT_CHECKER).iter_errors(data)}
+    fast = {(e.path, e.message) for e in iter_schema_errors(cls, schema, data)}
+    assert bool(plain) is (name not in STILL_VALID)
+    assert fast == plain

@@ -1,0 +1,85 @@
+"""How long `matrix-tools validate FILE` takes as a whole process, next to opening FILE with openpyxl.
+
+The target (issue 3): validating a sample must return faster than
+``python -c "import openpyxl; openpyxl.load_workbook(FILE)"`` on the same file. hyperfine is not
+installed, so each command runs N times as a subprocess (alternating, after a warm-up run) and
+the wall-clock times are compared by their medians.
+
+    python benchmarks/bench_validate.py                  # samples/examplia.xlsx, 15 runs each
+    python benchmarks/bench_validate.py FILE -n 30 --check   # exit 1 when validate is not faster
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def commands(path: Path) -> dict[str, list[str]]:
+    tool = shutil.which("matrix-tools", path=str(Path(sys.executable).parent)) or shutil.which("matrix-tools")
+    validate = [tool, "validate", str(path)] if tool else [sys.executable, "-m", "matrix_tools", "validate", str(path)]
+    return {
+        "python -c pass (start-up floor)": [sys.executable, "-c", "pass"],
+        "openpyxl.load_workbook": [sys.executable, "-c", f"import openpyxl; openpyxl.load_workbook({str(path)!r})"],
+        "matrix-tools validate": validate,
+        "matrix-tools validate --format json": [*validate, "--format", "json"],
+    }
+
+
+def time_once(argv: list[str]) -> tuple[float, float]:
+    """(wall-clock, CPU) seconds of one run; CPU time (user + system) is less sensitive to load."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if done.returncode not in (0, 1):  # 1 = findings at/above the threshold: still a full run
+        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode()[:300]}")
+    return elapsed, cpu
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("file", nargs="?", type=Path, default=ROOT / "samples" / "examplia.xlsx")
+    parser.add_argument("-n", "--runs", type=int, default=15)
+    parser.add_argument("--check", action="store_true", help="exit 1 unless validate is faster than openpyxl")
+    args = parser.parse_args()
+    if not args.file.is_file():
+        parser.error(f"{args.file} does not exist (run `make samples` or give a workbook)")
+    cmds = commands(args.file)
+    times: dict[str, list[float]] = {name: [] for name in cmds}
+    cpu: dict[str, list[float]] = {name: [] for name in cmds}
+    for argv in cmds.values():
+        time_once(argv)  # warm-up: file cache, .pyc files
+    for _ in range(args.runs):
+        for name, argv in cmds.items():  # alternate, so background load hits all alike
+            wall, used = time_once(argv)
+            times[name].append(wall)
+            cpu[name].append(used)
+    base = statistics.median(times["openpyxl.load_workbook"])
+    base_cpu = statistics.median(cpu["openpyxl.load_workbook"])
+    print(f"{args.file} ({args.file.stat().st_size:,} bytes), {args.runs} runs each, seconds")
+    print(f"{'command':<38} {'median':>8} {'min':>8} {'max':>8} {'ratio':>7} {'CPU med':>8} {'CPU ratio':>9}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        cpu_median = statistics.median(cpu[name])
+        print(f"{name:<38} {median:8.3f} {min(values):8.3f} {max(values):8.3f} {median / base:6.2f}x "
+              f"{cpu_median:8.3f} {cpu_median / base_cpu:8.2f}x")
+    ratio = statistics.median(times["matrix-tools validate"]) / base
+    verdict = "faster" if ratio < 1 else "NOT faster"
+    print(f"\nmatrix-tools validate takes {ratio:.2f}x the wall-clock time of openpyxl.load_workbook "
+          f"(median): {verdict}.")
+    return 1 if args.check and ratio >= 1 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
