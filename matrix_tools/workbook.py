@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import layout
+from .errors import CatalogueError
 from .model import (
     Catalogue,
     Column,
@@ -332,6 +333,13 @@ def add_about_sheet(
         if comment:
             _comment(ws, row, 1, comment)
         cells[key] = cell_ref(layout.ABOUT_SHEET, row, 1)
+        if item.kind is not HeaderKind.TEXT:
+            ws.data_validation(row, 1, row, 1, {
+                "validate": "any",
+                "input_title": _clip(item.label, 32),
+                "input_message": "Write dates as text, like 12 October 2004"
+                + ("; separate several with ;" if item.kind is HeaderKind.DATE_LIST else "."),
+            })  # fmt: skip
         row += 1
     for label, value in (
         ("Catalogue:", catalogue.id),
@@ -477,7 +485,7 @@ def add_table_sheets(
     title = matrix_title(matrix)
     state = _state_name(matrix)
     for table in matrix.catalogue.tables:
-        ws = wb.add_worksheet(table.sheet)
+        ws = _add_sheet(wb, table)
         _write_table_head(ws, styles, table, title, state)
         for index, row in enumerate(table.rows):
             excel_row = layout.data_row(index)
@@ -529,6 +537,20 @@ def add_table_sheets(
                     _add_mark_validation(ws, table, col, last_row)
         _set_print(ws, table, title, state, last_row)
     return cells
+
+
+def _add_sheet(wb: Workbook, table: Table) -> Worksheet:
+    """A worksheet named as the catalogue says; CatalogueError when Excel cannot take the name."""
+    from xlsxwriter.exceptions import XlsxWriterException
+
+    try:
+        return wb.add_worksheet(table.sheet)
+    except (
+        XlsxWriterException
+    ) as exc:  # e.g. "[", "]", ":", "*", "?", "/", "\\" or a duplicate name
+        raise CatalogueError(
+            f"the catalogue's sheet name {table.sheet!r} (table {table.id}) cannot be used in Excel: {exc}"
+        ) from None
 
 
 def _write_table_head(ws: Worksheet, styles: Styles, table: Table, title: str, state: str) -> None:

@@ -389,3 +389,29 @@ def test_source_date_epoch_fixes_the_creation_date(
     assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
     created = openpyxl.load_workbook(tmp_path / "a.xlsx").properties.created
     assert created == dt.datetime(2023, 11, 14, 22, 13, 20)
+
+
+@pytest.mark.parametrize("sheet", ["OP1?", "About", "Legend"])
+def test_catalogue_sheet_name_excel_refuses_is_a_catalogue_error(
+    tmp_path: Path, catalogue, sheet: str
+) -> None:
+    from dataclasses import replace
+
+    from matrix_tools.errors import CatalogueError
+    from matrix_tools.template import blank_matrix
+
+    odd = replace(
+        catalogue, tables=(replace(catalogue.tables[0], sheet=sheet), *catalogue.tables[1:])
+    )
+    with pytest.raises(CatalogueError, match="cannot be used in Excel"):
+        write_matrix_workbook(tmp_path / "c.xlsx", blank_matrix(odd, "Testland", "XTL"))
+    assert not list(tmp_path.iterdir())
+
+
+def test_about_date_cells_say_how_to_write_dates(written, book: openpyxl.Workbook) -> None:
+    _, _, cells = written
+    _, coordinate = _split(cells[("header:dates_of_additional_reports", "")])
+    prompts = {
+        str(dv.sqref): dv.prompt for dv in book[layout.ABOUT_SHEET].data_validations.dataValidation
+    }
+    assert "12 October 2004" in prompts[coordinate] and ";" in prompts[coordinate]
