@@ -16,6 +16,7 @@ those while streaming rows; batch runs also read in a child process (``isolation
 
 from __future__ import annotations
 
+import codecs
 import re
 import stat
 import struct
@@ -64,6 +65,13 @@ class Preflight:
     notes: tuple[Observation, ...]  # reported, not refused: "macros-present", "external-links-present"
     entries: int  # ZIP entries
     uncompressed: int  # declared uncompressed bytes, all entries
+    # Grid extents as the XML pass saw them, for the reader to pick a bounded reader before a
+    # dense one (python-calamine) allocates the whole rectangle: 0-based, -1 when no cell.
+    # Found through the workbook's relationships (any part name) and counting cells without
+    # an ``r`` reference as readers do.
+    max_row: int = -1
+    max_col: int = -1
+    shared_strings_declared: int = 0  # <sst count/uniqueCount>; calamine preallocates it
 
 
 class _Refused(Exception):
@@ -387,6 +395,87 @@ class _Package:
     sheets: list[str] | None = None  # r:id of each <sheet> in the workbook
     workbook_rels: dict[str, tuple[str, str]] | None = None  # id -> (type, target)
     external: list[str] | None = None  # parts holding external relationships
+    max_row: int = -1  # largest 0-based row / column of any cell of any worksheet
+    max_col: int = -1
+    shared_strings_declared: int = 0  # the <sst count/uniqueCount> claim (calamine preallocates it)
+
+
+_CELL_TAG = re.compile(r"<c(?=[\s/>])([^>]*)")
+_ROW_TAG = re.compile(r"<row(?=[\s/>])([^>]*)")
+# With a namespace prefix (<x:c>): 2-3 times slower, so used only when ':c' or ':row' occurs.
+_CELL_TAG_ANY = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?c(?=[\s/>])([^>]*)")
+_ROW_TAG_ANY = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?row(?=[\s/>])([^>]*)")
+_REF = re.compile(r"\sr\s*=\s*[\"']\$?([A-Za-z]{0,3})\$?([0-9]{1,9})")
+_DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]{1,40})")
+
+
+class _Extent:
+    """Tracks how far a worksheet reaches, as a reader that fills the rectangle would see it.
+
+    Regular expressions over the decoded text (an element handler per cell would cost ~4x
+    the whole expat pass). Cells and rows may omit their ``r`` reference (they then follow
+    the previous one), so each cell or row without one widens the bound by one: the result
+    is exact for files Excel writes and an upper bound otherwise. Duplicate ``r`` attributes
+    cannot mislead the count: expat has already refused them as malformed.
+    """
+
+    def __init__(self, package: _Package, head: bytes):
+        self.package = package
+        self.decoder = codecs.getincrementaldecoder(_encoding_of(head))(errors="replace")
+        self.tail = ""
+        self.ref_row = self.ref_col = -1
+        self.rows_without_ref = self.cells_without_ref = 0
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        text = self.tail + self.decoder.decode(chunk, final)
+        cut = text.rfind("<")
+        if not final and cut >= 0 and text.find(">", cut) < 0:  # keep an unfinished tag for later
+            text, self.tail = text[:cut], text[cut:]
+        else:
+            self.tail = ""
+        prefixed = ":c" in text or ":row" in text
+        cells = (_CELL_TAG_ANY if prefixed else _CELL_TAG).findall(text)
+        refs = _REF.findall("\x00".join(cells))
+        self.cells_without_ref += len(cells) - len(refs)
+        for letters in {letters.upper() for letters in {letters for letters, _ in refs} if letters}:
+            col = 0
+            for letter in letters:
+                col = col * 26 + ord(letter) - 64
+            self.ref_col = max(self.ref_col, col - 1)
+        rows = (_ROW_TAG_ANY if prefixed else _ROW_TAG).findall(text)
+        row_refs = [number for _, number in _REF.findall("\x00".join(rows))]
+        self.rows_without_ref += len(rows) - len(row_refs)
+        numbers = {number for _, number in refs}
+        numbers.update(row_refs)
+        if numbers:
+            self.ref_row = max(self.ref_row, max(map(int, numbers)) - 1)
+        if final:
+            self.publish()
+
+    def publish(self) -> None:
+        package = self.package
+        if self.ref_row >= 0 or self.rows_without_ref or self.cells_without_ref:
+            row = max(self.ref_row, 0) + self.rows_without_ref
+            col = max(self.ref_col, 0) + self.cells_without_ref
+            if self.ref_col < 0 and self.cells_without_ref:
+                col -= 1
+            package.max_row = max(package.max_row, row)
+            package.max_col = max(package.max_col, col)
+
+
+def _encoding_of(head: bytes) -> str:
+    """The text encoding of an XML part from its BOM or declaration (as expat decides it)."""
+    if head.startswith((b"\xff\xfe", b"<\x00")):
+        return "utf-16-le" if not head.startswith(b"\xff\xfe") else "utf-16"
+    if head.startswith((b"\xfe\xff", b"\x00<")):
+        return "utf-16-be" if not head.startswith(b"\xfe\xff") else "utf-16"
+    match = _DECLARED_ENCODING.match(head.removeprefix(b"\xef\xbb\xbf"))
+    if match:
+        try:
+            return codecs.lookup(match.group(1).decode("ascii")).name
+        except LookupError:
+            pass
+    return "utf-8"
 
 
 class _Scan:
@@ -399,17 +488,36 @@ class _Scan:
         self.package = _Package(overrides={}, external=[])
 
     def run(self, infos: list[zipfile.ZipInfo]) -> None:
-        # Content types and the root relationships first: they name the workbook part.
-        first = {"[content_types].xml": 0, "_rels/.rels": 1}
-        ordered = sorted(infos, key=lambda i: first.get(i.filename.replace("\\", "/").lower(), 2))
-        for info in ordered:
-            if info.is_dir():
-                continue
+        # Content types and root relationships name the workbook part; the workbook and its
+        # relationships name the worksheets. Scan in that order so later parts are known.
+        def rank(info: zipfile.ZipInfo) -> int:
             name = info.filename.replace("\\", "/").lower()
-            if self._is_xml_name(name):
-                self._scan_part(info, name, sniff=False)
-            elif not name.startswith(("xl/media/", "xl/embeddings/")) and "/media/" not in name:
-                self._scan_part(info, name, sniff=True)
+            if name in ("[content_types].xml", "_rels/.rels"):
+                return 0
+            return 2
+
+        ordered = sorted(infos, key=rank)
+        early = [i for i in ordered if rank(i) == 0]
+        for info in early:
+            self._scan_any(info)
+        workbook = _workbook_part(self.package)
+        second = {workbook, _rels_of(workbook)}
+        middle = sorted((i for i in ordered if i.filename.replace("\\", "/").lower() in second),
+                        key=lambda i: i.filename.replace("\\", "/").lower() != workbook)
+        for info in middle:
+            self._scan_any(info)
+        for info in ordered:
+            if info not in early and info not in middle:
+                self._scan_any(info)
+
+    def _scan_any(self, info: zipfile.ZipInfo) -> None:
+        if info.is_dir():
+            return
+        name = info.filename.replace("\\", "/").lower()
+        if self._is_xml_name(name):
+            self._scan_part(info, name, sniff=False)
+        elif not name.startswith(("xl/media/", "xl/embeddings/")) and "/media/" not in name:
+            self._scan_part(info, name, sniff=True)
 
     @staticmethod
     def _is_xml_name(name: str) -> bool:
@@ -438,6 +546,7 @@ class _Scan:
         parser.EntityDeclHandler = refuse_dtd
         parser.ExternalEntityRefHandler = refuse_dtd
         self._install_collectors(parser, name)
+        extent: _Extent | None = None
         fed = 0
         try:
             with self.archive.open(info) as stream:
@@ -447,6 +556,8 @@ class _Scan:
                     if first and sniff:
                         if not _looks_like_xml(chunk):
                             return
+                    if first and name in self._targets("worksheet"):
+                        extent = _Extent(self.package, chunk[:256])
                     first = False
                     if not chunk:
                         break
@@ -466,7 +577,11 @@ class _Scan:
                             f"the part {_show(info.filename)} holds a single XML item over "
                             f"{_mb(MAX_XML_TOKEN_BYTES)}: refused for safety; {DAMAGED}",
                         )
+                    if extent is not None:
+                        extent.feed(chunk)
                 parser.Parse(b"", True)
+                if extent is not None:
+                    extent.feed(b"", final=True)
         except _Refused:
             raise
         except pyexpat.ExpatError as exc:
@@ -486,6 +601,11 @@ class _Scan:
                 "zip-corrupt",
                 f"the part {_show(info.filename)} is damaged ({type(exc).__name__}): {DAMAGED}",
             ) from None
+
+    def _targets(self, kind: str) -> set[str]:
+        """Part names the workbook's relationships give for ``kind`` (worksheet, sharedStrings)."""
+        rels = self.package.workbook_rels or {}
+        return {target for rel_kind, target in rels.values() if rel_kind == kind}
 
     def _install_collectors(self, parser: object, name: str) -> None:
         """Set element handlers only on the few small parts whose content matters here."""
@@ -509,6 +629,11 @@ class _Scan:
                 if tag.endswith(" sheet"):
                     rid = attrs.get(f"{DOC_REL_NS} id") or attrs.get(f"{STRICT_DOC_REL_NS} id") or ""
                     sheets.append(rid)
+        elif name in self._targets("sharedStrings"):
+            def handler(tag: str, attrs: dict[str, str]) -> None:
+                if tag.endswith(" sst") or tag == "sst":
+                    declared = [int(v) for k, v in attrs.items() if k in ("count", "uniqueCount") and v.isdigit()]
+                    package.shared_strings_declared = max(declared, default=0)
         elif name.endswith(".rels"):
             is_workbook_rels = name == _rels_of(_workbook_part(package))
             if is_workbook_rels:
@@ -632,7 +757,9 @@ def _check_workbook(scan: _Scan, names: set[str], infos: list[zipfile.ZipInfo]) 
     macro_type = "macroenabled" in content_type.lower()
     kind = "xlsm" if macros or macro_type else "xlsx"
     uncompressed = sum(info.file_size for info in infos)
-    return Preflight(kind=kind, notes=tuple(notes), entries=len(infos), uncompressed=uncompressed)
+    return Preflight(kind=kind, notes=tuple(notes), entries=len(infos), uncompressed=uncompressed,
+                     max_row=package.max_row, max_col=package.max_col,
+                     shared_strings_declared=package.shared_strings_declared)
 
 
 # --- messages --------------------------------------------------------------------------

@@ -215,3 +215,52 @@ def test_every_refusal_code_is_kebab_case() -> None:
 
     for case in REFUSED:
         assert case.code is not None and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", case.code)
+
+
+def sheet_with(rows: str) -> str:
+    return SHEET_HEAD + rows + "</sheetData></worksheet>"
+
+
+SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<worksheet xmlns="http://schemas.openxmlformats.org/'
+              'spreadsheetml/2006/main"><sheetData>')
+EXTENT_CASES = [
+    ("minimal", None, (1, 1)),
+    ("cell at XFD1048576", sheet_with('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'), (1_048_575, 16_383)),
+    ("absolute-style reference", sheet_with('<row r="3"><c r="$C$3"><v>1</v></c></row>'), (2, 2)),
+    # Without references the extent is an upper bound (exact is (4, 2)): B plus three more cells.
+    ("cells and rows without references", sheet_with('<row r="4"><c r="B4"/></row><row><c/><c/><c/></row>'),
+     (4, 4)),
+    ("sixteen thousand cells without references", sheet_with('<row r="1">' + "<c/>" * 16_384 + "</row>"),
+     (0, 16_383)),
+    ("prefixed elements", sheet_with('<x:row r="9"><x:c r="K9"/></x:row>').replace(
+        "<worksheet ", '<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '), (8, 10)),
+    ("far row without cell references", sheet_with('<row r="1048576"><c><v>1</v></c></row>'), (1_048_575, 0)),
+    ("empty sheet", sheet_with(""), (-1, -1)),
+]
+
+
+@pytest.mark.parametrize(("name", "sheet", "expected"), EXTENT_CASES, ids=[c[0] for c in EXTENT_CASES])
+def test_grid_extents_are_reported_for_the_reader(name: str, sheet: str | None, expected: tuple[int, int],
+                                                  tmp_path: Path) -> None:
+    parts = minimal_xlsx_parts()
+    if sheet is not None:
+        parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    result = check_file(write_zip(tmp_path / "extent.xlsx", parts))
+    assert (result.max_row, result.max_col) == expected
+
+
+def test_grid_extents_follow_the_relationships_to_oddly_named_sheet_parts(tmp_path: Path) -> None:
+    parts = minimal_xlsx_parts()
+    del parts["xl/worksheets/sheet1.xml"]
+    parts["xl/odd/far.xml"] = sheet_with('<row r="70000"><c r="AB70000"><v>1</v></c></row>').encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b'Target="worksheets/sheet1.xml"', b'Target="/xl/odd/far.xml"')
+    result = check_file(write_zip(tmp_path / "odd.xlsx", parts))
+    assert (result.max_row, result.max_col) == (69_999, 27)
+
+
+def test_shared_string_count_claim_is_reported(tmp_path: Path) -> None:
+    parts = minimal_xlsx_parts()
+    parts["xl/sharedStrings.xml"] = SHARED_STRINGS.replace('uniqueCount="2"', 'uniqueCount="4000000000"').encode()
+    assert check_file(write_zip(tmp_path / "sst.xlsx", parts)).shared_strings_declared == 4_000_000_000
+    assert check_file(write_zip(tmp_path / "ok.xlsx", minimal_xlsx_parts())).shared_strings_declared == 2
