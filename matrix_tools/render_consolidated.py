@@ -226,7 +226,10 @@ def _add_coverage_sheet(
                 }
             )
         chart.set_title({"name": f"{section}: number of States per mark recorded"})
-        chart.set_x_axis({"name": "Number of States", "min": 0})
+        x_axis: dict[str, Any] = {"name": "Number of States", "min": 0, "max": max(states, 1)}
+        if states <= 10:  # whole States only: no 0.5 ticks on a small batch
+            x_axis["major_unit"] = 1
+        chart.set_x_axis(x_axis)
         chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
         chart.set_legend({"position": "top"})
         height = max(320, 90 + 16 * len(rows))

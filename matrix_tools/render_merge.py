@@ -141,6 +141,15 @@ def _header(ws: Any, styles: Styles, row: int, columns: tuple[tuple[str, int], .
         ws.set_column(col, col, width)
 
 
+def _row_height(*texts: tuple[str, int]) -> float:
+    """Points for a row whose wrapped texts sit in columns of the given widths (no autofit in xlsx)."""
+    lines = 1
+    for text, width in texts:
+        per_line = max(int(width * 1.1), 1)
+        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
+    return 15.0 * min(lines, 20)
+
+
 def _table_label(field: str, table: str) -> str:
     if field.startswith(HEADER_PREFIX):
         return "About"
@@ -158,17 +167,17 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
         f"State's return (theirs) changed these cells differently since the last agreed matrix "
         f"(base). This workbook keeps {result.prefer}. Write the outcome in the Decision column."
     )
-    ws.write_string(1, 0, intro, styles.get("small"))
-    ws.write_string(
-        2,
-        0,
-        "Base: {}   Ours: {}   Theirs: {}".format(
-            *(_source(m) or "(in memory)" for m in (result.base, result.ours, result.theirs))
-        ),
-        styles.get("small"),
+    last_col = len(CONFLICT_COLUMNS) - 1
+    # Merged across the table's width so the sentences wrap instead of spilling into one column.
+    ws.merge_range(1, 0, 1, last_col, intro, styles.get("paragraph"))
+    ws.set_row(1, 30)
+    sources = "Base: {}   Ours: {}   Theirs: {}".format(
+        *(_source(m) or "(in memory)" for m in (result.base, result.ours, result.theirs))
     )
+    ws.merge_range(2, 0, 2, last_col, sources, styles.get("paragraph"))
     head_row = 4
     _header(ws, styles, head_row, CONFLICT_COLUMNS)
+    ws.set_row(head_row, 30)
     text = styles.get("text")
     mark = styles.get("mark")
     kept_fmt = styles.get("conflict")
@@ -182,6 +191,7 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
         for col, value in enumerate((c.base, c.ours, c.theirs), start=5):
             ws.write_string(r, col, shown(value), text)
         ws.write_string(r, 8, c.kept, kept_fmt)
+        ws.set_row(r, _row_height((c.label, 40), (c.base, 24), (c.ours, 24), (c.theirs, 24)))
         ws.write_blank(r, 9, None, decision)
         _link(ws, r, 10, c.cell, text)
     if not result.conflicts:
@@ -210,6 +220,7 @@ def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None
         for col, value in enumerate(values):
             ws.write_string(r, col, value, text)
         _link(ws, r, 8, a.cell, text)
+        ws.set_row(r, _row_height((a.label, 40), (a.base, 28), (a.value, 28), (a.note, 40)))
     if not result.applied:
         ws.write_string(head_row + 1, 0, "No changes.", styles.get("small"))
     ws.freeze_panes(head_row + 1, 0)
