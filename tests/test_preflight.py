@@ -56,7 +56,7 @@ def test_hostile_file_is_refused_with_its_code_in_one_line_quickly_and_untouched
     assert error.exit_code == EXIT_INPUT
     assert isinstance(error, InputError)
     assert "\n" not in message and "\r" not in message and "\x1b" not in message
-    assert "Traceback" not in message.replace("Traceback (most", "") or case.name.startswith("control")
+    assert "Traceback" not in message or case.name.startswith("control")  # that one quotes it in a name
     assert message.startswith(f"{path}: "), message
     assert len(message) < 400 + len(str(path))
     assert elapsed < TIME_LIMIT, f"{case.name} took {elapsed:.2f} s"
