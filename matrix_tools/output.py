@@ -45,6 +45,9 @@ def atomic_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Iterat
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".part{suffix}", dir=out.resolve().parent)
     os.close(fd)
     tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); an output should get the usual permissions, so
+    # colleagues on a shared drive can open it.
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield tmp
         os.replace(tmp, out)
@@ -56,6 +59,12 @@ def atomic_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Iterat
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_bytes(output: str | Path, data: bytes, inputs: Iterable[str | Path] = ()) -> Path:
