@@ -679,6 +679,8 @@ class _ReportWriter:
         folder = self.out_dir / STATES_DIR / report_dir_name(key)
         for name in REPORT_NAMES.values():
             (folder / name).unlink(missing_ok=True)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
 
 
 def _refuse_duplicates(entries: list[StateEntry], writer: _ReportWriter) -> list[StateEntry]:

@@ -1,0 +1,314 @@
+"""Tests for ``matrix_tools.batch``: a folder of good, invalid, hostile and duplicate files."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hostile import CASES
+
+from matrix_tools import resources
+from matrix_tools.batch import (
+    WorkContext,
+    batch,
+    iter_candidates,
+    key_from_name,
+    process_file,
+    report_dir_name,
+)
+from matrix_tools.model import Catalogue, Value
+from matrix_tools.template import blank_matrix
+from matrix_tools.workbook import write_matrix_workbook
+
+
+def write_state(path: Path, catalogue: Catalogue, iso3: str, name: str,
+                values: dict[tuple[str, str], str] | None = None) -> Path:
+    """A State's matrix workbook written by the project's writer, with ``values`` filled in."""
+    matrix = blank_matrix(catalogue, name, iso3, date_of_report="12 October 2004")
+    entries = dict(matrix.entries)
+    for key, text in (values or {}).items():
+        entries[key] = Value(text, entries[key].cell)
+    write_matrix_workbook(path, dataclasses.replace(matrix, entries=entries))
+    return path
+
+
+GOOD = {("OP2.NW.manufacture", "status"): "X", ("OP2.NW.manufacture", "source"): "Criminal Code, Art. 12"}
+INVALID = {("OP2.NW.manufacture", "status"): "Yes please"}  # not a mark: an error
+X_WITHOUT_SOURCE = {("OP2.NW.manufacture", "status"): "X"}
+
+
+def hostile_file(folder: Path, name: str, case_name: str) -> Path:
+    case = next(c for c in CASES if c.name == case_name)
+    built = case.build(folder / name)
+    assert built == folder / name
+    return built
+
+
+@pytest.fixture
+def submissions(tmp_path: Path, catalogue: Catalogue) -> Path:
+    """Good, invalid, hostile, duplicate-State files, a lock file and a note."""
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    write_state(folder / "xaa-good.xlsx", catalogue, "XAA", "Republic of Aland", GOOD)
+    write_state(folder / "xbb-invalid.xlsx", catalogue, "XBB", "Bebland", INVALID)
+    write_state(folder / "xdd-first.xlsx", catalogue, "XDD", "Dedland", GOOD)
+    write_state(folder / "dedland-again.xlsx", catalogue, "XDD", "Dedland", {})
+    (folder / "xcc-text.xlsx").write_text("Please find attached our matrix.\n", encoding="utf-8")
+    hostile_file(folder, "xee-laughs.xlsx", "billion laughs in sharedStrings")
+    (folder / "~$xaa-good.xlsx").write_bytes(b"\x00" * 165)
+    (folder / "notes.txt").write_text("for the expert", encoding="utf-8")
+    return folder
+
+
+def validate_schema(document: Any) -> None:
+    schema = resources.load_schema("batch.schema.json")
+    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(document)]
+    assert errors == []
+
+
+def by_file(result: Any) -> dict[str, Any]:
+    return {e.file: e for e in result.entries}
+
+
+def test_batch_reports_every_file_and_bad_files_do_not_stop_the_others(submissions: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    result = batch(submissions, output=out, jobs=2, junit=tmp_path / "ci" / "junit.xml"
+                   if (tmp_path / "ci").mkdir() is None else None)
+    entries = by_file(result)
+
+    assert {k: e.status for k, e in entries.items()} == {
+        "xaa-good.xlsx": "ok",
+        "xbb-invalid.xlsx": "errors",
+        "xdd-first.xlsx": "duplicate",
+        "dedland-again.xlsx": "duplicate",
+        "xcc-text.xlsx": "unreadable",
+        "xee-laughs.xlsx": "unreadable",
+    }
+    assert entries["xaa-good.xlsx"].iso3 == "XAA" and entries["xaa-good.xlsx"].state == "Republic of Aland"
+    assert entries["xbb-invalid.xlsx"].counts["error"] >= 1
+    assert entries["xcc-text.xlsx"].error == {"code": "text-file", "message": entries["xcc-text.xlsx"].error["message"]}
+    assert entries["xee-laughs.xlsx"].error["code"] == "xml-dtd"
+    assert entries["xcc-text.xlsx"].key == "XCC"  # not readable: identified by its file name
+    for name in ("xdd-first.xlsx", "dedland-again.xlsx"):
+        message = entries[name].error["message"]
+        assert entries[name].error["code"] == "duplicate-state"
+        assert "xdd-first.xlsx" in message and "dedland-again.xlsx" in message
+    assert {s["file"] for s in result.skipped} == {"~$xaa-good.xlsx", "notes.txt"}
+
+    assert result.exit_code == 3  # files could not be processed: the worst wins over data errors
+    summary = result.summary
+    assert (summary["ok"], summary["errors"], summary["unreadable"], summary["duplicate"]) == (1, 1, 2, 2)
+    assert summary["skipped"] == 2 and summary["failed"] is True
+
+    document = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    validate_schema(document)
+    assert document == json.loads(json.dumps(result.document))
+
+    assert sorted(p.name for p in (out / "states").iterdir()) == ["XAA", "XBB"]  # refused States: no reports
+    report = json.loads((out / "states" / "XBB" / "validation.json").read_text(encoding="utf-8"))
+    assert report["files"][0]["counts"]["error"] == entries["xbb-invalid.xlsx"].counts["error"]
+    assert "Yes please" in (out / "states" / "XBB" / "validation.txt").read_text(encoding="utf-8")
+    assert entries["xaa-good.xlsx"].reports == {"validation_json": "states/XAA/validation.json",
+                                                "validation_text": "states/XAA/validation.txt"}
+
+    suites = {s.get("name"): s for s in ET.parse(out / "junit.xml").getroot().iter("testsuite")}
+    assert len(suites) == 6
+    laughs = next(s for name, s in suites.items() if name.endswith("xee-laughs.xlsx"))
+    assert laughs.find("testcase/error").get("type") == "xml-dtd"
+    good = next(s for name, s in suites.items() if name.endswith("xaa-good.xlsx"))
+    assert good.get("failures") == "0" and int(good.get("tests")) > 2
+    invalid = next(s for name, s in suites.items() if name.endswith("xbb-invalid.xlsx"))
+    assert int(invalid.get("failures")) >= 1
+    duplicate = next(s for name, s in suites.items() if name.endswith("dedland-again.xlsx"))
+    assert "xdd-first.xlsx" in duplicate.find("testcase/error").get("message")
+    assert (tmp_path / "ci" / "junit.xml").read_text(encoding="utf-8") == result.junit
+
+
+def test_summary_workbook_has_a_row_per_file_a_chart_and_no_formulas(submissions: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    out = tmp_path / "reports"
+    batch(submissions, output=out, jobs=2)
+    with zipfile.ZipFile(out / "summary.xlsx") as zf:
+        names = zf.namelist()
+        assert any(n.startswith("xl/charts/chart") for n in names)
+        sheets = [zf.read(n) for n in names if n.startswith("xl/worksheets/sheet")]
+    assert all(b"<f>" not in s for s in sheets)
+    assert any(b"conditionalFormatting" in s for s in sheets)
+    wb = openpyxl.load_workbook(out / "summary.xlsx")
+    assert wb.sheetnames == ["Summary", "Chart", "Skipped"]
+    rows = list(wb["Summary"].iter_rows(min_row=6, values_only=True))
+    assert len(rows) == 6
+    statuses = {row[9]: row[2] for row in rows}
+    assert statuses["xee-laughs.xlsx"] == "Not readable"
+    assert statuses["dedland-again.xlsx"] == "Two files for one State"
+    good = next(row for row in rows if row[9] == "xaa-good.xlsx")
+    assert good[:7] == ("Republic of Aland", "XAA", "OK", 0, 0, good[5], "no baseline")
+    assert good[7] == "2004-10-12" and len(good[12]) == 64
+
+
+def test_second_run_reads_nothing_and_a_changed_file_is_read_again(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_state(folder / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+    write_state(folder / "xbb.xlsx", catalogue, "XBB", "Bebland", INVALID)
+    (folder / "xcc.xlsx").write_bytes(b"")
+    out = tmp_path / "out"
+
+    first = batch(folder, output=out, jobs=2)
+    assert first.document["run"]["read"] == 3 and not any(e.reused for e in first.entries)
+
+    second = batch(folder, output=out, jobs=2)
+    assert second.document["run"]["read"] == 0
+    assert all(e.reused for e in second.entries)
+    assert [e.as_dict() | {"reused": False} for e in second.entries] == [e.as_dict() for e in first.entries]
+    assert second.exit_code == first.exit_code == 3
+
+    write_state(folder / "xbb.xlsx", catalogue, "XBB", "Bebland", GOOD)  # the State fixed its matrix
+    third = batch(folder, output=out, jobs=2)
+    assert third.document["run"]["read"] == 1
+    assert {e.file: (e.reused, e.status) for e in third.entries} == {
+        "xaa.xlsx": (True, "ok"), "xbb.xlsx": (False, "ok"), "xcc.xlsx": (True, "unreadable")}
+
+    full = batch(folder, output=out, jobs=2, full=True)
+    assert full.document["run"]["read"] == 3
+
+
+def test_reused_result_is_read_again_when_its_report_is_gone(tmp_path: Path, catalogue: Catalogue) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_state(folder / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+    out = tmp_path / "out"
+    batch(folder, output=out, jobs=1)
+    (out / "states" / "XAA" / "validation.txt").unlink()
+    again = batch(folder, output=out, jobs=1)
+    assert again.document["run"]["read"] == 1
+    assert (out / "states" / "XAA" / "validation.txt").is_file()
+
+
+def crash_on_marked_files(path: str, ctx: WorkContext) -> dict[str, Any]:
+    """A worker that kills its process (as a Rust panic in a reader would) for one file."""
+    if "crash" in Path(path).name:
+        os.abort()
+    return process_file(path, ctx)
+
+
+def test_a_crashing_reader_is_reported_and_the_run_continues(tmp_path: Path, catalogue: Catalogue) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for iso in ("XAA", "XBB", "XDD"):
+        write_state(folder / f"{iso.lower()}.xlsx", catalogue, iso, f"State {iso}", GOOD)
+    write_state(folder / "xcc-crash.xlsx", catalogue, "XCC", "Crashland", GOOD)
+
+    result = batch(folder, jobs=2, worker=crash_on_marked_files)
+    entries = by_file(result)
+    assert entries["xcc-crash.xlsx"].status == "unreadable"
+    assert entries["xcc-crash.xlsx"].error["code"] == "reader-crashed"
+    assert "SIGABRT" in entries["xcc-crash.xlsx"].error["message"]
+    assert {e.status for name, e in entries.items() if name != "xcc-crash.xlsx"} == {"ok"}
+    assert result.exit_code == 3
+
+
+def test_a_crash_is_not_reused_by_the_next_run(tmp_path: Path, catalogue: Catalogue) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_state(folder / "xcc-crash.xlsx", catalogue, "XCC", "Crashland", GOOD)
+    out = tmp_path / "out"
+    assert batch(folder, output=out, jobs=1, worker=crash_on_marked_files).exit_code == 3
+    again = batch(folder, output=out, jobs=1)  # e.g. the machine was short of memory last night
+    assert again.document["run"]["read"] == 1 and again.exit_code == 0
+
+
+def test_each_state_is_compared_with_its_baseline(tmp_path: Path, catalogue: Catalogue) -> None:
+    incoming, approved = tmp_path / "in", tmp_path / "approved"
+    incoming.mkdir()
+    approved.mkdir()
+    write_state(incoming / "aland-2024.xlsx", catalogue, "XAA", "Aland", GOOD)
+    write_state(incoming / "xbb-2024.xlsx", catalogue, "XBB", "Bebland", GOOD)
+    write_state(approved / "old-name.xlsx", catalogue, "XAA", "Aland", {})  # matched by ISO code, not name
+    out = tmp_path / "out"
+
+    result = batch(incoming, baseline=approved, output=out, jobs=2)
+    entries = by_file(result)
+    aland = entries["aland-2024.xlsx"]
+    assert aland.baseline is not None and aland.baseline["file"] == "old-name.xlsx"
+    assert aland.changes is not None and aland.changes["changes"] == 2 and aland.changes["by_kind"]["added"] == 2
+    assert entries["xbb-2024.xlsx"].changes is None
+    assert set(aland.reports) == {"validation_json", "validation_text", "changes_json", "changes_md", "changes_xlsx"}
+    assert "OP2" in (out / "states" / "XAA" / "changes.md").read_text(encoding="utf-8")
+    assert zipfile.is_zipfile(out / "states" / "XAA" / "changes.xlsx")
+    assert result.summary["changed_since_baseline"] == 1 and result.summary["compared_with_baseline"] == 1
+    validate_schema(result.document)
+
+    again = batch(incoming, baseline=approved, output=out, jobs=2)
+    assert again.document["run"]["read"] == 0
+    write_state(approved / "old-name.xlsx", catalogue, "XAA", "Aland", GOOD)  # a new approved version
+    third = batch(incoming, baseline=approved, output=out, jobs=2)
+    assert third.document["run"]["read"] == 1
+    assert by_file(third)["aland-2024.xlsx"].changes["changes"] == 0
+
+
+def test_two_baselines_for_one_state_give_a_note_and_no_change_report(tmp_path: Path, catalogue: Catalogue) -> None:
+    incoming, approved = tmp_path / "in", tmp_path / "approved"
+    incoming.mkdir()
+    approved.mkdir()
+    write_state(incoming / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+    write_state(approved / "a1.xlsx", catalogue, "XAA", "Aland", {})
+    write_state(approved / "a2.xlsx", catalogue, "XAA", "Aland", {})
+    result = batch(incoming, baseline=approved, jobs=1)
+    assert result.entries[0].changes is None
+    assert any("a1.xlsx, a2.xlsx" in note for note in result.document["baseline_notes"])
+
+
+@pytest.mark.parametrize(("values", "fail_on", "code"), [
+    (GOOD, "error", 0),
+    (INVALID, "error", 1),
+    (X_WITHOUT_SOURCE, "error", 0),  # an X without a source is a warning
+    (X_WITHOUT_SOURCE, "warning", 1),
+])
+def test_exit_code_follows_the_worst_finding(tmp_path: Path, catalogue: Catalogue, values: dict[tuple[str, str], str],
+                                             fail_on: str, code: int) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_state(folder / "xaa.xlsx", catalogue, "XAA", "Aland", values)
+    assert batch(folder, jobs=1, fail_on=fail_on).exit_code == code
+
+
+def test_the_output_folder_may_not_be_the_input_folder(submissions: Path) -> None:
+    from matrix_tools.errors import OutputError
+
+    with pytest.raises(OutputError, match="input folder"):
+        batch(submissions, output=submissions)
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("xaa-2024.xlsx", "XAA"), ("DEU_matrix.xlsx", "DEU"), ("fra.xlsx", "FRA"),
+    ("testland.xlsx", "testland"), ("matrix of aland.xlsx", "matrix of aland"),
+])
+def test_state_key_from_the_file_name(name: str, key: str) -> None:
+    assert key_from_name(Path(name)) == key
+
+
+def test_report_folder_names_are_safe() -> None:
+    assert report_dir_name("XAA") == "XAA"
+    assert report_dir_name("../../etc/passwd") == "etc_passwd"
+    assert report_dir_name("...") == "unnamed"
+
+
+def test_candidates_skip_lock_files_hidden_files_and_other_files(tmp_path: Path) -> None:
+    for name in ("b.xlsx", "a.XLSX", "c.xlsm", "~$b.xlsx", ".hidden.xlsx", "d.xls", "e.csv"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "sub.xlsx").mkdir()
+    files, skipped = iter_candidates(tmp_path)
+    assert [p.name for p in files] == ["a.XLSX", "b.xlsx", "c.xlsm"]
+    assert {s["file"] for s in skipped} == {"~$b.xlsx", "d.xls", "e.csv", "sub.xlsx"}
