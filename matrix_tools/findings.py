@@ -9,6 +9,7 @@ message template with ``{placeholders}``, default severity, group). Rules build 
 from __future__ import annotations
 
 import json
+import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -133,9 +134,13 @@ def read_finding_catalogue(path: str | Path) -> FindingCatalogue:
     return parse_finding_catalogue(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def shorten(text: str, width: int = 60) -> str:
-    """Text for a message: one line, cut to ``width`` characters with an ellipsis."""
-    one_line = " ".join(text.split())
+    """Text for a message: one line, control characters shown as U+FFFD (a submitted escape
+    sequence must not drive the user's terminal), cut to ``width`` characters with an ellipsis."""
+    one_line = _UNPRINTABLE.sub("\ufffd", " ".join(text.split()))
     return one_line if len(one_line) <= width else one_line[: width - 1].rstrip() + "…"
 
 
@@ -172,6 +177,8 @@ def make_finding(
         }
         fields.update(params)
         message = kind.message.format_map(fields)
+    else:  # e.g. the reader's observation, which may quote a sheet name or label
+        message = _UNPRINTABLE.sub("\ufffd", " ".join(message.split()))
     return Finding(
         code=code,
         severity=severity or kind.severity,

@@ -125,3 +125,9 @@ def test_findings_table_script_rewrites_only_between_the_markers(tmp_path: Path)
     text = readme.read_text(encoding="utf-8")
     assert text.startswith("# Title\n") and text.endswith("\nAfter.\n")
     assert "| `mark-invalid` | marks | error |" in text
+
+
+def test_submitted_control_characters_never_reach_a_message() -> None:
+    finding = make_finding("mark-invalid", value="\x1b[31mred\x07", allowed="X")
+    assert "\x1b" not in finding.message and "\x07" not in finding.message
+    assert "\ufffd[31mred\ufffd" in finding.message
