@@ -183,18 +183,22 @@ def _add_coverage_sheet(
     row = 3
     ws.write_string(row, 0, "By section (entries = mark fields x States)", fmt["bold"])
     row += 1
-    for c, caption in enumerate(("Section", *MARK_CLASSES, "Mark fields", "Entries")):
+    # The counts sit in the same columns as the by-field table below, so the two line up.
+    first_count_col = len(_FIELD_TABLE_COLUMNS)
+    section_head = row
+    ws.write_string(row, 0, "Section", fmt["head"])
+    for c, caption in enumerate((*MARK_CLASSES, "Mark fields", "Entries"), start=first_count_col):
         ws.write_string(row, c, caption, fmt["head"])
     for values in by_section.itertuples(index=False, name=None):
         row += 1
         ws.write_string(row, 0, str(values[0]))
-        for c, number in enumerate(values[1:], start=1):
+        for c, number in enumerate(values[1:], start=first_count_col):
             ws.write_number(row, c, int(number))
+    section_rows = (section_head + 1, row)
     row += 2
     ws.write_string(row, 0, "By field (number of States with each mark)", fmt["bold"])
     row += 1
     head_row = row
-    first_count_col = len(_FIELD_TABLE_COLUMNS)
     for c, caption in enumerate((*_FIELD_CAPTIONS, *MARK_CLASSES, "States")):
         ws.write_string(row, c, caption, fmt["head"])
     sections: dict[str, list[int]] = {}
@@ -209,30 +213,77 @@ def _add_coverage_sheet(
                 ws.write_number(row, c, int(value))
         sections.setdefault(str(values[0]), []).append(row)
     ws.freeze_panes(head_row + 1, 0)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4, the UN's paper size
+    ws.fit_to_pages(1, 0)
     chart_row = 3
+    overview = _stacked_bar(
+        wb,
+        title="All sections: entries per mark recorded (mark fields x States)",
+        axis="Entries",
+        name_row=section_head,
+        categories=[COVERAGE_SHEET, section_rows[0], 0, section_rows[1], 0],
+        rows=section_rows,
+        first_count_col=first_count_col,
+    )
+    overview.set_size({"width": 760, "height": 320})
+    ws.insert_chart(chart_row, _CHART_COL, overview)
+    chart_row += 320 // 20 + 2
     for section, rows in sections.items():
-        chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
-        first, last = rows[0], rows[-1]
-        category = [COVERAGE_SHEET, first, first_count_col - 1, last, first_count_col - 1]
-        for i, mark in enumerate(MARK_CLASSES):
-            col = first_count_col + i
-            chart.add_series(
-                {
-                    "name": [COVERAGE_SHEET, head_row, col],
-                    "categories": category,
-                    "values": [COVERAGE_SHEET, first, col, last, col],
-                    "fill": {"color": SERIES_COLOURS[mark]},
-                    "gap": 40,
-                }
-            )
-        chart.set_title({"name": f"{section}: number of States per mark recorded"})
-        x_axis: dict[str, Any] = {"name": "Number of States", "min": 0, "max": max(states, 1)}
-        if states <= 10:  # whole States only: no 0.5 ticks on a small batch
-            x_axis["major_unit"] = 1
-        chart.set_x_axis(x_axis)
-        chart.set_y_axis({"reverse": True, "num_font": {"size": 8}})
-        chart.set_legend({"position": "top"})
+        chart = _stacked_bar(
+            wb,
+            title=f"{section}: number of States per mark recorded",
+            axis="Number of States",
+            name_row=head_row,
+            categories=[
+                COVERAGE_SHEET,
+                rows[0],
+                first_count_col - 1,
+                rows[-1],
+                first_count_col - 1,
+            ],
+            rows=(rows[0], rows[-1]),
+            first_count_col=first_count_col,
+            maximum=max(states, 1),
+        )
         height = max(320, 90 + 16 * len(rows))
         chart.set_size({"width": 760, "height": height})
         ws.insert_chart(chart_row, _CHART_COL, chart)
         chart_row += height // 20 + 2
+
+
+def _stacked_bar(
+    wb: Any,
+    *,
+    title: str,
+    axis: str,
+    name_row: int,
+    categories: list[Any],
+    rows: tuple[int, int],
+    first_count_col: int,
+    maximum: int | None = None,
+) -> Any:
+    """A native stacked-bar chart of the X / ? / NA / blank / other counts in ``rows``."""
+    chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
+    for i, mark in enumerate(MARK_CLASSES):
+        col = first_count_col + i
+        chart.add_series(
+            {
+                "name": [COVERAGE_SHEET, name_row, col],
+                "categories": categories,
+                "values": [COVERAGE_SHEET, rows[0], col, rows[1], col],
+                "fill": {"color": SERIES_COLOURS[mark]},
+                "gap": 40,
+            }
+        )
+    chart.set_title({"name": title, "name_font": {"size": 11}})
+    x_axis: dict[str, Any] = {"name": axis, "min": 0}
+    if maximum is not None:
+        x_axis["max"] = maximum
+        if maximum <= 10:  # whole States only: no 0.5 ticks on a small batch
+            x_axis["major_unit"] = 1
+    chart.set_x_axis(x_axis)
+    # interval_unit 1: a label for every field (LibreOffice and Excel skip some by default).
+    chart.set_y_axis({"reverse": True, "num_font": {"size": 8}, "interval_unit": 1})
+    chart.set_legend({"position": "top"})
+    return chart

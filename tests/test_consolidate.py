@@ -161,13 +161,13 @@ def test_xlsx_has_the_long_table_the_wide_view_and_coverage(df, tmp_path):
     wide = list(wb["Marks by State"].iter_rows(values_only=True))
     assert [r[1] for r in wide[1:]] == ["AAA", "BBB", "CCC"]
     coverage = list(wb[COVERAGE_SHEET].iter_rows(values_only=True))
-    section_rows = {r[0]: r[1:6] for r in coverage[5:10]}
+    section_rows = {r[0]: r[7:12] for r in coverage[5:10]}  # counts aligned with the field table
     assert section_rows["OP 1"] == (3, 1, 1, 67, 0)
     field_rows = {r[6]: r[7:12] for r in coverage if r and r[6] in EXPECTED_BY_FIELD}
     assert field_rows["OP1.npt"] == (2, 0, 1, 0, 0)
 
 
-def test_xlsx_coverage_has_a_native_stacked_bar_chart_per_section(df, tmp_path):
+def test_xlsx_coverage_has_native_stacked_bar_charts_overall_and_per_section(df, tmp_path):
     out = write_consolidated(df, tmp_path / "all.xlsx")
     with zipfile.ZipFile(out) as z:
         charts = sorted(n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n))
@@ -175,13 +175,17 @@ def test_xlsx_coverage_has_a_native_stacked_bar_chart_per_section(df, tmp_path):
         drawing_rels = "".join(
             z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/drawings/_rels/")
         )
-    assert len(charts) == 5  # OP 1, OP 2, OP 3 (a)(b), OP 3 (c)(d), OP 6 / OP 8 (d)
+    # One overview of the sections, then one per section: OP 1, OP 2, OP 3 (a)(b), OP 3 (c)(d), OP 6 / OP 8 (d).
+    assert len(charts) == 6
     for name, text in xml.items():
         assert '<c:barDir val="bar"/>' in text and '<c:grouping val="stacked"/>' in text
         assert text.count("<c:ser>") == 5
         refs = re.findall(r"<c:f>([^<]+)</c:f>", text)
         assert refs and all(r.startswith("Coverage!") for r in refs), name
         assert name.rsplit("/", 1)[1] in drawing_rels
+    overview = xml["xl/charts/chart1.xml"]
+    assert "<c:f>Coverage!$H$6:$H$10</c:f>" in overview  # X counts of the five sections
+    assert "<c:f>Coverage!$A$6:$A$10</c:f>" in overview  # section names
     assert "OP 3 (c)(d): number of States" in "".join(xml.values())
 
 
