@@ -131,3 +131,20 @@ def test_the_testland_samples_merge_with_the_one_conflict_their_readme_describes
         r.label.startswith("Comment of the Republic of Testland") for r in merged.unknown_rows
     )
     assert data["summary"]["applied_both"] >= 3  # OP 6 / OP 8 (d) row 14, made identically
+
+
+@pytest.mark.parametrize("name", ["merged.csv", "merged.xls", "merged"])
+def test_the_output_must_be_an_xlsx_file(versions, tmp_path, name):
+    result = run("merge", *versions, "-o", tmp_path / name)
+    assert result.exit_code == 2
+    assert "must be an .xlsx file" in result.output
+    assert not (tmp_path / name).exists()
+
+
+def test_the_report_may_not_overwrite_the_merged_workbook_or_an_input(versions, tmp_path):
+    out = tmp_path / "merged.xlsx"
+    assert run("merge", *versions, "-o", out, "--report", out).exit_code == 2
+    before = versions[2].read_bytes()
+    assert run("merge", *versions, "-o", out, "--report", versions[2]).exit_code == 2
+    assert versions[2].read_bytes() == before
+    assert not out.exists()

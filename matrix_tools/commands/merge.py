@@ -67,12 +67,14 @@ def command(
         matrix-tools merge agreed.xlsx experts.xlsx returned.xlsx -o merged.xlsx
     """
     from ..catalogue import load_catalogue
-    from ..errors import EXIT_DATA
+    from ..errors import EXIT_DATA, OutputError
     from ..merge import merge
     from ..output import check_output_path, write_text
     from ..render_merge import render_merge_json, render_merge_text, write_merge_workbook
 
     inputs = [base, ours, theirs]
+    if output.suffix.lower() != ".xlsx":
+        raise OutputError(f"cannot write {output}: the merged workbook must be an .xlsx file")
     # Refuse bad output paths before reading anything: inputs stay untouched.
     check_output_path(output, inputs)
     if report is not None:
