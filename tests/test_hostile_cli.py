@@ -157,3 +157,26 @@ def test_export_of_a_macro_workbook_carries_no_macro(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = out.read_text(encoding="utf-8")
     assert "vbaProject" not in text and json.loads(text)["entries"]
+
+
+def test_reading_refuses_to_use_openpyxl_without_defusedxml(tmp_path: Path) -> None:
+    # Checklist A48. A far cell sends the reader to openpyxl; OPENPYXL_DEFUSEDXML is read when
+    # openpyxl is imported, hence a fresh interpreter.
+    import os
+    import subprocess
+    import sys
+
+    far = '<row r="70000"><c r="A70000" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
+    with zipfile.ZipFile(SAMPLE) as source, zipfile.ZipFile(tmp_path / "far.xlsx", "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":
+                data = data.replace(b"</sheetData>", far.encode(), 1)
+            out.writestr(info, data)
+    env = {**os.environ, "OPENPYXL_DEFUSEDXML": "False"}
+    done = subprocess.run([sys.executable, "-m", "matrix_tools", "export", str(tmp_path / "far.xlsx")],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("Error: openpyxl is not using defusedxml") and "OPENPYXL_DEFUSEDXML" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert done.stdout == ""
