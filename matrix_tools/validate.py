@@ -1,8 +1,11 @@
 """Validate matrices: run the rules, apply the configuration, collect findings per file.
 
-    >>> result = validate("samples/examplia.xlsx")          # doctest: +SKIP
-    >>> result.valid, result.counts                          # doctest: +SKIP
-    (True, {'error': 0, 'warning': 2, 'info': 1})
+    >>> import matrix_tools
+    >>> result = matrix_tools.validate("samples/examplia.xlsx")   # doctest: +SKIP
+    >>> result.valid, result.counts                                 # doctest: +SKIP
+    (True, {'error': 0, 'warning': 0, 'info': 1})
+    >>> [(f.code, f.cell) for f in result.findings]                 # doctest: +SKIP
+    [('iso3-user-assigned', "'About'!B5")]
 
 A file that cannot be read gives a result with ``error`` set (in ``validate_files``), so one bad
 file never stops a batch. Bad data never raises: it becomes findings.
@@ -12,6 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
+import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,6 +171,24 @@ def _catalogue(catalogue: Catalogue | str | Path | None) -> Catalogue | None:
     from .catalogue import load_catalogue
 
     return load_catalogue(catalogue)
+
+
+class _CallableModule(types.ModuleType):
+    """Lets ``matrix_tools.validate(...)`` work even after the module ``matrix_tools.validate``
+    was imported: importing a submodule sets the package attribute to the module, which would
+    shadow the lazy twin of ``matrix_tools/__init__.py`` (same fix as in diff.py)."""
+
+    def __call__(
+        self,
+        matrix_or_path: Matrix | str | Path,
+        *,
+        config: Config | None = None,
+        catalogue: Catalogue | str | Path | None = None,
+    ) -> ValidationResult:
+        return validate(matrix_or_path, config=config, catalogue=catalogue)
+
+
+sys.modules[__name__].__class__ = _CallableModule
 
 
 __all__ = [

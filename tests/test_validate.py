@@ -104,3 +104,12 @@ def test_validate_raises_for_an_unreadable_file_and_validate_files_reports_it(tm
     assert summary(results[0].findings) == [("file-unreadable", "error", "")]
     assert not results[0].valid and results[0].failed()
     assert results[1].error is None
+
+
+def test_the_package_twin_stays_callable_after_the_module_is_imported() -> None:
+    import matrix_tools
+    import matrix_tools.validate as module
+
+    assert module is not None
+    result = matrix_tools.validate(sample_matrix(), config=CONFIG)
+    assert result.valid
