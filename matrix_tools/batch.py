@@ -338,8 +338,9 @@ def iter_processed(worker: Worker, paths: list[str], ctx: WorkContext, *, jobs: 
     chunks = [tuple(paths[i:i + size]) for i in range(0, len(paths), size)]
     memory = memory_mb or ISOLATION_MEMORY_MB
     items = [(worker, files, ctx) for files in chunks]
-    # The time limit is per file: a chunk may take its files' share (start-up included).
-    for (_w, chunk, _c), outcome in iter_isolated(process_chunk, items, jobs=jobs, timeout=timeout * size,
+    # A chunk of real matrices takes seconds; one that reaches the per-file limit is run again
+    # file by file (each with the full limit), so a hanging file costs at most two limits.
+    for (_w, chunk, _c), outcome in iter_isolated(process_chunk, items, jobs=jobs, timeout=timeout,
                                                   memory_mb=memory, label=lambda item: Path(item[1][0]).name):
         if isinstance(outcome, list):
             yield from zip(chunk, outcome, strict=True)

@@ -219,6 +219,27 @@ def test_a_crashing_reader_is_reported_and_the_run_continues(tmp_path: Path, cat
     assert result.exit_code == 3
 
 
+def hang_on_marked_files(path: str, ctx: WorkContext) -> dict[str, Any]:
+    """A worker that never finishes one file (as a reader caught in a pathological file)."""
+    if "slow" in Path(path).name:
+        import time
+
+        time.sleep(60)
+    return process_file(path, ctx)
+
+
+def test_a_file_that_takes_too_long_is_stopped_and_reported(tmp_path: Path, catalogue: Catalogue) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_state(folder / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+    write_state(folder / "xbb-slow.xlsx", catalogue, "XBB", "Bebland", GOOD)
+    result = batch(folder, jobs=2, worker=hang_on_marked_files, timeout=3.0)
+    entries = by_file(result)
+    assert entries["xbb-slow.xlsx"].error["code"] == "reader-timeout"
+    assert entries["xbb-slow.xlsx"].error["message"].startswith("reading took longer than 3 s")
+    assert entries["xaa.xlsx"].status == "ok"
+
+
 def test_a_crash_is_not_reused_by_the_next_run(tmp_path: Path, catalogue: Catalogue) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
