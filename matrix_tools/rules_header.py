@@ -89,6 +89,15 @@ def _label(matrix: Matrix, key: str, value: HeaderValue) -> str:
     return (value.label or (item.label if item else key)).rstrip(":")
 
 
+def _day(value: dt.date) -> dt.date:
+    """A date (a datetime from a date cell compares badly with a date: TypeError)."""
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _dates(value: HeaderValue | None) -> tuple[dt.date, ...]:
+    return tuple(_day(d) for d in value.dates) if value is not None else ()
+
+
 def check_dates(matrix: Matrix, config: Config) -> Iterator[Finding]:
     """Dates parse, additional reports follow the first one in order, approval comes last, none in the future."""
     today = config.reference_date
@@ -101,7 +110,7 @@ def check_dates(matrix: Matrix, config: Config) -> Iterator[Finding]:
         for part in parts:
             yield make_finding("date-unparsed", cell=value.cell, field=f"header:{key}", value=part,
                                expected="a date such as 12 October 2004", label=_label(matrix, key, value))
-        for day in value.dates:
+        for day in _dates(value):
             if day > today:
                 yield make_finding("date-in-future", cell=value.cell, field=f"header:{key}",
                                    value=format_date(day), expected=f"a date up to {format_date(today)}",
@@ -112,11 +121,11 @@ def check_dates(matrix: Matrix, config: Config) -> Iterator[Finding]:
     if "date_of_report" in items and (report is None or not report.text.strip()):
         yield make_finding("date-of-report-missing", cell=report.cell if report else "",
                            field="header:date_of_report", expected="the date of the first national report")
-    first = report.date if report else None
+    first = _dates(report)[0] if _dates(report) else None
     additional = matrix.header.get("dates_of_additional_reports")
     where_add: dict[str, Any] = {"cell": additional.cell if additional else "", "field": "header:dates_of_additional_reports"}
     previous: dt.date | None = None
-    for day in additional.dates if additional else ():
+    for day in _dates(additional):
         if first is not None and day <= first:
             yield make_finding("additional-report-before-first", value=format_date(day),
                                expected=f"after {format_date(first)}", date=format_date(day),
@@ -128,9 +137,10 @@ def check_dates(matrix: Matrix, config: Config) -> Iterator[Finding]:
         previous = day if previous is None else max(previous, day)
 
     approval = matrix.header.get("date_of_committee_approval")
-    reports = [d for d in ((first,) + (additional.dates if additional else ())) if d is not None]
-    if approval is not None and approval.date is not None and reports and approval.date < max(reports):
+    reports = [d for d in ((first,) + _dates(additional)) if d is not None]
+    approved = _dates(approval)[0] if _dates(approval) else None
+    if approval is not None and approved is not None and reports and approved < max(reports):
         last = max(reports)
         yield make_finding("approval-before-report", cell=approval.cell, field="header:date_of_committee_approval",
-                           value=format_date(approval.date), expected=f"on or after {format_date(last)}",
-                           date=format_date(approval.date), last=format_date(last))
+                           value=format_date(approved), expected=f"on or after {format_date(last)}",
+                           date=format_date(approved), last=format_date(last))

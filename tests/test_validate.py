@@ -6,7 +6,9 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from helpers_validate import CONFIG, TODAY, sample_matrix, summary
+from helpers_validate import CONFIG, TODAY, sample_matrix, summary, with_values
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from build import write_workbook
 from matrix_tools.config import Config
@@ -113,3 +115,26 @@ def test_the_package_twin_stays_callable_after_the_module_is_imported() -> None:
     assert module is not None
     result = matrix_tools.validate(sample_matrix(), config=CONFIG)
     assert result.valid
+
+
+_ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(mark=_ANY_TEXT, text=_ANY_TEXT, recognised=st.booleans(), iso3=_ANY_TEXT, date=_ANY_TEXT,
+       day=st.dates() | st.datetimes())
+def test_any_content_gives_findings_never_an_exception(mark, text, recognised, iso3, date, day) -> None:
+    from matrix_tools.findings import load_finding_catalogue
+    from matrix_tools.model import HeaderValue, Value
+
+    matrix = sample_matrix(iso3=iso3, header={"date_of_report": date})
+    header = dict(matrix.header)
+    header["date_of_committee_approval"] = HeaderValue("date_of_committee_approval", str(day), "'About'!B9",
+                                                       dates=(day,))
+    matrix = with_values(dataclasses.replace(matrix, header=header), {
+        ("OP2.NW.manufacture", "status"): Value(mark, raw=text or None, recognised=recognised),
+        ("OP2.NW.manufacture", "source"): Value(text, raw=mark or None, notes=(mark,)),
+    })
+    result = validate(matrix, config=CONFIG)
+    kinds = load_finding_catalogue()
+    assert all(f.code in kinds and f.message for f in result.findings)
