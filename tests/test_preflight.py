@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hostile import ACCEPTED, REFUSED, SHARED_STRINGS, HostileCase, minimal_xlsx_parts, write_zip
 
-from matrix_tools import preflight
+from matrix_tools import partscan, preflight
 from matrix_tools.errors import EXIT_INPUT, InputError, UnsafeInputError
 from matrix_tools.limits import Limits
 from matrix_tools.preflight import Preflight, check_file
@@ -120,8 +120,8 @@ def test_limits_are_taken_from_the_limits_argument(tmp_path: Path) -> None:
 
 def test_one_xml_token_longer_than_the_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Expat 2.5 re-scans an unfinished token for every chunk: a giant token costs quadratic time.
-    monkeypatch.setattr(preflight, "MAX_XML_TOKEN_BYTES", 64 * 1024)
-    monkeypatch.setattr(preflight, "READ_CHUNK_BYTES", 16 * 1024)
+    monkeypatch.setattr(partscan, "MAX_XML_TOKEN_BYTES", 64 * 1024)
+    monkeypatch.setattr(partscan, "READ_CHUNK_BYTES", 16 * 1024)
     parts = minimal_xlsx_parts()
     noise = "".join(random.Random(6).choices(string.ascii_letters, k=200_000))  # does not compress
     parts["xl/sharedStrings.xml"] = SHARED_STRINGS.replace("<si>", f"<!--{noise}--><si>", 1).encode()
@@ -132,8 +132,8 @@ def test_one_xml_token_longer_than_the_cap_is_refused(tmp_path: Path, monkeypatc
 
 
 def test_long_text_made_of_many_small_tokens_is_fine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(preflight, "MAX_XML_TOKEN_BYTES", 64 * 1024)
-    monkeypatch.setattr(preflight, "READ_CHUNK_BYTES", 16 * 1024)
+    monkeypatch.setattr(partscan, "MAX_XML_TOKEN_BYTES", 64 * 1024)
+    monkeypatch.setattr(partscan, "READ_CHUNK_BYTES", 16 * 1024)
     parts = minimal_xlsx_parts()
     many = "".join(f"<si><t>{'word ' * 20}{i}</t></si>" for i in range(3000))
     parts["xl/sharedStrings.xml"] = SHARED_STRINGS.replace("<si>", many + "<si>", 1).encode()
