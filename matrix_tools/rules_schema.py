@@ -212,6 +212,31 @@ def iter_schema_errors(validator_cls: Any, schema: Mapping[str, Any], document: 
     return errors
 
 
+def _if_names(schema: Any) -> set[str] | None:
+    """Every property name any ``if`` inside ``schema`` reads (None: cannot tell)."""
+    names: set[str] = set()
+    if isinstance(schema, Mapping):
+        if "if" in schema:
+            inner = _object_level_names(schema["if"])
+            if inner is None:
+                return None
+            names |= inner
+        for key, value in schema.items():
+            if key == "properties":
+                continue  # property subschemas apply to values, not to the object
+            more = _if_names(value)
+            if more is None:
+                return None
+            names |= more
+    elif isinstance(schema, list):
+        for item in schema:
+            more = _if_names(item)
+            if more is None:
+                return None
+            names |= more
+    return names
+
+
 def projection_key(element: Mapping[str, Any], relevant: set[str]) -> Any:
     """Memo key of an object seen through ``relevant``: the keys present, and the relevant values."""
     return (frozenset(element), tuple((k, _freeze(element[k])) for k in sorted(relevant) if k in element))
@@ -224,11 +249,25 @@ class _Relevance:
     its properties: a text entry's value does not matter to the "mark values" branch.
     """
 
-    def __init__(self, validator_cls: Any) -> None:
+    def __init__(self, validator_cls: Any, schema: Mapping[str, Any]) -> None:
         self._cls = validator_cls
+        self._schema = schema
+        # names() depends on an element only through its keys and the values the ``if``s read
+        self._if_names = _if_names(schema)
+        self._by_condition: dict[Any, set[str]] = {}
         self._validators: dict[int, Any] = {}
         self._decisions: dict[tuple[int, Any], bool] = {}
         self._names_in: dict[int, set[str]] = {}
+
+    def relevant(self, element: Mapping[str, Any]) -> set[str]:
+        """The properties of ``element`` the object-level keywords look at (memoised)."""
+        if self._if_names is None:
+            return self.names(self._schema, element)
+        key = projection_key(element, self._if_names)
+        found = self._by_condition.get(key)
+        if found is None:
+            found = self._by_condition[key] = self.names(self._schema, element)
+        return found
 
     def names(self, schema: Mapping[str, Any], element: Mapping[str, Any]) -> set[str]:
         names = set(schema.get("properties", {}))
@@ -273,12 +312,12 @@ def _iter_items_errors(validator_cls: Any, name: str, items: Mapping[str, Any], 
                  str(e.schema.get("description", "")) if isinstance(e.schema, Mapping) else "")
                 for e in validator.iter_errors(instance)]
 
-    relevance = _Relevance(validator_cls)
+    relevance = _Relevance(validator_cls, rest)
     for index, element in enumerate(elements):
         if not isinstance(element, dict):
             out.extend(_errors(validator_cls, items, element, (name, index)))
             continue
-        relevant = relevance.names(rest, element)
+        relevant = relevance.relevant(element)
         key = projection_key(element, relevant)
         if key not in memo_rest:
             projection = {k: (v if k in relevant else None) for k, v in element.items()}
