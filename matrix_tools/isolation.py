@@ -159,12 +159,12 @@ def _finish(child: _Child, timeout: float, memory_mb: int, *, timed_out: bool = 
     child.conn.close()
     stderr = child.stderr_tail() if message is None else ""
     child.discard_stderr()
-    label = f"{child.label}: " if child.label else ""
+    label = child.label or None  # becomes the error's path: str(error) == "<label>: <message>"
     if timed_out:
         return False, InputError(
-            f"{label}reading took longer than {timeout:g} s and was stopped; the file may be built to "
+            f"reading took longer than {timeout:g} s and was stopped; the file may be built to "
             "exhaust the reader: ask the sender to save it again in Excel",
-            code="reader-timeout",
+            code="reader-timeout", path=label,
         )
     if message is None:
         return False, _crash_error(label, child.process.exitcode, memory_mb, stderr)
@@ -175,14 +175,14 @@ def _finish(child: _Child, timeout: float, memory_mb: int, *, timed_out: bool = 
         return False, payload
     if status == "oom":
         return False, InputError(
-            f"{label}reading needed more than {memory_mb} MB of memory and was stopped; the file may be "
+            f"reading needed more than {memory_mb} MB of memory and was stopped; the file may be "
             "built to exhaust memory: ask the sender to save it again in Excel",
-            code="reader-out-of-memory",
+            code="reader-out-of-memory", path=label,
         )
-    return False, InputError(f"{label}the reader failed ({payload})", code="reader-crashed")
+    return False, InputError(f"the reader failed ({payload})", code="reader-crashed", path=label)
 
 
-def _crash_error(label: str, exitcode: int | None, memory_mb: int, stderr: str) -> InputError:
+def _crash_error(label: str | None, exitcode: int | None, memory_mb: int, stderr: str) -> InputError:
     if exitcode is not None and exitcode < 0:
         try:
             how = f"signal {signal.Signals(-exitcode).name}"
@@ -194,15 +194,15 @@ def _crash_error(label: str, exitcode: int | None, memory_mb: int, stderr: str) 
     if any(sign in stderr for sign in OUT_OF_MEMORY_SIGNS):
         # Rust's allocator aborts instead of raising when RLIMIT_AS is reached.
         return InputError(
-            f"{label}reading needed more than {memory_mb} MB of memory and was stopped ({last}); the file "
+            f"reading needed more than {memory_mb} MB of memory and was stopped ({last}); the file "
             "may be built to exhaust memory: ask the sender to save it again in Excel",
-            code="reader-out-of-memory",
+            code="reader-out-of-memory", path=label,
         )
     detail = f"{how}: {last}" if last else how
     return InputError(
-        f"{label}the reader crashed on this file ({detail}); the file may be damaged or built to crash "
+        f"the reader crashed on this file ({detail}); the file may be damaged or built to crash "
         "readers: ask the sender to save it again in Excel",
-        code="reader-crashed",
+        code="reader-crashed", path=label,
     )
 
 
@@ -233,8 +233,9 @@ def run_isolated(func: Callable[..., T], *args: Any, timeout: float = DEFAULT_TI
 
     Returns the result or re-raises the child's exception (``InputError`` from the reader
     arrives as itself, code and path included). A crash, memory exhaustion or timeout raises
-    ``InputError`` with code ``reader-crashed``, ``reader-out-of-memory`` or ``reader-timeout``;
-    ``label`` (e.g. the file name) starts its message.
+    ``InputError`` with code ``reader-crashed``, ``reader-out-of-memory`` or ``reader-timeout``
+    whose ``path`` is ``label`` (pass the file's path: the message then reads like every other
+    input error, "<path>: ...").
     """
     for _item, outcome in iter_isolated(func, [args], jobs=1, timeout=timeout, memory_mb=memory_mb,
                                         label=lambda _args: label):
@@ -253,7 +254,25 @@ def iter_isolated(func: Callable[..., T], items: Iterable[I], *, jobs: int = 1,
     in one never affects another. Yields ``(item, result)`` or ``(item, exception)`` in the
     order of ``items`` (deterministic reports), as soon as all earlier items are done.
     Exceptions are returned, not raised: one bad file never stops the others. Items are
-    consumed lazily.
+    consumed lazily. Errors of a crashed, killed or stopped child carry ``label(item)`` (by
+    default the first argument, e.g. the path) as their ``path``.
+
+    A batch run reads each submission like this::
+
+        from matrix_tools.errors import MatrixToolsError
+        from matrix_tools.isolation import iter_isolated
+        from matrix_tools.read import load_matrix
+
+        for path, outcome in iter_isolated(load_matrix, paths, jobs=2, timeout=120, memory_mb=2048):
+            if isinstance(outcome, MatrixToolsError):   # unreadable, unsafe, crashed, too big, too slow
+                report_rejected(path, outcome.code, str(outcome))
+            elif isinstance(outcome, BaseException):    # a bug: report it, go on with the next file
+                report_internal_error(path, outcome)
+            else:
+                check(outcome)                          # a Matrix
+
+    ``load_matrix``'s optional catalogue argument can be bound with a tuple item
+    ``(path, catalogue_path)``; the catalogue is then loaded in each child.
     """
     ctx = _context()
     jobs = max(1, jobs)
@@ -273,7 +292,7 @@ def iter_isolated(func: Callable[..., T], items: Iterable[I], *, jobs: int = 1,
                     break
                 item_of[index] = item
                 args = item if isinstance(item, tuple) else (item,)
-                name = label(item) if label else str(item)
+                name = label(item) if label else (str(args[0]) if args else "")
                 running[index] = _start(ctx, index, func, args, timeout, memory_mb, name)
             while next_to_yield in done:
                 yield done.pop(next_to_yield)

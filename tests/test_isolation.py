@@ -68,6 +68,7 @@ def test_abort_in_the_child_becomes_reader_crashed() -> None:
     assert caught.value.code == "reader-crashed"
     assert caught.value.exit_code == EXIT_INPUT
     assert str(caught.value).startswith("narnia.xlsx: the reader crashed")
+    assert caught.value.path == "narnia.xlsx"
     assert "SIGABRT" in str(caught.value)
     assert_one_line(caught.value)
 
@@ -146,6 +147,7 @@ def test_crash_and_hang_among_parallel_items_are_reported_per_item() -> None:
     results = dict(iter_isolated(behave, ["ok", "crash", "hang", "ok2"], jobs=2, timeout=1.5, memory_mb=1024))
     assert results["ok"] == "ok" and results["ok2"] == "ok2"
     assert getattr(results["crash"], "code", None) == "reader-crashed"
+    assert getattr(results["crash"], "path", None) == "crash"  # the item names the failure
     assert getattr(results["hang"], "code", None) == "reader-timeout"
 
 
