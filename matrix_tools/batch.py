@@ -334,7 +334,7 @@ def iter_processed(worker: Worker, paths: list[str], ctx: WorkContext, *, jobs: 
     if not paths:
         return
     _allow_sending_model()
-    size = chunk_size or max(1, min(32, -(-len(paths) // (jobs * 3))))
+    size = chunk_size or max(1, min(64, -(-len(paths) // (jobs * 3))))
     chunks = [tuple(paths[i:i + size]) for i in range(0, len(paths), size)]
     memory = memory_mb or ISOLATION_MEMORY_MB
     items = [(worker, files, ctx) for files in chunks]

@@ -333,3 +333,106 @@ def test_candidates_skip_lock_files_hidden_files_and_other_files(tmp_path: Path)
     files, skipped = iter_candidates(tmp_path)
     assert [p.name for p in files] == ["a.XLSX", "b.xlsx", "c.xlsm"]
     assert {s["file"] for s in skipped} == {"~$b.xlsx", "d.xls", "e.csv", "sub.xlsx"}
+
+
+def test_the_whole_hostile_corpus_in_one_folder_is_reported_file_by_file(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Every refused file of checklist A gets its own code; the good matrix among them is still checked."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    build_dir = tmp_path / "build"
+    build_dir.mkdir()
+    expected: dict[str, str] = {}
+    for i, case in enumerate(CASES):
+        if case.code is None or case.code in ("input-not-found", "input-unreadable", "lock-file"):
+            continue  # accepted files, and cases the folder scan handles (missing, folder, ~$ lock file)
+        built = case.build(build_dir / f"case{i:02d}.xlsx")
+        target = folder / f"case{i:02d}.xlsx"
+        built.rename(target)
+        expected[target.name] = case.code
+    write_state(folder / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+
+    result = batch(folder, jobs=2)
+    codes = {e.file: e.error["code"] for e in result.entries if e.error}
+    assert codes == expected
+    assert by_file(result)["xaa.xlsx"].status == "ok"
+    assert result.summary["unreadable"] == len(expected) and result.exit_code == 3
+
+
+GOLDEN = Path(__file__).parent / "golden" / "batch"
+
+
+def fixed_document() -> dict[str, Any]:
+    """A summary document with every status, as batch() builds it (fixed times and hashes)."""
+    def state(file: str, key: str, name: str, status: str, counts: tuple[int, int, int],
+              error: dict[str, str] | None = None, changes: int | None = None) -> dict[str, Any]:
+        return {
+            "file": file, "path": f"incoming/{file}", "key": key,
+            "state": {"name": name, "iso3": key if status != "unreadable" else ""},
+            "status": status, "counts": dict(zip(("error", "warning", "info"), counts, strict=True)),
+            "sha256": "0" * 64, "size": 1000, "error": error,
+            "dates": {"date_of_report": ["2004-10-12"], "dates_of_additional_reports": [],
+                      "date_of_committee_approval": []},
+            "baseline": None if changes is None else {"file": f"{key.lower()}.xlsx", "sha256": "1" * 64},
+            "changes": None if changes is None else {
+                "changes": changes, "by_kind": {"added": changes, "removed": 0, "changed": 0}, "concerns": 0,
+                "header_changes": 0, "cosmetic": 0, "has_differences": bool(changes)},
+            "notes": [], "reports": {}, "reused": False, "seconds": 0.1,
+        }
+
+    dup = {"code": "duplicate-state", "message": "2 files claim the State XDD (a.xlsx, b.xlsx); none of them was used."}
+    states = [
+        state("xaa.xlsx", "XAA", "Aland", "ok", (0, 0, 1), changes=3),
+        state("xbb.xlsx", "XBB", "Bebland", "errors", (2, 1, 0), changes=0),
+        state("xcc.xlsx", "XCC", "", "unreadable", (0, 0, 0),
+              error={"code": "xml-dtd", "message": "the workbook contains a DTD; save it again in Excel"}),
+        state("a.xlsx", "XDD", "Dedland", "duplicate", (0, 0, 0), error=dup),
+        state("b.xlsx", "XDD", "Dedland", "duplicate", (0, 0, 0), error=dup),
+        state("=HYPERLINK(x).xlsx", "XEE", "=1+1", "warnings", (0, 4, 0)),
+    ]
+    summary = {"files": 6, "states": 5, "ok": 1, "warnings": 1, "errors": 1, "unreadable": 1, "duplicate": 2,
+               "error": 2, "warning": 5, "info": 1, "skipped": 1, "reused": 0, "changed_since_baseline": 1,
+               "compared_with_baseline": 2, "fail_on": "error", "failed": True, "exit_code": 3}
+    return {
+        "matrix_tools": "0.1.0",
+        "run": {"folder": "incoming", "baseline": "approved", "output": "reports", "started": "2026-01-01T00:00:00+00:00",
+                "finished": "2026-01-01T00:00:05+00:00", "seconds": 5.0, "jobs": 2, "full": False, "fail_on": "error",
+                "catalogue": {"id": "un1540-matrix", "version": "2013.1"}, "read": 6, "reused": 0},
+        "summary": summary, "states": states, "skipped": [{"file": "~$xaa.xlsx", "reason": "Excel lock file"}],
+        "baseline_notes": [],
+    }
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+
+
+def test_the_overview_printed_by_the_command_matches_the_golden_file() -> None:
+    from matrix_tools.commands.batch import render_overview
+
+    document = fixed_document()
+    validate_schema(document)
+    check_golden("overview.txt", render_overview(document))
+
+
+def test_the_summary_rows_match_the_golden_file() -> None:
+    from matrix_tools.render_batch import summary_rows
+
+    rows = summary_rows(fixed_document())
+    check_golden("summary-rows.json", json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+
+
+def test_submitted_text_in_the_summary_workbook_stays_text(tmp_path: Path) -> None:
+    from matrix_tools.render_batch import write_summary_xlsx
+
+    out = write_summary_xlsx(fixed_document(), tmp_path / "summary.xlsx")
+    with zipfile.ZipFile(out) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    assert not any(b"<f>" in data for name, data in parts.items() if name.startswith("xl/worksheets/"))
+    assert not any("hyperlink" in name for name in parts)
+    assert b"=HYPERLINK(x).xlsx" in parts["xl/sharedStrings.xml"] and b"=1+1" in parts["xl/sharedStrings.xml"]

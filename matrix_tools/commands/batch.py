@@ -97,7 +97,7 @@ def render_overview(document: dict[str, Any] | Any) -> str:
     attention = [s for s in document["states"] if s["status"] in ("errors", "unreadable", "duplicate")]
     for state in attention:
         who = state["state"]["name"] or state["key"]
-        if state["state"]["iso3"]:
+        if state["state"]["iso3"] and who != state["state"]["iso3"]:
             who += f" ({state['state']['iso3']})"
         if state["error"]:
             detail = f"{state['error']['message']} [{state['error']['code']}]"
