@@ -10,7 +10,9 @@ from .options import catalogue_option
 
 
 @click.command("consolidate")
-@click.argument("items", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "items", nargs=-1, required=True, metavar="FILE_OR_FOLDER...", type=click.Path(path_type=Path)
+)
 @click.option(
     "-o",
     "--output",
@@ -33,7 +35,9 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
 
     Example:
 
-        matrix-tools consolidate samples/ -o all-states.xlsx
+        matrix-tools consolidate returns/ -o all-states.xlsx
+
+        matrix-tools consolidate samples/examplia.xlsx samples/nordmark.xlsx samples/testland-approved.xlsx -o all.csv
     """
     from ..catalogue import load_catalogue
     from ..consolidate import (
