@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import layout
-from .errors import EXIT_USAGE, MatrixToolsError
+from .errors import EXIT_USAGE, InputError, MatrixToolsError
 from .model import BLANK, Catalogue, HeaderValue, Matrix, State, UnknownRow, Value, cell_ref
 from .normalise import cosmetic_key
 
@@ -523,7 +523,12 @@ def _as_matrix(item: MatrixOrPath, catalogue: Catalogue | None) -> Matrix:
         return item
     from .read import load_matrix  # the reading edge: openpyxl/calamine only when given paths
 
-    return load_matrix(item, catalogue=catalogue)
+    matrix = load_matrix(item, catalogue=catalogue)
+    if not any(value.cell for value in matrix.entries.values()):
+        # The reader is tolerant and makes a Matrix of any workbook; merging one with no table
+        # found would "remove" every value of the other versions.
+        raise InputError("no table of the 1540 matrix was found: not a matrix workbook", path=item)
+    return matrix
 
 
 def merge(

@@ -148,3 +148,14 @@ def test_the_report_may_not_overwrite_the_merged_workbook_or_an_input(versions, 
     assert run("merge", *versions, "-o", out, "--report", versions[2]).exit_code == 2
     assert versions[2].read_bytes() == before
     assert not out.exists()
+
+
+def test_a_workbook_that_is_not_a_matrix_exits_3(versions, tmp_path):
+    other = tmp_path / "budget.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Item", "Cost"])
+    wb.active.append(["Travel", 1200])
+    wb.save(other)
+    result = run("merge", versions[0], versions[1], other, "-o", tmp_path / "merged.xlsx")
+    assert result.exit_code == 3
+    assert "not a matrix workbook" in result.output
