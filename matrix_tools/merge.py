@@ -326,6 +326,12 @@ def _merge_header(
     return merged, applied, conflicts
 
 
+def _row_event(field: str, side: str, what: str, row: UnknownRow) -> Applied:
+    """An added row taken over or removed as a whole ("row added", "row removed")."""
+    base = "" if what == "row added" else "row present"
+    return Applied(field, ROW_PRESENCE, side, base, what, "", row.table, row.label)
+
+
 def _rows_by_key(rows: tuple[UnknownRow, ...]) -> dict[str, UnknownRow]:
     """Index added rows by identity; a repeated label in one table gets "#2", "#3" (kept, not merged)."""
     out: dict[str, UnknownRow] = {}
@@ -365,36 +371,15 @@ def _merge_rows(
         b, o, t = rb.get(key), ro.get(key), rt.get(key)
         field = ROW_PREFIX + key
         if o is None and t is None:
-            applied.append(
-                Applied(
-                    field,
-                    ROW_PRESENCE,
-                    "both",
-                    "row present",
-                    "row removed",
-                    "",
-                    b.table if b else "",
-                    b.label if b else "",
-                )
-            )
+            assert b is not None
+            applied.append(_row_event(field, "both", "row removed", b))
             continue
         if b is not None and (o is None or t is None):
             present = o if o is not None else t
             assert present is not None
             remover: Side = "theirs" if o is not None else "ours"
             if not _row_changed(present, b):
-                applied.append(
-                    Applied(
-                        field,
-                        ROW_PRESENCE,
-                        remover,
-                        "row present",
-                        "row removed",
-                        "",
-                        b.table,
-                        b.label,
-                    )
-                )
+                applied.append(_row_event(field, remover, "row removed", b))
                 continue
             # Removed on one side, changed on the other: keep the changed row so nothing is lost.
             conflicts.append(
@@ -468,11 +453,7 @@ def _merge_rows(
             adder = (
                 "both" if o is not None and t is not None else "ours" if o is not None else "theirs"
             )
-            applied.append(
-                Applied(
-                    field, ROW_PRESENCE, adder, "", "row added", "", template.table, template.label
-                )
-            )
+            applied.append(_row_event(field, adder, "row added", template))
         merged.append(replace(template, values=values))
     return tuple(merged), applied, conflicts
 
