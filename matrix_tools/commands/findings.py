@@ -20,6 +20,7 @@ def command(fmt: str, output: Path | None) -> None:
 
     Example:
 
+    \b
         matrix-tools findings --format md
     """
     from ..findings import load_finding_catalogue

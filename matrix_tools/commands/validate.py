@@ -79,11 +79,10 @@ def command(
 
     Examples:
 
+    \b
         matrix-tools validate samples/examplia.xlsx
-
         matrix-tools validate samples/ --format json -o report.json
-
-        matrix-tools validate samples/examplia.xlsx --annotate examplia-checked.xlsx
+        matrix-tools validate samples/testland-returned.xlsx --annotate checked.xlsx
     """
     import dataclasses
 
