@@ -141,7 +141,8 @@ def _add_long_sheet(wb: Any, fmt: dict[str, Any], df: pd.DataFrame) -> None:
         ws.write_string(0, c, name, fmt["head"])
     for r, row in enumerate(df.itertuples(index=False, name=None), start=1):
         for c, value in enumerate(row):
-            ws.write_string(r, c, str(value))
+            if value:  # a blank stays an empty cell: about a third fewer cells to write
+                ws.write_string(r, c, str(value))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(df), 1), len(columns) - 1)
 
@@ -157,7 +158,8 @@ def _add_wide_sheet(wb: Any, fmt: dict[str, Any], wide: pd.DataFrame) -> None:
         ws.write_string(0, c, name, fmt["head"])
     for r, row in enumerate(wide.itertuples(index=False, name=None), start=1):
         for c, value in enumerate(row):
-            ws.write_string(r, c, str(value))
+            if value:
+                ws.write_string(r, c, str(value))
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, max(len(wide), 1), len(columns) - 1)
 
