@@ -64,6 +64,11 @@ def edited(base: Matrix, cells: dict, header: dict, rows: dict) -> Matrix:
     return replace(base, entries=entries, header=head, unknown_rows=tuple(unknown.values()))
 
 
+def filled(matrix: Matrix) -> dict[str, str]:
+    """The non-blank values (an absent header item and a blank one are the same)."""
+    return {k: v for k, v in iter_side_values(matrix).items() if v}
+
+
 BASE = build_matrix(
     {("OP1.npt", "status"): "?", ("OP1.npt", "info"): "Act 1954"}, catalogue=CATALOGUE
 )
@@ -101,3 +106,25 @@ def test_nothing_of_ours_or_theirs_is_lost(base_rows, ours_edit, theirs_edit, pr
     for key, conflict in conflicts.items():
         if not conflict.column.startswith("("):
             assert out.get(key, "") == conflict.kept_text
+
+
+@settings(max_examples=60, deadline=None)
+@given(theirs_edit=st.tuples(edits, header_edits, row_edits))
+def test_merging_an_unchanged_copy_gives_the_other_side(theirs_edit):
+    theirs = edited(BASE, *theirs_edit)
+    result = merge(BASE, BASE, theirs)
+    assert result.conflicts == ()
+    assert filled(result.matrix) == filled(theirs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    ours_edit=st.tuples(edits, header_edits, row_edits),
+    theirs_edit=st.tuples(edits, header_edits, row_edits),
+)
+def test_swapping_the_sides_and_the_preference_gives_the_same_matrix(ours_edit, theirs_edit):
+    ours, theirs = edited(BASE, *ours_edit), edited(BASE, *theirs_edit)
+    one = merge(BASE, ours, theirs, prefer="ours")
+    other = merge(BASE, theirs, ours, prefer="theirs")
+    assert filled(one.matrix) == filled(other.matrix)
+    assert len(one.conflicts) == len(other.conflicts)
