@@ -147,3 +147,29 @@ def test_json_outputs_never_hold_nan(hostile_pair: tuple[Path, Path]) -> None:
     text = run("export", str(hostile_pair[1]))
     assert "NaN" not in text and "Infinity" not in text
     json.loads(text)
+
+
+def sheet_names(path: Path) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    return [sheet.get("name", "") for sheet in root.iter("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet")]
+
+
+def test_sheet_names_excel_would_refuse_never_reach_a_report(tmp_path: Path) -> None:
+    # Checklist A40: a submission's sheet names are never reused as report sheet names unchecked.
+    from test_hostile_reading import SAMPLE, _weird_sheet_names, rewrite
+
+    weird = rewrite(SAMPLE, tmp_path / "weird.xlsx", _weird_sheet_names)
+    outputs = {"annotated": tmp_path / "annotated.xlsx", "diff": tmp_path / "diff.xlsx",
+               "merged": tmp_path / "merged.xlsx"}
+    run("validate", str(weird), "--annotate", str(outputs["annotated"]))
+    run("diff", str(SAMPLE), str(weird), "--format", "xlsx", "-o", str(outputs["diff"]))
+    run("merge", str(SAMPLE), str(SAMPLE), str(weird), "-o", str(outputs["merged"]))
+    for kind, path in outputs.items():
+        names = sheet_names(path)
+        assert names, kind
+        for name in names:
+            assert len(name) <= 31 and not set(name) & set("[]:*?/\\"), f"{kind}: sheet {name!r}"
+        assert len({n.casefold() for n in names}) == len(names), f"{kind}: duplicate sheet names {names}"

@@ -87,6 +87,18 @@ def _sheet_under_odd_name(parts: dict[str, bytes]) -> None:
         parts["xl/odd/_rels/far.xml.rels"] = parts.pop("xl/worksheets/_rels/sheet3.xml.rels")
 
 
+def _weird_sheet_names(parts: dict[str, bytes]) -> None:
+    """Sheet names Excel would refuse: too long, forbidden characters, equal but for case (A40)."""
+    workbook = parts["xl/workbook.xml"].decode()
+    workbook = workbook.replace('name="OP1"', f'name="{WEIRD_NAMES[0]}"', 1)
+    workbook = workbook.replace('name="OP2 NW"', f'name="{WEIRD_NAMES[1]}"', 1)
+    parts["xl/workbook.xml"] = workbook.encode()
+
+
+WEIRD_NAMES = ("OP1 [draft]: *?/\\ a sheet name far beyond 31 characters",
+               "op1 [DRAFT]: *?/\\ A SHEET NAME FAR BEYOND 31 CHARACTERS")
+
+
 CASES: dict[str, tuple[Edit, str | None]] = {
     # name: (edit, observation code that must be present, or None)
     "cell at XFD1048576": (in_sheet(TABLE_SHEET, "</sheetData>", FAR_ROW), "data-outside-matrix"),
@@ -104,6 +116,7 @@ CASES: dict[str, tuple[Edit, str | None]] = {
                                                                'uniqueCount="4000000000"'), None),
     "data in rows beyond the read limit": (in_sheet(TABLE_SHEET, "</sheetData>", BELOW_LIMIT_ROWS),
                                            "data-outside-matrix"),
+    "sheet names excel would refuse": (_weird_sheet_names, "sheet-renamed"),
 }
 
 
@@ -165,3 +178,24 @@ def test_a_very_long_cell_text_is_read_whole_or_reported(tmp_path: Path) -> None
     values = run_isolated(texts_of, str(path), timeout=TIMEOUT, memory_mb=MEMORY_MB)
     values.pop(("__observations__", ""))
     assert values  # read, not crashed; the text rule (validation) reports the length
+
+
+def _drop_shared_strings(parts: dict[str, bytes]) -> None:
+    del parts["xl/sharedStrings.xml"]
+
+
+def _string_index_out_of_range(parts: dict[str, bytes]) -> None:
+    sheet = parts[TABLE_SHEET].decode()
+    parts[TABLE_SHEET] = re.sub(r'(<c r="B\d+"[^>]*t="s"[^>]*><v>)\d+(</v>)', r"\g<1>999999\g<2>", sheet,
+                                count=1).encode()
+
+
+@pytest.mark.parametrize("edit", [_drop_shared_strings, _string_index_out_of_range],
+                         ids=["shared strings part missing", "shared string index out of range"])
+def test_broken_shared_strings_are_a_clear_input_error(edit: Edit, tmp_path: Path) -> None:
+    # Checklist A28: the pre-flight check passes these (the XML is fine); the reader must say so.
+    path = rewrite(SAMPLE, tmp_path / "broken.xlsx", edit)
+    with pytest.raises(InputError) as caught:
+        run_isolated(texts_of, str(path), timeout=TIMEOUT, memory_mb=MEMORY_MB)
+    assert caught.value.code not in READER_FAILURES
+    assert "\n" not in str(caught.value) and "shared strings" in str(caught.value)
