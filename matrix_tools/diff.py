@@ -13,8 +13,6 @@ present on one side only is flagged as a template change, not as an edit by the 
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from .changes import (
 from .model import BLANK, Catalogue, ColumnKind, Matrix, UnknownRow, Value
 from .normalise import cosmetic_key
 from .transitions import describe_transition
+from .twin import make_callable
 from .worddiff import diff_words
 
 __all__ = [
@@ -288,20 +287,4 @@ def _compare_unknown_rows(old: tuple[UnknownRow, ...], new: tuple[UnknownRow, ..
             yield UnknownRowChange("removed", row.table, row.label, row.row, None, row.sheet, _row_values(row), {})
 
 
-class _CallableModule(types.ModuleType):
-    """Lets ``matrix_tools.diff(old, new)`` work even after ``matrix_tools.diff`` the module was
-    imported (importing a submodule sets the package attribute to the module, which would
-    shadow the lazy twin of ``matrix_tools/__init__.py``)."""
-
-    def __call__(
-        self,
-        old: Matrix | str | Path,
-        new: Matrix | str | Path,
-        *,
-        include_cosmetic: bool = False,
-        catalogue: Catalogue | None = None,
-    ) -> DiffResult:
-        return diff(old, new, include_cosmetic=include_cosmetic, catalogue=catalogue)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, diff)  # matrix_tools.diff(...) works after importing this module

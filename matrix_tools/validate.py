@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sys
-import types
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ from .config import DEFAULT_CONFIG, Config
 from .errors import MatrixToolsError
 from .findings import Finding, Severity, count_by_severity, load_finding_catalogue, make_finding
 from .model import Catalogue, Matrix
+from .twin import make_callable
 
 Rule = Callable[[Matrix, Config], Iterator[Finding]]
 
@@ -173,22 +172,7 @@ def _catalogue(catalogue: Catalogue | str | Path | None) -> Catalogue | None:
     return load_catalogue(catalogue)
 
 
-class _CallableModule(types.ModuleType):
-    """Lets ``matrix_tools.validate(...)`` work even after the module ``matrix_tools.validate``
-    was imported: importing a submodule sets the package attribute to the module, which would
-    shadow the lazy twin of ``matrix_tools/__init__.py`` (same fix as in diff.py)."""
-
-    def __call__(
-        self,
-        matrix_or_path: Matrix | str | Path,
-        *,
-        config: Config | None = None,
-        catalogue: Catalogue | str | Path | None = None,
-    ) -> ValidationResult:
-        return validate(matrix_or_path, config=config, catalogue=catalogue)
-
-
-sys.modules[__name__].__class__ = _CallableModule
+make_callable(__name__, validate)  # matrix_tools.validate(...) works after importing this module
 
 
 __all__ = [
