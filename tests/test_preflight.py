@@ -11,7 +11,18 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile import ACCEPTED, REFUSED, SHARED_STRINGS, HostileCase, minimal_xlsx_parts, write_zip
+from hostile import (
+    ACCEPTED,
+    REFUSED,
+    SHARED_STRINGS,
+    HostileCase,
+    cfb_bytes,
+    minimal_xlsx_parts,
+    write_zip,
+    xlsx_bytes,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from matrix_tools import partscan, preflight
 from matrix_tools.errors import EXIT_INPUT, InputError, UnsafeInputError
@@ -264,3 +275,39 @@ def test_shared_string_count_claim_is_reported(tmp_path: Path) -> None:
     parts["xl/sharedStrings.xml"] = SHARED_STRINGS.replace('uniqueCount="2"', 'uniqueCount="4000000000"').encode()
     assert check_file(write_zip(tmp_path / "sst.xlsx", parts)).shared_strings_declared == 4_000_000_000
     assert check_file(write_zip(tmp_path / "ok.xlsx", minimal_xlsx_parts())).shared_strings_declared == 2
+
+
+# --- never anything but a refusal or a result (fuzzing) ------------------------------------
+
+VALID = xlsx_bytes()
+CFB = cfb_bytes(["Workbook"])
+FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
+@given(flips=st.lists(st.tuples(st.integers(0, len(VALID) - 1), st.integers(1, 255)), min_size=1, max_size=8),
+       cut=st.one_of(st.none(), st.integers(1, len(VALID))))
+def test_a_damaged_workbook_is_accepted_or_refused_never_crashes(tmp_path: Path, flips: list[tuple[int, int]],
+                                                                 cut: int | None) -> None:
+    data = bytearray(VALID)
+    for index, mask in flips:
+        data[index] ^= mask
+    path = tmp_path / "fuzzed.xlsx"
+    path.write_bytes(bytes(data[:cut]))
+    try:
+        result = check_file(path)
+    except UnsafeInputError as error:
+        assert error.code and "\n" not in str(error)
+    else:
+        assert result.kind in ("xlsx", "xlsm")
+
+
+@FUZZ
+@given(prefix=st.sampled_from([b"", b"PK\x03\x04", b"PK\x05\x06", CFB[:512], b"%PDF", b"\xef\xbb\xbf", b"\xff\xfe"]),
+       body=st.binary(max_size=3000))
+def test_arbitrary_bytes_are_refused_with_a_code(tmp_path: Path, prefix: bytes, body: bytes) -> None:
+    path = tmp_path / "random.xlsx"
+    path.write_bytes(prefix + body)
+    with pytest.raises(UnsafeInputError) as caught:
+        check_file(path)
+    assert caught.value.code and "\n" not in str(caught.value)
