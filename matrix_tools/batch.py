@@ -185,6 +185,7 @@ class WorkContext:
     config: Any  # matrix_tools.config.Config
     threshold: Severity
     baselines: Mapping[str, str]  # ISO code -> baseline path
+    reports: bool = True  # render the per-State reports (not needed without an output folder)
 
 
 def identify_file(path: str, ctx: WorkContext) -> dict[str, Any]:
@@ -215,7 +216,7 @@ def process_file(path: str, ctx: WorkContext) -> dict[str, Any]:
         "reports": {
             "validation_json": render_json([result], threshold=ctx.threshold),
             "validation_text": render_text([result], threshold=ctx.threshold),
-        },
+        } if ctx.reports else {},
         "junit": render_junit([result], threshold=ctx.threshold),
         "notes": [],
     }
@@ -250,20 +251,23 @@ def _changes(baseline: str, matrix: Any, ctx: WorkContext) -> dict[str, Any]:
     old = load_matrix(baseline, catalogue=ctx.catalogue)
     result = compare_matrices(old, matrix)
     summary = result.summary()
-    with tempfile.TemporaryDirectory(prefix="matrix-tools-") as tmp:
-        target = Path(tmp) / "changes.xlsx"
-        write_diff_xlsx(result, target)
-        xlsx = target.read_bytes()
-    return {
+    out: dict[str, Any] = {
         "changes": {
             "changes": summary["changes"], "by_kind": summary["by_kind"], "concerns": summary["concerns"],
             "header_changes": summary["header_changes"], "cosmetic": summary["cosmetic"],
             "has_differences": summary["has_differences"],
         },
         "baseline_sha256": old.source.sha256 if old.source else "",
-        "change_reports": {"changes_json": render_diff_json(result), "changes_md": render_diff_md(result)},
-        "changes_xlsx": xlsx,
     }
+    if ctx.reports:
+        # The xlsx report is built in a private temporary folder and sent back as bytes: the
+        # parent decides where it goes (and writes nothing for a State refused as a duplicate).
+        with tempfile.TemporaryDirectory(prefix="matrix-tools-") as tmp:
+            target = Path(tmp) / "changes.xlsx"
+            write_diff_xlsx(result, target)
+            out["changes_xlsx"] = target.read_bytes()
+        out["change_reports"] = {"changes_json": render_diff_json(result), "changes_md": render_diff_md(result)}
+    return out
 
 
 # --- running in isolated children -----------------------------------------------------------
@@ -280,6 +284,20 @@ def _rebuild_mappingproxy(data: dict[Any, Any]) -> Any:
 
 def _reduce_mappingproxy(proxy: Any) -> tuple[Any, tuple[dict[Any, Any]]]:
     return _rebuild_mappingproxy, (dict(proxy),)
+
+
+# Imported once by multiprocessing's fork server, so every child starts with them loaded
+# (~0.2 s less per child; measured 10-20% of a 193-file batch on 2 CPUs). ImportErrors there
+# are ignored by multiprocessing, and the setting only matters before the server starts.
+PRELOAD = ("matrix_tools.batch", "matrix_tools.read", "matrix_tools.validate", "matrix_tools.render_findings",
+           "matrix_tools.rules_schema", "jsonschema", "python_calamine")
+
+
+def _preload_children() -> None:
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOAD))
 
 
 def _allow_sending_model() -> None:
@@ -334,6 +352,7 @@ def iter_processed(worker: Worker, paths: list[str], ctx: WorkContext, *, jobs: 
     if not paths:
         return
     _allow_sending_model()
+    _preload_children()
     size = chunk_size or max(1, min(64, -(-len(paths) // (jobs * 3))))
     chunks = [tuple(paths[i:i + size]) for i in range(0, len(paths), size)]
     memory = memory_mb or ISOLATION_MEMORY_MB
@@ -414,7 +433,7 @@ def batch(
     # Baselines: whose is each approved matrix (cached by content hash).
     base_map, base_info, base_notes = _identify_baselines(base_dir, previous, cat, cfg, threshold, workers,
                                                           timeout, memory_mb)
-    ctx = WorkContext(cat, cfg, threshold, {iso: str(p) for iso, p in base_map.items()})
+    ctx = WorkContext(cat, cfg, threshold, {iso: str(p) for iso, p in base_map.items()}, reports=out_dir is not None)
 
     # Reuse what has not changed.
     old_files: Mapping[str, Any] = previous.get("files", {})
