@@ -118,8 +118,6 @@ def test_consolidated_xlsx_is_inert(hostile_pair: tuple[Path, Path], tmp_path: P
     assert_xlsx_inert(xlsx, HOSTILE_TEXTS)
 
 
-@pytest.mark.xfail(strict=True, reason="render_consolidated.render_consolidated_csv writes submitted text unguarded "
-                   "(fix: df.map(lambda v: csv_safe(v) if isinstance(v, str) else v) before to_csv)")
 def test_consolidated_csv_is_inert(hostile_pair: tuple[Path, Path], tmp_path: Path) -> None:
     table = tmp_path / "all.csv"
     run("consolidate", str(hostile_pair[1]), "-o", str(table))
