@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from make_states import DEFAULT_DIR, ensure_states  # noqa: E402
+from make_states import DEFAULT_BASELINE_DIR, DEFAULT_DIR, ensure_states  # noqa: E402
 
 RAW_TARGET = 2.0
 MEMORY_TARGET_MB = 300.0
@@ -50,11 +50,12 @@ def time_raw_read(files: list[Path]) -> float:
     return time.perf_counter() - start
 
 
-def time_batch(folder: Path, *, jobs: int, output: Path | None = None, full: bool = True) -> tuple[float, dict]:
+def time_batch(folder: Path, *, jobs: int, output: Path | None = None, full: bool = True,
+               baseline: Path | None = None) -> tuple[float, dict]:
     from matrix_tools.batch import batch
 
     start = time.perf_counter()
-    result = batch(folder, output=output, jobs=jobs, full=full)
+    result = batch(folder, output=output, jobs=jobs, full=full, baseline=baseline)
     return time.perf_counter() - start, dict(result.summary)
 
 
@@ -130,12 +131,13 @@ def _tree_rss_mb(root: int) -> float:
     return total / 1e6
 
 
-def peak_memory(folder: Path, jobs: int) -> dict[str, float]:
+def peak_memory(folder: Path, jobs: int, baseline: Path | None = None) -> dict[str, float]:
     """Run the batch command in a child process and sample its process tree's memory."""
+    extra = ["--baseline", str(baseline)] if baseline is not None else []
     with tempfile.TemporaryDirectory() as tmp:
         proc = subprocess.Popen(
             [sys.executable, "-m", "matrix_tools", "batch", str(folder), "-o", str(Path(tmp) / "out"),
-             "--jobs", str(jobs), "--full"],
+             "--jobs", str(jobs), "--full", *extra],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         peak = 0.0
@@ -170,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     files = ensure_states(args.folder, count=args.count)
+    baseline_dir = ensure_states(DEFAULT_BASELINE_DIR, count=args.count, year=2020)[0].parent
     made = time.perf_counter() - t0
     print(f"{len(files)} State workbooks in {args.folder} ({made:.1f} s to generate or find)", file=sys.stderr)
 
@@ -179,10 +182,12 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(tmp) / "out"
         batch_out, _ = time_batch(args.folder, jobs=args.jobs, output=out)
         batch_again, again = time_batch(args.folder, jobs=args.jobs, output=out, full=False)
+        batch_base, based = time_batch(args.folder, jobs=args.jobs, output=Path(tmp) / "based", baseline=baseline_dir)
     batch_one, _ = time_batch(args.folder, jobs=1)
     loop = time_inprocess(files)
     stages = stage_times(files[:40])
     memory = peak_memory(args.folder, args.jobs)
+    memory_base = peak_memory(args.folder, args.jobs, baseline_dir)
 
     n = len(files)
     rows = [
@@ -191,6 +196,8 @@ def main(argv: list[str] | None = None) -> int:
          f"target <= {RAW_TARGET:g}x: {'MET' if batch_full <= RAW_TARGET * raw else 'NOT MET'}"),
         (f"batch, {args.jobs} jobs, full read, reports written", batch_out, f"{batch_out / raw:.1f}x", ""),
         (f"batch, incremental re-run ({again['reused']} reused)", batch_again, f"{batch_again / raw:.1f}x", ""),
+        (f"batch with --baseline ({based['compared_with_baseline']} diffs, change reports)", batch_base,
+         f"{batch_base / raw:.1f}x", "reads 2 workbooks per State"),
         ("batch, 1 job (isolated)", batch_one, f"{batch_one / raw:.1f}x", ""),
         ("same work in a plain loop, 1 process (no isolation)", loop, f"{loop / raw:.1f}x",
          f"isolation adds {100 * (batch_one - loop) / loop:+.0f}%"),
@@ -216,9 +223,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| peak resident memory, command + all children (sampled) | {memory['tree_peak_mb']:.0f} | "
           f"target < {MEMORY_TARGET_MB:g} MB: {verdict} |")
     print(f"| largest single process (ru_maxrss of children) | {memory['largest_single_process_mb']:.0f} | |")
+    verdict = "MET" if memory_base["tree_peak_mb"] < MEMORY_TARGET_MB else "NOT MET"
+    print(f"| peak, the same with --baseline (diffs and change reports) | {memory_base['tree_peak_mb']:.0f} | "
+          f"target < {MEMORY_TARGET_MB:g} MB: {verdict} |")
     if args.json:
         print(json.dumps({"raw": raw, "batch_full": batch_full, "batch_out": batch_out, "batch_again": batch_again,
-                          "batch_one": batch_one, "loop": loop, "stages_ms": stages, "memory": memory}))
+                          "batch_one": batch_one, "loop": loop, "batch_baseline": batch_base, "stages_ms": stages,
+                          "memory": memory, "memory_baseline": memory_base}))
     return 0
 
 

@@ -7,7 +7,7 @@ A small share carries the kinds of problems real returns have (unknown marks, an
 source, a question without a remark), so validation has findings to produce.
 
     python benchmarks/make_states.py benchmarks/.data/states --count 193 --seed 1540
-    python benchmarks/make_states.py DIR --baseline   # older versions of the same States
+    python benchmarks/make_states.py DIR --baseline   # the approved (2020) versions of the same States
 
 The same seed gives the same content (the files' zip timestamps are fixed too through
 SOURCE_DATE_EPOCH), so repeated runs are comparable.
@@ -26,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DIR = HERE / ".data" / "states"
-DEFAULT_BASELINE_DIR = HERE / ".data" / "baseline"
+DEFAULT_BASELINE_DIR = HERE / ".data" / "baseline"  # ensure_states(DEFAULT_BASELINE_DIR, year=BASE_YEAR)
 
 _LAWS = (
     "Criminal Code, Art. {n}", "Law No. {n}/{y} on Export Control", "Decree {n} of {y}",
@@ -87,9 +87,38 @@ def fill_matrix(matrix, rng: random.Random, *, year: int, sloppy: bool):  # type
     return dataclasses.replace(matrix, entries=entries)
 
 
+BASE_YEAR = 2020  # the approved versions; later years are these with a few edits (as real returns are)
+GENERATOR_VERSION = 2  # part of the cache stamp: bump when the content changes
+
+
+def evolve_matrix(matrix, rng: random.Random, *, share: float = 0.03):  # type: ignore[no-untyped-def]
+    """A later version: ``share`` of the cells edited the way States update their matrix."""
+    from matrix_tools.model import Value
+
+    entries = dict(matrix.entries)
+    for key, old in list(entries.items()):
+        if rng.random() >= share:
+            continue
+        field, column = key
+        if column in ("status", "enforcement"):
+            text = {"": "X", "?": "X", "X": rng.choice(("X", "?")), "NA": "NA"}.get(old.text, "X")
+        elif column in ("source", "enforcement_source", "info"):
+            text = (old.text + "; " if old.text else "") + rng.choice(_LAWS).format(
+                n=rng.randint(1, 400), y=rng.randint(2021, 2024))
+        else:
+            text = rng.choice(_REMARKS).format(n=rng.randint(1, 9), y=rng.randint(2021, 2024))
+        entries[key] = Value(text, old.cell)
+    return dataclasses.replace(matrix, entries=entries)
+
+
 def make_states(folder: Path, *, count: int = 193, seed: int = 1540, year: int = 2024,
                 sloppy_share: float = 0.2) -> list[Path]:
-    """Write ``count`` State workbooks into ``folder`` (created) and return their paths."""
+    """Write ``count`` State workbooks into ``folder`` (created) and return their paths.
+
+    Year ``BASE_YEAR`` gives each State's approved version; a later year gives the same
+    matrix with ~3% of its cells edited and later report dates, so a diff against the
+    approved version shows a realistic number of changes.
+    """
     from matrix_tools.catalogue import load_catalogue
     from matrix_tools.template import blank_matrix
     from matrix_tools.workbook import write_matrix_workbook
@@ -102,12 +131,18 @@ def make_states(folder: Path, *, count: int = 193, seed: int = 1540, year: int =
         rng = random.Random(f"{seed}-{i}")  # per State: the same State is the same in every run
         name = _state_name(rng, i)
         iso3 = _iso3(i)
-        rng = random.Random(f"{seed}-{i}-{year}")
-        report = dt.date(year - rng.randint(0, 3), rng.randint(1, 12), rng.randint(1, 28))
-        extra = [dt.date(report.year - k, rng.randint(1, 12), rng.randint(1, 28)) for k in range(1, rng.randint(1, 4))]
-        matrix = blank_matrix(catalogue, name, iso3, date_of_report=report, additional_reports=extra,
+        first = dt.date(BASE_YEAR - rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
+        extra = [dt.date(first.year - k, rng.randint(1, 12), rng.randint(1, 28)) for k in range(1, rng.randint(1, 4))]
+        sloppy = rng.random() < sloppy_share
+        later = rng.random()
+        if year > BASE_YEAR:
+            extra = [*extra, first]
+            first = dt.date(year - int(later * 3), rng.randint(1, 12), rng.randint(1, 28))
+        matrix = blank_matrix(catalogue, name, iso3, date_of_report=first, additional_reports=extra,
                               title="DRAFT 1540 COMMITTEE MATRIX")
-        matrix = fill_matrix(matrix, rng, year=year, sloppy=rng.random() < sloppy_share)
+        matrix = fill_matrix(matrix, rng, year=BASE_YEAR, sloppy=sloppy)
+        if year > BASE_YEAR:
+            matrix = evolve_matrix(matrix, random.Random(f"{seed}-{i}-{year}"))
         path = folder / f"{iso3.lower()}-{year}.xlsx"
         write_matrix_workbook(path, matrix)
         paths.append(path)
@@ -116,10 +151,10 @@ def make_states(folder: Path, *, count: int = 193, seed: int = 1540, year: int =
 
 def ensure_states(folder: Path = DEFAULT_DIR, *, count: int = 193, seed: int = 1540, year: int = 2024) -> list[Path]:
     """The generated workbooks, written only when the folder does not hold them yet (a cache)."""
-    stamp = folder / f".complete-{count}-{seed}-{year}"
+    stamp = folder / f".complete-{count}-{seed}-{year}-v{GENERATOR_VERSION}"
     if stamp.exists():
         return sorted(folder.glob("*.xlsx"))
-    for old in folder.glob("*.xlsx") if folder.is_dir() else ():
+    for old in [*folder.glob("*.xlsx"), *folder.glob(".complete-*")] if folder.is_dir() else ():
         old.unlink()
     paths = make_states(folder, count=count, seed=seed, year=year)
     stamp.write_text("generated by benchmarks/make_states.py\n", encoding="utf-8")
@@ -134,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--year", type=int, default=2024, help="year of the versions (2020 for a baseline)")
     parser.add_argument("--baseline", action="store_true", help="write older versions (year 2020)")
     args = parser.parse_args(argv)
-    year = 2020 if args.baseline else args.year
+    year = BASE_YEAR if args.baseline else args.year
     paths = make_states(args.folder, count=args.count, seed=args.seed, year=year)
     print(f"Wrote {len(paths)} State workbooks to {args.folder}", file=sys.stderr)
     return 0

@@ -259,13 +259,15 @@ def _changes(baseline: str, matrix: Any, ctx: WorkContext) -> dict[str, Any]:
         },
         "baseline_sha256": old.source.sha256 if old.source else "",
     }
-    if ctx.reports:
-        # The xlsx report is built in a private temporary folder and sent back as bytes: the
-        # parent decides where it goes (and writes nothing for a State refused as a duplicate).
+    if ctx.reports and not summary["identical"]:
+        # The xlsx report (the slowest one: the whole new matrix with highlights) only when
+        # something changed. It is built in a private temporary folder and sent back as bytes:
+        # the parent decides where it goes (nothing is written for a refused duplicate).
         with tempfile.TemporaryDirectory(prefix="matrix-tools-") as tmp:
             target = Path(tmp) / "changes.xlsx"
             write_diff_xlsx(result, target)
             out["changes_xlsx"] = target.read_bytes()
+    if ctx.reports:
         out["change_reports"] = {"changes_json": render_diff_json(result), "changes_md": render_diff_md(result)}
     return out
 
@@ -686,9 +688,9 @@ class _ReportWriter:
             target = folder / REPORT_NAMES["changes_xlsx"]
             write_bytes(target, outcome["changes_xlsx"], self.inputs)
             reports["changes_xlsx"] = target.relative_to(self.out_dir).as_posix()
-        else:
-            for kind in ("changes_json", "changes_md", "changes_xlsx"):
-                (folder / REPORT_NAMES[kind]).unlink(missing_ok=True)  # stale: no baseline any more
+        for kind, name in REPORT_NAMES.items():
+            if kind not in reports:
+                (folder / name).unlink(missing_ok=True)  # from an earlier run: no longer true
         self.written.extend(str(self.out_dir / r) for r in reports.values())
         return dataclasses.replace(entry, reports=reports)
 

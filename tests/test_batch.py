@@ -12,8 +12,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-from hostile import CASES
 
+from hostile import CASES
 from matrix_tools import resources
 from matrix_tools.batch import (
     WorkContext,
@@ -276,7 +276,10 @@ def test_each_state_is_compared_with_its_baseline(tmp_path: Path, catalogue: Cat
     write_state(approved / "old-name.xlsx", catalogue, "XAA", "Aland", GOOD)  # a new approved version
     third = batch(incoming, baseline=approved, output=out, jobs=2)
     assert third.document["run"]["read"] == 1
-    assert by_file(third)["aland-2024.xlsx"].changes["changes"] == 0
+    unchanged = by_file(third)["aland-2024.xlsx"]
+    assert unchanged.changes["changes"] == 0 and unchanged.changes["has_differences"] is False
+    assert set(unchanged.reports) == {"validation_json", "validation_text", "changes_json", "changes_md"}
+    assert not (out / "states" / "XAA" / "changes.xlsx").exists()  # the earlier one is gone, not left stale
 
 
 def test_two_baselines_for_one_state_give_a_note_and_no_change_report(tmp_path: Path, catalogue: Catalogue) -> None:
