@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .errors import EXIT_DATA, InputError, MatrixToolsError
 from .model import Catalogue, Matrix
+from .twin import make_callable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,15 +91,7 @@ def read_matrices(
     failed: list[tuple[Path, str]] = []
     for path in paths:
         try:
-            matrix = load_matrix(path, catalogue)
-            if not any(value.cell for value in matrix.entries.values()):
-                # The reader is tolerant: any workbook gives a Matrix. One with no table found
-                # would add a State of blanks (and a made-up name) to the statistics.
-                failed.append(
-                    (Path(path), "no table of the 1540 matrix was found: not a matrix workbook")
-                )
-                continue
-            matrices.append((matrix, Path(path)))
+            matrices.append((load_matrix(path, catalogue), Path(path)))
         except MatrixToolsError as exc:
             failed.append((Path(path), exc.message))
         except Exception as exc:  # noqa: BLE001 - a parser crash on one file must not stop the batch
@@ -241,3 +234,6 @@ def coverage_by_section(df: pd.DataFrame) -> pd.DataFrame:
             ]
         )
     return pd.DataFrame(data, columns=["section", *MARK_CLASSES, "fields", "entries"])
+
+
+make_callable(__name__, consolidate)  # matrix_tools.consolidate(...) works after importing this module

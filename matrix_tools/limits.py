@@ -18,7 +18,10 @@ class Limits:
     max_sheets: int = 100
     max_rows_read: int = 2_000  # rows read per sheet; data below is reported, not read
     max_cols_read: int = 60
+    max_shared_strings: int = 1_000_000  # declared count; a matrix has a few hundred
     max_cell_chars: int = 32_767  # Excel's own limit per cell
+    ratio_grace_bytes: int = 100 * 1024  # the ratio is not checked below this size (as Apache POI)
+    max_xml_token_bytes: int = 8 * 1024 * 1024  # one text node or tag (expat < 2.6 is slow on long tokens)
     long_text_chars: int = 5_000  # longer text is a validation warning
 
 

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Literal
 
 from . import layout
-from .errors import EXIT_USAGE, InputError, MatrixToolsError
+from .errors import EXIT_USAGE, MatrixToolsError
 from .model import BLANK, Catalogue, HeaderValue, Matrix, State, UnknownRow, Value, cell_ref
 from .normalise import cosmetic_key
+from .twin import make_callable
 
 Side = Literal["ours", "theirs"]
 SIDES: tuple[Side, ...] = ("ours", "theirs")
@@ -504,12 +505,7 @@ def _as_matrix(item: MatrixOrPath, catalogue: Catalogue | None) -> Matrix:
         return item
     from .read import load_matrix  # the reading edge: openpyxl/calamine only when given paths
 
-    matrix = load_matrix(item, catalogue=catalogue)
-    if not any(value.cell for value in matrix.entries.values()):
-        # The reader is tolerant and makes a Matrix of any workbook; merging one with no table
-        # found would "remove" every value of the other versions.
-        raise InputError("no table of the 1540 matrix was found: not a matrix workbook", path=item)
-    return matrix
+    return load_matrix(item, catalogue=catalogue)  # refuses a workbook with no matrix table
 
 
 def merge(
@@ -542,3 +538,6 @@ def iter_side_values(matrix: Matrix) -> Mapping[str, str]:
     for key, row in _rows_by_key(matrix.unknown_rows).items():
         out.update({f"{ROW_PREFIX}{key}|{c}": v.text for c, v in row.values.items()})
     return out
+
+
+make_callable(__name__, merge)  # matrix_tools.merge(...) works after importing this module

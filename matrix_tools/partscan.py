@@ -19,7 +19,6 @@ from typing import NoReturn
 from .limits import Limits
 from .sniff import DAMAGED, Refused, mb, show
 
-MAX_XML_TOKEN_BYTES = 8 * 1024 * 1024  # one XML token (tag, comment...) longer is refused
 READ_CHUNK_BYTES = 1024 * 1024  # XML parts are streamed in chunks of this size
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -221,11 +220,11 @@ class PartScan:
                     parser.Parse(chunk, False)
                     # Expat 2.5 re-scans an unfinished token on every chunk (quadratic time);
                     # CurrentByteIndex is where that pending token starts.
-                    if fed - max(parser.CurrentByteIndex, 0) > MAX_XML_TOKEN_BYTES:
+                    if fed - max(parser.CurrentByteIndex, 0) > self.limits.max_xml_token_bytes:
                         raise Refused(
                             "xml-token-too-large",
                             f"the part {show(info.filename)} holds a single XML item over "
-                            f"{mb(MAX_XML_TOKEN_BYTES)}: refused for safety; {DAMAGED}",
+                            f"{mb(self.limits.max_xml_token_bytes)}: refused for safety; {DAMAGED}",
                         )
                     if extent is not None:
                         extent.feed(chunk)

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .catalogue import load_catalogue
+from .errors import InputError
 from .limits import DEFAULT_LIMITS, Limits
 from .locate import TableLayout, assign_tables, key_text, match_row
 from .model import (
@@ -49,10 +50,21 @@ def load_matrix(path: str | Path, catalogue: Catalogue | str | Path | None = Non
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     pre = check_file(path, limits)
     source = read_source_info(path)
-    grid = read_grid(path, limits)
+    grid = read_grid(path, (pre.max_row, pre.max_col), limits, shared_strings=pre.shared_strings_declared)
     notes = list(pre.notes)
     notes.extend(Observation("data-outside-matrix", n) for n in grid.notes)
-    return parse_matrix(grid, cat, source=source, observations=notes)
+    matrix = parse_matrix(grid, cat, source=source, observations=notes)
+    if not matrix.sheets:
+        # Tolerance has a floor: a workbook with no table of the matrix at all (a consolidated
+        # table, a letter, another form) is not a matrix, and reading it as one would show every
+        # field as removed in a diff, or add a State of blanks to the statistics.
+        names = ", ".join(f"'{s.name}'" for s in grid.sheets[:5]) or "none"
+        raise InputError(
+            f"not a 1540 matrix workbook: none of its worksheets ({names}) holds a table "
+            "of the matrix; check that this is the right file (or pass the right --catalogue)",
+            code="not-a-matrix", path=path,
+        )
+    return matrix
 
 
 def read_source_info(path: Path) -> SourceInfo:

@@ -69,9 +69,13 @@ def render_consolidated_csv(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV with a byte-order mark (so Excel on Windows reads accents right).
 
     Read it back with ``pandas.read_csv(path, dtype=str, keep_default_na=False, na_values=[])``:
-    otherwise pandas turns the mark NA into a missing value.
+    otherwise pandas turns the mark NA into a missing value. Text from submissions that a
+    spreadsheet would run as a formula gets a leading apostrophe (``safety.csv_safe``).
     """
-    text: str = df.to_csv(index=False, lineterminator="\r\n")
+    from .safety import csv_safe
+
+    safe = df.apply(lambda col: col.map(lambda v: csv_safe(v) if isinstance(v, str) else v))
+    text: str = safe.to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig")
 
 

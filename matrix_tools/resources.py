@@ -8,7 +8,7 @@ sub-packages ``matrix_tools.schemas`` and ``matrix_tools.templates`` (see setup.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
 from typing import Any
@@ -26,7 +26,7 @@ def template_file(name: str) -> Traversable:
     return resources.files("matrix_tools.templates").joinpath(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``schemas/<name>`` as a dict (cached; treat as read-only)."""
     with schema_file(name).open("r", encoding="utf-8") as fh:

@@ -8,8 +8,6 @@ rectangle. Nothing here knows about the catalogue.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -54,49 +52,20 @@ class WorkbookGrid:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
-
-
-def _col_index(letters: bytes) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ch - 64)
-    return n - 1
-
-
-def scan_extents(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[int, int]:
-    """The largest (row, column) referenced by any cell of any worksheet part, 0-based.
-
-    A streaming regex pass over the sheet XML: calamine builds a dense rectangle from A1 to
-    the last cell, so one cell at XFD1048576 would cost gigabytes; we look before reading.
-    """
-    max_row = max_col = 0
-    with zipfile.ZipFile(path) as zf:
-        for info in zf.infolist():
-            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
-                continue
-            with zf.open(info) as fh:
-                tail = b""
-                while True:
-                    chunk = fh.read(1 << 20)
-                    if not chunk:
-                        break
-                    data = tail + chunk
-                    for m in _CELL_REF.finditer(data):
-                        max_row = max(max_row, int(m.group(2)) - 1)
-                        max_col = max(max_col, _col_index(m.group(1)))
-                    tail = data[-256:]
-    return max_row, max_col
-
-
-def read_grid(path: Path, limits: Limits = DEFAULT_LIMITS) -> WorkbookGrid:
+def read_grid(path: Path, extents: tuple[int, int], limits: Limits = DEFAULT_LIMITS,
+              *, shared_strings: int = 0) -> WorkbookGrid:
     """Read every worksheet's values from A1, at most ``limits.max_rows_read`` rows and
-    ``limits.max_cols_read`` columns each. Raises InputError when the file cannot be parsed."""
-    try:
-        max_row, max_col = scan_extents(path, limits)
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise InputError(f"cannot open {path.name} as an Excel workbook ({exc}); save it as .xlsx and send it again", path=path) from None
-    far = max_row >= limits.max_rows_read * 4 or max_col >= limits.max_cols_read * 4
+    ``limits.max_cols_read`` columns each. Raises InputError when the file cannot be parsed.
+
+    ``extents`` is the largest (row, column) any sheet reaches and ``shared_strings`` the
+    declared shared-string count, both from the pre-flight pass over the XML. python-calamine
+    builds a dense rectangle from A1 to the last cell and preallocates the declared shared
+    strings (tafia/calamine#684), so one cell at XFD1048576 or a huge ``uniqueCount`` would
+    abort the process; such files go to a bounded, streamed openpyxl read instead.
+    """
+    max_row, max_col = extents
+    far = (max_row >= limits.max_rows_read * 4 or max_col >= limits.max_cols_read * 4
+           or shared_strings > limits.max_shared_strings)
     if far:
         return _read_openpyxl(path, limits)
     return _read_calamine(path, limits)

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from conftest import build_matrix
-
 from matrix_tools import layout
 from matrix_tools.diff import DiffResult
 from matrix_tools.model import Catalogue, Matrix, Row, Table

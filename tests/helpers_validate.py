@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from conftest import build_matrix
-
 from matrix_tools.config import Config
 from matrix_tools.findings import Finding
 from matrix_tools.model import Matrix, Value

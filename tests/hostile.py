@@ -492,7 +492,7 @@ QUADRATIC_SST = (
     XML_DECL + f'<sst xmlns="{MAIN_NS}" count="2" uniqueCount="2"><si><t>' + "&a;" * 50_000
     + "</t></si><si><t>X</t></si></sst>"
 )
-# 60 kB on disk and in the part (below RATIO_GRACE_BYTES), 300 MB once expanded.
+# 60 kB on disk and in the part (below Limits.ratio_grace_bytes), 300 MB once expanded.
 SMALL_QUADRATIC_DTD = '<!DOCTYPE x [<!ENTITY a "' + "A" * 30_000 + '">]>'
 SMALL_QUADRATIC_SST = QUADRATIC_SST.replace("&a;" * 50_000, "&a;" * 10_000)
 XXE_FILE = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'

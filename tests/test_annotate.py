@@ -8,9 +8,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers_validate import CONFIG
 
-from build import write_workbook
+from handmade import write_workbook
+from helpers_validate import CONFIG
 from matrix_tools import layout
 from matrix_tools.annotate import FINDINGS_SHEET, write_annotated_workbook
 from matrix_tools.errors import InputError, OutputError

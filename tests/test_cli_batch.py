@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from test_batch import GOOD, INVALID, X_WITHOUT_SOURCE, validate_schema, write_state
 
 from matrix_tools.cli import cli
 from matrix_tools.model import Catalogue
+from test_batch import GOOD, INVALID, X_WITHOUT_SOURCE, validate_schema, write_state
 
 
 def run(*args: str) -> tuple[int, str, str]:

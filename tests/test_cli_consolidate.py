@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from helpers_consolidate import write_states
 
+from helpers_consolidate import write_states
 from matrix_tools.cli import cli
 
 

@@ -8,8 +8,8 @@ import jsonschema
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from helpers_diff import BASE_ENTRIES, formula_cells, set_cell, write_pair
 
+from helpers_diff import BASE_ENTRIES, formula_cells, set_cell, write_pair
 from matrix_tools.cli import cli
 from matrix_tools.resources import load_schema
 

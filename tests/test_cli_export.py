@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from build import write_workbook
 from click.testing import CliRunner
 
+from handmade import write_workbook
 from matrix_tools.cli import cli
 
 

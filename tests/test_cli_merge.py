@@ -9,8 +9,8 @@ import jsonschema
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from helpers_merge import three_versions
 
+from helpers_merge import three_versions
 from matrix_tools.cli import cli
 from matrix_tools.read import load_matrix
 from matrix_tools.resources import load_schema
@@ -158,4 +158,4 @@ def test_a_workbook_that_is_not_a_matrix_exits_3(versions, tmp_path):
     wb.save(other)
     result = run("merge", versions[0], versions[1], other, "-o", tmp_path / "merged.xlsx")
     assert result.exit_code == 3
-    assert "not a matrix workbook" in result.output
+    assert "not a 1540 matrix workbook" in result.output

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from build import write_workbook
+from handmade import write_workbook
 from matrix_tools import resources
 from matrix_tools.cli import cli
 

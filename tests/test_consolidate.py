@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from helpers_consolidate import EXPECTED_BY_FIELD, EXPECTED_BY_SECTION, write_states
 
+from helpers_consolidate import EXPECTED_BY_FIELD, EXPECTED_BY_SECTION, write_states
 from matrix_tools.consolidate import (
     LONG_COLUMNS,
     DuplicateStateError,
@@ -201,6 +201,17 @@ def test_xlsx_carries_no_formula_from_submitted_text(tmp_path, make_matrix):
             z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/")
         )
     assert "<f>" not in sheets and "HYPERLINK" in sheets
+
+
+def test_csv_keeps_submitted_formulas_inert(tmp_path, make_matrix):
+    from matrix_tools.consolidate import consolidate_matrices
+
+    evil = make_matrix({("OP1.npt", "info"): '=HYPERLINK("http://evil","x")'}, state="@SUM(1)", iso3="EVL")
+    out = write_consolidated(consolidate_matrices([(evil, "evil.xlsx")]), tmp_path / "all.csv")
+    back = pd.read_csv(out, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+    info = back[(back["field"] == "OP1.npt") & (back["column"] == "info")]["value"].item()
+    assert info == "'=HYPERLINK(\"http://evil\",\"x\")"
+    assert set(back["state"]) == {"'@SUM(1)"}
 
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

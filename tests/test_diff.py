@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+
 from conftest import build_matrix
 from helpers_diff import (
     BASE_ENTRIES,
@@ -17,7 +18,6 @@ from helpers_diff import (
     swap_rows,
     write_pair,
 )
-
 from matrix_tools.diff import diff
 from matrix_tools.model import UnknownRow, Value
 

@@ -7,10 +7,10 @@ import io
 import json
 
 import jsonschema
-from build import write_workbook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from handmade import write_workbook
 from matrix_tools import resources
 from matrix_tools.export import export_matrix, render_export_csv, render_export_json
 from matrix_tools.read import load_matrix

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hostile import REFUSED, HostileCase, cfb_bytes
 
+from hostile import REFUSED, HostileCase, cfb_bytes
 from matrix_tools.cli import cli
 from matrix_tools.errors import EXIT_INPUT
 

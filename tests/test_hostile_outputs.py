@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from defusedxml import ElementTree
-from inert import HOSTILE_TEXTS, assert_html_inert, assert_json_valid, assert_xlsx_inert
 
-from build import write_workbook
+from handmade import write_workbook
+from inert import HOSTILE_TEXTS, assert_html_inert, assert_json_valid, assert_xlsx_inert
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.cli import cli
 from matrix_tools.model import Catalogue

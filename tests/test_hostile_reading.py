@@ -120,24 +120,10 @@ CASES: dict[str, tuple[Edit, str | None]] = {
 }
 
 
-# Failing today because sheetgrid.read_grid hands these files to python-calamine, which aborts
-# the whole process (in-process, `matrix-tools validate` dies with a Rust backtrace, exit 134).
-# Reported to the lead with a fix (use check_file()'s max_row/max_col/shared_strings_declared).
-# strict=True: the day the reader is fixed these XPASS and fail, so the mark gets removed.
-KNOWN_READER_BUGS = {
-    "16384 cells without references in a far row":
-        "sheetgrid.scan_extents only sees cells with an r attribute; calamine allocates 512 GB and aborts",
-    "far cell in a sheet part with an unusual name":
-        "sheetgrid.scan_extents only scans xl/worksheets/*.xml; calamine allocates 512 GB and aborts",
-    "shared strings claim four billion entries":
-        "calamine preallocates <sst uniqueCount> (tafia/calamine #684): 96 GB, abort",
-}
-
-
 def case_params() -> list[object]:
     params = []
     for name in CASES:
-        marks = [pytest.mark.xfail(reason=KNOWN_READER_BUGS[name], strict=True)] if name in KNOWN_READER_BUGS else []
+        marks: list[object] = []
         params.append(pytest.param(name, marks=marks, id=name))
     return params
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers_merge import added_row, with_rows
 
+from helpers_merge import added_row, with_rows
 from matrix_tools.merge import HEADER_PREFIX, ROW_PRESENCE, merge, merge_text
 
 NPT = ("OP1.npt", "status")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conftest import build_matrix
-from helpers_merge import added_row
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import build_matrix
+from helpers_merge import added_row
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.merge import iter_side_values, merge
 from matrix_tools.model import HeaderValue, Matrix

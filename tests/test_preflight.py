@@ -11,6 +11,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
 from hostile import (
     ACCEPTED,
     REFUSED,
@@ -21,9 +24,6 @@ from hostile import (
     write_zip,
     xlsx_bytes,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from matrix_tools import partscan, preflight
 from matrix_tools.errors import EXIT_INPUT, InputError, UnsafeInputError
 from matrix_tools.limits import Limits
@@ -131,24 +131,22 @@ def test_limits_are_taken_from_the_limits_argument(tmp_path: Path) -> None:
 
 def test_one_xml_token_longer_than_the_cap_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Expat 2.5 re-scans an unfinished token for every chunk: a giant token costs quadratic time.
-    monkeypatch.setattr(partscan, "MAX_XML_TOKEN_BYTES", 64 * 1024)
     monkeypatch.setattr(partscan, "READ_CHUNK_BYTES", 16 * 1024)
     parts = minimal_xlsx_parts()
     noise = "".join(random.Random(6).choices(string.ascii_letters, k=200_000))  # does not compress
     parts["xl/sharedStrings.xml"] = SHARED_STRINGS.replace("<si>", f"<!--{noise}--><si>", 1).encode()
     path = write_zip(tmp_path / "token.xlsx", parts)
     with pytest.raises(UnsafeInputError) as caught:
-        check_file(path)
+        check_file(path, Limits(max_xml_token_bytes=64 * 1024))
     assert caught.value.code == "xml-token-too-large"
 
 
 def test_long_text_made_of_many_small_tokens_is_fine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(partscan, "MAX_XML_TOKEN_BYTES", 64 * 1024)
     monkeypatch.setattr(partscan, "READ_CHUNK_BYTES", 16 * 1024)
     parts = minimal_xlsx_parts()
     many = "".join(f"<si><t>{'word ' * 20}{i}</t></si>" for i in range(3000))
     parts["xl/sharedStrings.xml"] = SHARED_STRINGS.replace("<si>", many + "<si>", 1).encode()
-    assert check_file(write_zip(tmp_path / "long.xlsx", parts)).kind == "xlsx"
+    assert check_file(write_zip(tmp_path / "long.xlsx", parts), Limits(max_xml_token_bytes=64 * 1024)).kind == "xlsx"
 
 
 def test_workbook_written_by_xlsxwriter_passes(tmp_path: Path) -> None:
@@ -287,6 +285,7 @@ FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCh
 @FUZZ
 @given(flips=st.lists(st.tuples(st.integers(0, len(VALID) - 1), st.integers(1, 255)), min_size=1, max_size=8),
        cut=st.one_of(st.none(), st.integers(1, len(VALID))))
+@example(flips=[(len(VALID) - 6, 4)], cut=None)  # found by this test: a header offset outside the file
 def test_a_damaged_workbook_is_accepted_or_refused_never_crashes(tmp_path: Path, flips: list[tuple[int, int]],
                                                                  cut: int | None) -> None:
     data = bytearray(VALID)

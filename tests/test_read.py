@@ -7,8 +7,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from build import write_workbook
 
+from handmade import write_workbook
 from matrix_tools.errors import InputError
 from matrix_tools.model import Mark
 from matrix_tools.read import load_matrix
@@ -212,3 +212,15 @@ def test_a_file_that_is_not_a_workbook_is_an_input_error(tmp_path, catalogue):
         load_matrix(bad, catalogue)
     assert err.value.exit_code == 3
     assert "\n" not in str(err.value) and "notes.xlsx" in str(err.value)
+
+
+def test_a_workbook_without_any_matrix_table_is_not_a_matrix(tmp_path, catalogue):
+    import xlsxwriter
+
+    path = tmp_path / "budget.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Budget").write_row(0, 0, ["Item", "Cost"])
+    wb.close()
+    with pytest.raises(InputError) as err:
+        load_matrix(path, catalogue)
+    assert err.value.code == "not-a-matrix" and "'Budget'" in str(err.value)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from helpers_diff import check_golden, report_scenario
-
 from matrix_tools.render_diff_md import escape_md, render_diff_md
 
 

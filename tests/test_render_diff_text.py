@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from conftest import build_matrix
 from helpers_diff import check_golden, report_scenario
-
 from matrix_tools.diff import diff
 from matrix_tools.render_diff_text import render_diff_text, summary_sentence
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from helpers_validate import CONFIG, sample_matrix, with_values
 
+from helpers_validate import CONFIG, sample_matrix, with_values
 from matrix_tools import resources
 from matrix_tools.errors import InputError
 from matrix_tools.findings import Severity, load_finding_catalogue

@@ -10,8 +10,8 @@ from pathlib import Path
 import jsonschema
 import openpyxl
 import pytest
-from helpers_merge import check_golden, three_versions
 
+from helpers_merge import check_golden, three_versions
 from matrix_tools.errors import OutputError
 from matrix_tools.merge import merge
 from matrix_tools.render_merge import (

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from helpers_validate import CONFIG, cell_of, sample_matrix, summary
 
+from helpers_validate import CONFIG, cell_of, sample_matrix, summary
 from matrix_tools.model import Observation
 from matrix_tools.rules_crossfield import (
     check_enforcement,

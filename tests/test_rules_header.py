@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from helpers_validate import CONFIG, TODAY, sample_matrix, summary
 
+from helpers_validate import CONFIG, TODAY, sample_matrix, summary
 from matrix_tools.model import State
 from matrix_tools.rules_header import check_dates, check_iso3, check_state, load_iso_codes
 

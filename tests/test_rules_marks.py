@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from helpers_validate import CONFIG, cell_of, sample_matrix, summary, with_values
 
+from helpers_validate import CONFIG, cell_of, sample_matrix, summary, with_values
 from matrix_tools.model import Mark, Value
 from matrix_tools.rules_marks import allowed_marks, check_marks
 

@@ -6,8 +6,8 @@ import copy
 from typing import Any
 
 import pytest
-from helpers_validate import CONFIG, sample_matrix, summary
 
+from helpers_validate import CONFIG, sample_matrix, summary
 from matrix_tools.export import export_matrix
 from matrix_tools.model import Matrix
 from matrix_tools.rules_schema import check_export_schema, locate

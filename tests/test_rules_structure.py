@@ -6,9 +6,9 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from helpers_validate import CONFIG, sample_matrix, summary
 
-from build import write_workbook
+from handmade import write_workbook
+from helpers_validate import CONFIG, sample_matrix, summary
 from matrix_tools.model import Observation, UnknownRow, Value
 from matrix_tools.read import load_matrix
 from matrix_tools.rules_structure import check_observations, check_unknown_rows

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from inert import HOSTILE_TEXTS, assert_html_inert, assert_json_valid, assert_xlsx_inert
 
+from inert import HOSTILE_TEXTS, assert_html_inert, assert_json_valid, assert_xlsx_inert
 from matrix_tools import safety
 from matrix_tools.errors import EXIT_USAGE, ConfigError
 from matrix_tools.safety import csv_safe, ensure_defused, looks_like_formula, safe_json_dumps

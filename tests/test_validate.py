@@ -6,11 +6,11 @@ import dataclasses
 from pathlib import Path
 
 import pytest
-from helpers_validate import CONFIG, TODAY, sample_matrix, summary, with_values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from build import write_workbook
+from handmade import write_workbook
+from helpers_validate import CONFIG, TODAY, sample_matrix, summary, with_values
 from matrix_tools.config import Config
 from matrix_tools.errors import InputError
 from matrix_tools.findings import Severity

@@ -348,9 +348,9 @@ def test_any_values_written_read_back_identical(
 ) -> None:
     """Round trip, property-based: whatever the values, write then read gives the same entries."""
     hypothesis = pytest.importorskip("hypothesis")
-    from conftest import build_matrix
     from hypothesis import strategies as st
 
+    from conftest import build_matrix
     from matrix_tools.read import load_matrix
 
     keys = [(row.field, col.key, col.is_mark) for _, row, col in catalogue.iter_keys()]
