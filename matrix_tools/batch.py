@@ -185,7 +185,7 @@ class WorkContext:
     config: Any  # matrix_tools.config.Config
     threshold: Severity
     baselines: Mapping[str, str]  # ISO code -> baseline path
-    reports: bool = True  # render the per-State reports (not needed without an output folder)
+    staging: str | None = None  # folder where children write the per-State reports (None: no reports)
 
 
 def identify_file(path: str, ctx: WorkContext) -> dict[str, Any]:
@@ -197,37 +197,56 @@ def identify_file(path: str, ctx: WorkContext) -> dict[str, Any]:
 
 
 def process_file(path: str, ctx: WorkContext) -> dict[str, Any]:
-    """Read, validate and (with a baseline) diff one submission; everything as plain data.
+    """Read, validate and (with a baseline) diff one submission.
 
-    Returns small, picklable results: counts, the rendered validation reports and junit
-    fragment, and the change reports. InputError (unreadable file) propagates to the pool.
+    The per-State reports are written by the child itself into ``ctx.staging`` (the parent
+    moves them into place, or drops them for a refused duplicate), so only small results cross
+    the process boundary: counts, dates, the junit fragment, and the staged report paths.
+    InputError (an unreadable file) propagates to the caller.
     """
     from .read import load_matrix
-    from .render_findings import render_json, render_junit, render_text
+    from .render_findings import render_junit
     from .validate import validate_matrix
 
     matrix = load_matrix(path, catalogue=ctx.catalogue)
     result = validate_matrix(matrix, config=ctx.config, path=path)
+    stage = _stage_dir(path, ctx)
     out: dict[str, Any] = {
         "state": matrix.state.name,
         "iso3": matrix.state.iso3,
         "counts": result.counts,
         "dates": _dates(matrix),
-        "reports": {
-            "validation_json": render_json([result], threshold=ctx.threshold),
-            "validation_text": render_text([result], threshold=ctx.threshold),
-        } if ctx.reports else {},
+        "reports": {},
         "junit": render_junit([result], threshold=ctx.threshold),
         "notes": [],
     }
+    if stage is not None:
+        from .output import write_text
+        from .render_findings import render_json, render_text
+
+        for kind, text in (("validation_json", render_json([result], threshold=ctx.threshold)),
+                           ("validation_text", render_text([result], threshold=ctx.threshold))):
+            out["reports"][kind] = str(write_text(stage / REPORT_NAMES[kind], text))
     baseline = ctx.baselines.get(matrix.state.iso3) if matrix.state.iso3 else None
     if baseline is not None:
         try:
-            out.update(_changes(baseline, matrix, ctx))
+            changes = _changes(baseline, matrix, ctx, stage)
         except InputError as exc:
             out["notes"].append(f"the baseline {Path(baseline).name} could not be read, so no change report: "
                                 f"{exc.message}")
+        else:
+            out["reports"].update(changes.pop("reports"))
+            out.update(changes)
     return out
+
+
+def _stage_dir(path: str, ctx: WorkContext) -> Path | None:
+    """This file's private folder for its reports inside the run's staging folder (None: no reports)."""
+    if ctx.staging is None:
+        return None
+    folder = Path(ctx.staging) / hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 def _dates(matrix: Any) -> dict[str, Any]:
@@ -239,37 +258,35 @@ def _dates(matrix: Any) -> dict[str, Any]:
     return out
 
 
-def _changes(baseline: str, matrix: Any, ctx: WorkContext) -> dict[str, Any]:
-    import tempfile
-
+def _changes(baseline: str, matrix: Any, ctx: WorkContext, stage: Path | None) -> dict[str, Any]:
     from .diff import compare_matrices
     from .read import load_matrix
-    from .render_diff_json import render_diff_json
-    from .render_diff_md import render_diff_md
-    from .render_diff_xlsx import write_diff_xlsx
 
     old = load_matrix(baseline, catalogue=ctx.catalogue)
     result = compare_matrices(old, matrix)
     summary = result.summary()
-    out: dict[str, Any] = {
+    reports: dict[str, str] = {}
+    if stage is not None:
+        from .output import write_text
+        from .render_diff_json import render_diff_json
+        from .render_diff_md import render_diff_md
+
+        reports["changes_json"] = str(write_text(stage / REPORT_NAMES["changes_json"], render_diff_json(result)))
+        reports["changes_md"] = str(write_text(stage / REPORT_NAMES["changes_md"], render_diff_md(result)))
+        if not summary["identical"]:
+            # The slowest report (the whole new matrix, highlighted): only when something changed.
+            from .render_diff_xlsx import write_diff_xlsx
+
+            reports["changes_xlsx"] = str(write_diff_xlsx(result, stage / REPORT_NAMES["changes_xlsx"]))
+    return {
         "changes": {
             "changes": summary["changes"], "by_kind": summary["by_kind"], "concerns": summary["concerns"],
             "header_changes": summary["header_changes"], "cosmetic": summary["cosmetic"],
             "has_differences": summary["has_differences"],
         },
         "baseline_sha256": old.source.sha256 if old.source else "",
+        "reports": reports,
     }
-    if ctx.reports and not summary["identical"]:
-        # The xlsx report (the slowest one: the whole new matrix with highlights) only when
-        # something changed. It is built in a private temporary folder and sent back as bytes:
-        # the parent decides where it goes (nothing is written for a refused duplicate).
-        with tempfile.TemporaryDirectory(prefix="matrix-tools-") as tmp:
-            target = Path(tmp) / "changes.xlsx"
-            write_diff_xlsx(result, target)
-            out["changes_xlsx"] = target.read_bytes()
-    if ctx.reports:
-        out["change_reports"] = {"changes_json": render_diff_json(result), "changes_md": render_diff_md(result)}
-    return out
 
 
 # --- running in isolated children -----------------------------------------------------------
@@ -435,7 +452,9 @@ def batch(
     # Baselines: whose is each approved matrix (cached by content hash).
     base_map, base_info, base_notes = _identify_baselines(base_dir, previous, cat, cfg, threshold, workers,
                                                           timeout, memory_mb)
-    ctx = WorkContext(cat, cfg, threshold, {iso: str(p) for iso, p in base_map.items()}, reports=out_dir is not None)
+    staging = _new_staging(out_dir)
+    ctx = WorkContext(cat, cfg, threshold, {iso: str(p) for iso, p in base_map.items()},
+                      staging=str(staging) if staging is not None else None)
 
     # Reuse what has not changed.
     old_files: Mapping[str, Any] = previous.get("files", {})
@@ -458,18 +477,23 @@ def batch(
         writer.claim(entry)
         if progress is not None:
             progress(done, total, entry)
-    for name, outcome in iter_processed(worker, [str(p) for p in to_read], ctx, jobs=workers,
-                                        timeout=timeout, memory_mb=memory_mb):
-        p = Path(name)
-        sha, size = hashes[p.name]
-        record = _record(p, sha, size, outcome, base_info, ctx)
-        entry = StateEntry.from_dict(record["entry"])
-        entry = writer.write(entry, outcome)
-        record["entry"] = entry.as_dict()
-        records[p.name] = record
-        done += 1
-        if progress is not None:
-            progress(done, total, entry)
+    try:
+        for name, outcome in iter_processed(worker, [str(p) for p in to_read], ctx, jobs=workers,
+                                            timeout=timeout, memory_mb=memory_mb):
+            p = Path(name)
+            sha, size = hashes[p.name]
+            record = _record(p, sha, size, outcome, base_info, ctx)
+            entry = writer.write(StateEntry.from_dict(record["entry"]), outcome)
+            record["entry"] = entry.as_dict()
+            records[p.name] = record
+            done += 1
+            if progress is not None:
+                progress(done, total, entry)
+    finally:
+        if staging is not None:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)  # reports of refused or interrupted files
 
     entries = _refuse_duplicates([StateEntry.from_dict(r["entry"], reused=name not in {p.name for p in to_read})
                                   for name, r in sorted(records.items())], writer)
@@ -521,6 +545,21 @@ def _config(config: Any, folder: Path) -> Any:
         return read_config(config)
     found = find_config([folder])
     return read_config(found) if found is not None else DEFAULT_CONFIG
+
+
+STAGING_PREFIX = ".staging-"
+
+
+def _new_staging(out_dir: Path | None) -> Path | None:
+    """A fresh staging folder in OUTDIR for the children's reports (earlier, interrupted ones removed)."""
+    import shutil
+    import tempfile
+
+    if out_dir is None:
+        return None
+    for old in out_dir.glob(STAGING_PREFIX + "*"):
+        shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
 
 
 def _output_dir(output: str | Path | None, source: Path, base_dir: Path | None) -> Path | None:
@@ -674,20 +713,13 @@ class _ReportWriter:
         self.claim(entry)
         if len(self.claims[entry.key]) > 1:
             return entry  # a second file for this State: refused later, nothing written
-        from .output import write_bytes, write_text
-
         folder = self.out_dir / STATES_DIR / report_dir_name(entry.key)
         folder.mkdir(parents=True, exist_ok=True)
         reports: dict[str, str] = {}
-        texts = {**outcome["reports"], **outcome.get("change_reports", {})}
-        for kind, text in texts.items():
+        for kind, staged in outcome["reports"].items():
             target = folder / REPORT_NAMES[kind]
-            write_text(target, text, self.inputs)
+            os.replace(staged, target)  # same folder tree: an atomic rename, like output.py's
             reports[kind] = target.relative_to(self.out_dir).as_posix()
-        if outcome.get("changes_xlsx"):
-            target = folder / REPORT_NAMES["changes_xlsx"]
-            write_bytes(target, outcome["changes_xlsx"], self.inputs)
-            reports["changes_xlsx"] = target.relative_to(self.out_dir).as_posix()
         for kind, name in REPORT_NAMES.items():
             if kind not in reports:
                 (folder / name).unlink(missing_ok=True)  # from an earlier run: no longer true
