@@ -88,7 +88,7 @@ def fill_matrix(matrix, rng: random.Random, *, year: int, sloppy: bool):  # type
 
 
 BASE_YEAR = 2020  # the approved versions; later years are these with a few edits (as real returns are)
-GENERATOR_VERSION = 2  # part of the cache stamp: bump when the content changes
+GENERATOR_VERSION = 3  # part of the cache stamp: bump when the content changes
 
 
 def evolve_matrix(matrix, rng: random.Random, *, share: float = 0.03):  # type: ignore[no-untyped-def]
@@ -134,10 +134,10 @@ def make_states(folder: Path, *, count: int = 193, seed: int = 1540, year: int =
         first = dt.date(BASE_YEAR - rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
         extra = [dt.date(first.year - k, rng.randint(1, 12), rng.randint(1, 28)) for k in range(1, rng.randint(1, 4))]
         sloppy = rng.random() < sloppy_share
-        later = rng.random()
-        if year > BASE_YEAR:
+        if year > BASE_YEAR:  # its own generator: the content below must match the approved version's
+            later = random.Random(f"{seed}-{i}-{year}-date")
             extra = [*extra, first]
-            first = dt.date(year - int(later * 3), rng.randint(1, 12), rng.randint(1, 28))
+            first = dt.date(year - later.randint(0, 2), later.randint(1, 12), later.randint(1, 28))
         matrix = blank_matrix(catalogue, name, iso3, date_of_report=first, additional_reports=extra,
                               title="DRAFT 1540 COMMITTEE MATRIX")
         matrix = fill_matrix(matrix, rng, year=BASE_YEAR, sloppy=sloppy)
