@@ -73,11 +73,15 @@ def stage_times(files: list[Path]) -> dict[str, float]:
     stages: dict[str, list[float]] = {k: [] for k in ("preflight", "hash", "cells", "parse", "rules", "schema rule")}
     for path in files:
         t0 = time.perf_counter()
-        check_file(path, DEFAULT_LIMITS)
+        pre = check_file(path, DEFAULT_LIMITS)
         t1 = time.perf_counter()
         source = read_source_info(path)
         t2 = time.perf_counter()
-        grid = read_grid(path, DEFAULT_LIMITS)
+        if hasattr(pre, "max_row"):  # the reader reuses the pre-flight pass's extents (as load_matrix does)
+            grid = read_grid(path, (pre.max_row, pre.max_col), DEFAULT_LIMITS,
+                             shared_strings=getattr(pre, "shared_strings_declared", 0))
+        else:
+            grid = read_grid(path, DEFAULT_LIMITS)
         t3 = time.perf_counter()
         matrix = parse_matrix(grid, cat, source=source)
         t4 = time.perf_counter()

@@ -65,7 +65,15 @@ def fill_matrix(matrix, rng: random.Random, *, year: int, sloppy: bool):  # type
         old = entries[key]
         roll = rng.random()
         text = ""
-        if col.is_mark:
+        status = entries[(row.field, "status")].text if (row.field, "status") in entries else ""
+        if col.is_mark and col.key != "status":  # enforcement: mostly where a legal basis is marked
+            if status == "X" and roll < 0.6:
+                text = "X"
+            elif status == "X" and roll < 0.65:
+                text = "?"
+            elif sloppy and roll > 0.98:
+                text = "X"
+        elif col.is_mark:
             if roll < 0.55:
                 text = "X"
             elif roll < 0.62:
@@ -79,16 +87,18 @@ def fill_matrix(matrix, rng: random.Random, *, year: int, sloppy: bool):  # type
             if status is not None and status.text == "X" and not (sloppy and rng.random() < 0.05):
                 text = rng.choice(_LAWS).format(n=rng.randint(1, 400), y=rng.randint(1990, year))
         elif col.key == "remarks":
-            if roll < 0.08:
+            queried = any(entries[(row.field, k)].text == "?" for k in ("status", "enforcement")
+                          if (row.field, k) in entries)
+            if roll < (0.5 if sloppy else 0.95) if queried else roll < 0.05:
                 text = rng.choice(_REMARKS).format(n=rng.randint(1, 9), y=rng.randint(2004, year))
-        elif roll < 0.3:
+        elif roll < (0.9 if status == "X" else 0.1):  # "info": where the measure is found
             text = rng.choice(_LAWS).format(n=rng.randint(1, 400), y=rng.randint(1990, year))
         entries[key] = Value(text, old.cell)
     return dataclasses.replace(matrix, entries=entries)
 
 
 BASE_YEAR = 2020  # the approved versions; later years are these with a few edits (as real returns are)
-GENERATOR_VERSION = 3  # part of the cache stamp: bump when the content changes
+GENERATOR_VERSION = 6  # part of the cache stamp: bump when the content changes
 
 
 def evolve_matrix(matrix, rng: random.Random, *, share: float = 0.03):  # type: ignore[no-untyped-def]
@@ -131,13 +141,13 @@ def make_states(folder: Path, *, count: int = 193, seed: int = 1540, year: int =
         rng = random.Random(f"{seed}-{i}")  # per State: the same State is the same in every run
         name = _state_name(rng, i)
         iso3 = _iso3(i)
-        first = dt.date(BASE_YEAR - rng.randint(0, 6), rng.randint(1, 12), rng.randint(1, 28))
-        extra = [dt.date(first.year - k, rng.randint(1, 12), rng.randint(1, 28)) for k in range(1, rng.randint(1, 4))]
+        # The first national report (2004-2008), then additional reports in later years.
+        first = dt.date(2004 + rng.randint(0, 4), rng.randint(1, 12), rng.randint(1, 28))
+        extra = [dt.date(first.year + 3 * k, rng.randint(1, 12), rng.randint(1, 28)) for k in range(1, rng.randint(1, 5))]
         sloppy = rng.random() < sloppy_share
         if year > BASE_YEAR:  # its own generator: the content below must match the approved version's
             later = random.Random(f"{seed}-{i}-{year}-date")
-            extra = [*extra, first]
-            first = dt.date(year - later.randint(0, 2), later.randint(1, 12), later.randint(1, 28))
+            extra = [*extra, dt.date(year - later.randint(0, 2), later.randint(1, 12), later.randint(1, 28))]
         matrix = blank_matrix(catalogue, name, iso3, date_of_report=first, additional_reports=extra,
                               title="DRAFT 1540 COMMITTEE MATRIX")
         matrix = fill_matrix(matrix, rng, year=BASE_YEAR, sloppy=sloppy)
