@@ -42,6 +42,7 @@ from typing import Any
 from .errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, InputError, OutputError
 from .findings import Severity
 from .model import Catalogue
+from .twin import make_callable
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 STATE_FILE = "state.json"
@@ -822,3 +823,5 @@ def _iso(timestamp: float) -> str:
 
 
 __all__ = ["BatchResult", "StateEntry", "batch", "iter_candidates", "key_from_name", "process_file"]
+
+make_callable(__name__, batch)  # matrix_tools.batch(...) works even once this module is imported
