@@ -10,8 +10,8 @@ The run, step by step:
    with a note in the summary);
 2. with a baseline folder, identify each approved matrix by its ISO code (cached by content
    hash in ``OUTDIR/state.json``, so an unchanged baseline is read once);
-3. read, validate and (with a baseline) diff every submission in warm worker processes, each
-   with a memory limit and a per-file time limit (``isolation.py``): a file that crashes or
+3. read, validate and (with a baseline) diff every submission in warm child processes, each
+   with a memory limit and a per-file time limit (``batch_work.py``, ``isolation.py``): a file that crashes or
    exhausts the reader is reported and the run goes on;
 4. refuse two files claiming one State (both are reported, neither is used);
 5. write the per-State reports as they arrive, then ``summary.json``, ``summary.xlsx``,
@@ -39,6 +39,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .batch_work import (
+    REPORT_NAMES,
+    WorkContext,
+    Worker,
+    identify_file,
+    iter_processed,
+    process_file,
+)
 from .errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, InputError, OutputError
 from .findings import Severity
 from .model import Catalogue
@@ -48,13 +56,6 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 STATE_FILE = "state.json"
 STATE_FORMAT = 1
 STATES_DIR = "states"
-REPORT_NAMES = {
-    "validation_json": "validation.json",
-    "validation_text": "validation.txt",
-    "changes_json": "changes.json",
-    "changes_md": "changes.md",
-    "changes_xlsx": "changes.xlsx",
-}
 STATUSES = ("ok", "warnings", "errors", "unreadable", "duplicate")
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a real matrix takes well under one
 DEFAULT_MEMORY_MB = 2048  # address space per worker (RLIMIT_AS); a real matrix needs ~100 MB
@@ -175,233 +176,6 @@ def report_dir_name(key: str) -> str:
     return _SAFE_KEY.sub("_", key).strip("._") or "unnamed"
 
 
-# --- work done in a worker process ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WorkContext:
-    """What every worker needs, set once per worker (inherited on fork, pickled on spawn)."""
-
-    catalogue: Catalogue
-    config: Any  # matrix_tools.config.Config
-    threshold: Severity
-    baselines: Mapping[str, str]  # ISO code -> baseline path
-    staging: str | None = None  # folder where children write the per-State reports (None: no reports)
-
-
-def identify_file(path: str, ctx: WorkContext) -> dict[str, Any]:
-    """Read a baseline workbook only to learn whose it is."""
-    from .read import load_matrix
-
-    matrix = load_matrix(path, catalogue=ctx.catalogue)
-    return {"iso3": matrix.state.iso3, "state": matrix.state.name}
-
-
-def process_file(path: str, ctx: WorkContext) -> dict[str, Any]:
-    """Read, validate and (with a baseline) diff one submission.
-
-    The per-State reports are written by the child itself into ``ctx.staging`` (the parent
-    moves them into place, or drops them for a refused duplicate), so only small results cross
-    the process boundary: counts, dates, the junit fragment, and the staged report paths.
-    InputError (an unreadable file) propagates to the caller.
-    """
-    from .read import load_matrix
-    from .render_findings import render_junit
-    from .validate import validate_matrix
-
-    matrix = load_matrix(path, catalogue=ctx.catalogue)
-    result = validate_matrix(matrix, config=ctx.config, path=path)
-    stage = _stage_dir(path, ctx)
-    out: dict[str, Any] = {
-        "state": matrix.state.name,
-        "iso3": matrix.state.iso3,
-        "counts": result.counts,
-        "dates": _dates(matrix),
-        "reports": {},
-        "junit": render_junit([result], threshold=ctx.threshold),
-        "notes": [],
-    }
-    if stage is not None:
-        from .output import write_text
-        from .render_findings import render_json, render_text
-
-        for kind, text in (("validation_json", render_json([result], threshold=ctx.threshold)),
-                           ("validation_text", render_text([result], threshold=ctx.threshold))):
-            out["reports"][kind] = str(write_text(stage / REPORT_NAMES[kind], text))
-    baseline = ctx.baselines.get(matrix.state.iso3) if matrix.state.iso3 else None
-    if baseline is not None:
-        try:
-            changes = _changes(baseline, matrix, ctx, stage)
-        except InputError as exc:
-            out["notes"].append(f"the baseline {Path(baseline).name} could not be read, so no change report: "
-                                f"{exc.message}")
-        else:
-            out["reports"].update(changes.pop("reports"))
-            out.update(changes)
-    return out
-
-
-def _stage_dir(path: str, ctx: WorkContext) -> Path | None:
-    """This file's private folder for its reports inside the run's staging folder (None: no reports)."""
-    if ctx.staging is None:
-        return None
-    folder = Path(ctx.staging) / hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _dates(matrix: Any) -> dict[str, Any]:
-    header = matrix.header
-    out: dict[str, Any] = {}
-    for key in ("date_of_report", "dates_of_additional_reports", "date_of_committee_approval"):
-        item = header.get(key)
-        out[key] = [d.isoformat() for d in item.dates] if item is not None else []
-    return out
-
-
-def _changes(baseline: str, matrix: Any, ctx: WorkContext, stage: Path | None) -> dict[str, Any]:
-    from .diff import compare_matrices
-    from .read import load_matrix
-
-    old = load_matrix(baseline, catalogue=ctx.catalogue)
-    result = compare_matrices(old, matrix)
-    summary = result.summary()
-    reports: dict[str, str] = {}
-    if stage is not None:
-        from .output import write_text
-        from .render_diff_json import render_diff_json
-        from .render_diff_md import render_diff_md
-
-        reports["changes_json"] = str(write_text(stage / REPORT_NAMES["changes_json"], render_diff_json(result)))
-        reports["changes_md"] = str(write_text(stage / REPORT_NAMES["changes_md"], render_diff_md(result)))
-        if not summary["identical"]:
-            # The slowest report (the whole new matrix, highlighted): only when something changed.
-            from .render_diff_xlsx import write_diff_xlsx
-
-            reports["changes_xlsx"] = str(write_diff_xlsx(result, stage / REPORT_NAMES["changes_xlsx"]))
-    return {
-        "changes": {
-            "changes": summary["changes"], "by_kind": summary["by_kind"], "concerns": summary["concerns"],
-            "header_changes": summary["header_changes"], "cosmetic": summary["cosmetic"],
-            "has_differences": summary["has_differences"],
-        },
-        "baseline_sha256": old.source.sha256 if old.source else "",
-        "reports": reports,
-    }
-
-
-# --- running in isolated children -----------------------------------------------------------
-
-
-Worker = Callable[[str, WorkContext], dict[str, Any]]
-
-
-def _rebuild_mappingproxy(data: dict[Any, Any]) -> Any:
-    from types import MappingProxyType
-
-    return MappingProxyType(data)
-
-
-def _reduce_mappingproxy(proxy: Any) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return _rebuild_mappingproxy, (dict(proxy),)
-
-
-# Imported once by multiprocessing's fork server, so every child starts with them loaded
-# (~0.2 s less per child; measured 10-20% of a 193-file batch on 2 CPUs). ImportErrors there
-# are ignored by multiprocessing, and the setting only matters before the server starts.
-PRELOAD = ("matrix_tools.batch", "matrix_tools.read", "matrix_tools.validate", "matrix_tools.render_findings",
-           "matrix_tools.rules_schema", "jsonschema", "python_calamine")
-
-
-def _preload_children() -> None:
-    import multiprocessing
-
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOAD))
-
-
-def _allow_sending_model() -> None:
-    """Let multiprocessing send the catalogue and config to children (they hold mappingproxy).
-
-    Registered on multiprocessing's own pickler only, not on ``copyreg`` for the whole process.
-    """
-    from multiprocessing.reduction import ForkingPickler
-    from types import MappingProxyType
-
-    ForkingPickler.register(MappingProxyType, _reduce_mappingproxy)
-
-
-def process_chunk(worker: Worker, paths: tuple[str, ...], ctx: WorkContext) -> list[dict[str, Any]]:
-    """Run ``worker`` on several files in one child (warm imports, catalogue unpickled once).
-
-    Each file gives ``{"ok": result}`` or ``{"error": {"code", "message"}}``, plus ``seconds``:
-    a file the reader refuses does not stop the chunk. A crash, timeout or memory exhaustion
-    ends the child; the caller then runs that chunk's files one per child to find the culprit.
-    """
-    out: list[dict[str, Any]] = []
-    for path in paths:
-        start = time.perf_counter()
-        item: dict[str, Any]
-        try:
-            item = {"ok": worker(path, ctx)}
-        except InputError as exc:
-            item = {"error": {"code": exc.code, "message": exc.message}}
-        except MemoryError:
-            raise  # the whole child is suspect: isolation reports it, the chunk is split
-        except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
-            text = " ".join(str(exc).split())[:300]
-            item = {"error": {"code": "processing-failed",
-                              "message": f"matrix-tools failed on this file ({type(exc).__name__}: {text}); "
-                                         "please report it with the file"}}
-        item["seconds"] = time.perf_counter() - start
-        out.append(item)
-    return out
-
-
-def iter_processed(worker: Worker, paths: list[str], ctx: WorkContext, *, jobs: int, timeout: float,
-                   memory_mb: int | None, chunk_size: int | None = None) -> Iterable[tuple[str, dict[str, Any]]]:
-    """``(path, outcome)`` for every path, read in isolated children, a chunk of files per child.
-
-    Chunks keep children warm (one start-up and one catalogue per chunk instead of per file);
-    a chunk whose child crashed, timed out or ran out of memory is run again one file per
-    child, so only the file at fault is reported. Outcomes come in the order of ``paths``.
-    """
-    from .isolation import DEFAULT_MEMORY_MB as ISOLATION_MEMORY_MB
-    from .isolation import iter_isolated
-
-    if not paths:
-        return
-    _allow_sending_model()
-    _preload_children()
-    size = chunk_size or max(1, min(64, -(-len(paths) // (jobs * 3))))
-    chunks = [tuple(paths[i:i + size]) for i in range(0, len(paths), size)]
-    memory = memory_mb or ISOLATION_MEMORY_MB
-    items = [(worker, files, ctx) for files in chunks]
-    # A chunk of real matrices takes seconds; one that reaches the per-file limit is run again
-    # file by file (each with the full limit), so a hanging file costs at most two limits.
-    for (_w, chunk, _c), outcome in iter_isolated(process_chunk, items, jobs=jobs, timeout=timeout,
-                                                  memory_mb=memory, label=lambda item: Path(item[1][0]).name):
-        if isinstance(outcome, list):
-            yield from zip(chunk, outcome, strict=True)
-            continue
-        if len(chunk) == 1:
-            yield chunk[0], _failure(outcome, chunk[0])
-            continue
-        singles = [(worker, (path,), ctx) for path in chunk]
-        for (_w, (path,), _c), single in iter_isolated(process_chunk, singles, jobs=jobs, timeout=timeout,
-                                                       memory_mb=memory, label=lambda item: Path(item[1][0]).name):
-            yield path, single[0] if isinstance(single, list) else _failure(single, path)
-
-
-def _failure(exc: BaseException, path: str) -> dict[str, Any]:
-    code = getattr(exc, "code", "processing-failed")
-    message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
-    prefix = f"{Path(path).name}: "
-    if message.startswith(prefix):
-        message = message[len(prefix):]
-    return {"error": {"code": code, "message": message}, "seconds": 0.0}
-
-
 # --- the run ------------------------------------------------------------------------------
 
 
@@ -499,6 +273,7 @@ def batch(
     entries = _refuse_duplicates([StateEntry.from_dict(r["entry"], reused=name not in {p.name for p in to_read})
                                   for name, r in sorted(records.items())], writer)
     entries.sort(key=lambda e: (e.key.casefold(), e.file))
+    writer.prune(entries)
     junit_text = _junit(entries, records, threshold)
     summary = _summary(entries, skipped, threshold)
     finished = time.time()
@@ -592,8 +367,10 @@ def _read_state(out_dir: Path) -> dict[str, Any]:
 
 def _fingerprint(cat: Catalogue, cfg: Any, threshold: Severity) -> str:
     """What earlier results depend on besides the file: tool version, catalogue, config, fail-on."""
+    # The real "today" is left out on purpose, or every nightly run would read everything again;
+    # a date check on an unchanged file is refreshed when the file changes or with --full.
     text = repr((_version(), cat.id, cat.version, len(cat.tables), cfg.severity, cfg.rules, cfg.long_text_chars,
-                 cfg.today or dt.date.today(), threshold.value))
+                 cfg.today, threshold.value))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -727,11 +504,24 @@ class _ReportWriter:
         self.written.extend(str(self.out_dir / r) for r in reports.values())
         return dataclasses.replace(entry, reports=reports)
 
+    def prune(self, entries: Iterable[StateEntry]) -> None:
+        """Remove report folders of States no longer in the folder (their file was taken out)."""
+        if self.out_dir is None or not (self.out_dir / STATES_DIR).is_dir():
+            return
+        keep = {report_dir_name(e.key) for e in entries if e.reports}
+        for folder in (self.out_dir / STATES_DIR).iterdir():
+            if folder.is_dir() and folder.name not in keep:
+                self.drop_folder(folder)
+
     def drop(self, key: str) -> None:
         """Remove a refused State's reports, so no earlier report is mistaken for this run's."""
         if self.out_dir is None:
             return
-        folder = self.out_dir / STATES_DIR / report_dir_name(key)
+        self.drop_folder(self.out_dir / STATES_DIR / report_dir_name(key))
+
+    @staticmethod
+    def drop_folder(folder: Path) -> None:
+        """Delete our reports in ``folder``, and the folder when nothing else is in it."""
         for name in REPORT_NAMES.values():
             (folder / name).unlink(missing_ok=True)
         if folder.is_dir() and not any(folder.iterdir()):
@@ -764,28 +554,19 @@ def _refuse_duplicates(entries: list[StateEntry], writer: _ReportWriter) -> list
 
 
 def _junit(entries: list[StateEntry], records: Mapping[str, Any], threshold: Severity) -> str:
-    """One JUnit document: each file's testsuite (from render_findings), duplicates as errors."""
-    import xml.etree.ElementTree as ET
-
+    """One JUnit document: each file's testsuite as validation rendered it; refusals as errors."""
+    from .render_batch import render_junit_document
     from .render_findings import render_junit
     from .validate import unreadable_result
 
-    root = ET.Element("testsuites", name="matrix-tools batch")
-    totals = {"tests": 0, "failures": 0, "errors": 0}
+    fragments = []
     for entry in entries:
         if entry.status == "duplicate" and entry.error is not None:
             exc = InputError(entry.error["message"], code="duplicate-state")
-            text = render_junit([unreadable_result(entry.path, exc)], threshold=threshold)
+            fragments.append(render_junit([unreadable_result(entry.path, exc)], threshold=threshold))
         else:
-            text = records[entry.file]["junit"]
-        for suite in ET.fromstring(text.encode("utf-8")).iter("testsuite"):
-            root.append(suite)
-            for key in totals:
-                totals[key] += int(suite.get(key, "0"))
-    for key, value in totals.items():
-        root.set(key, str(value))
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+            fragments.append(records[entry.file]["junit"])
+    return render_junit_document(fragments)
 
 
 def _summary(entries: list[StateEntry], skipped: list[dict[str, str]], threshold: Severity) -> dict[str, Any]:

@@ -42,6 +42,23 @@ def render_summary_json(document: Mapping[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+def render_junit_document(fragments: Sequence[str]) -> str:
+    """Several ``render_findings.render_junit`` documents as one ``<testsuites>`` (totals summed)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.Element("testsuites", name="matrix-tools batch")
+    totals = {"tests": 0, "failures": 0, "errors": 0}
+    for text in fragments:
+        for suite in ET.fromstring(text.encode("utf-8")).iter("testsuite"):
+            root.append(suite)
+            for key in totals:
+                totals[key] += int(suite.get(key, "0"))
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
 def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 

@@ -183,6 +183,11 @@ def test_second_run_reads_nothing_and_a_changed_file_is_read_again(
     full = batch(folder, output=out, jobs=2, full=True)
     assert full.document["run"]["read"] == 3
 
+    (folder / "xbb.xlsx").unlink()  # the State's file was taken out of the folder: so are its reports
+    fourth = batch(folder, output=out, jobs=2)
+    assert [e.file for e in fourth.entries] == ["xaa.xlsx", "xcc.xlsx"] and fourth.document["run"]["read"] == 0
+    assert sorted(p.name for p in (out / "states").iterdir()) == ["XAA"]
+
 
 def test_reused_result_is_read_again_when_its_report_is_gone(tmp_path: Path, catalogue: Catalogue) -> None:
     folder = tmp_path / "in"
