@@ -198,7 +198,7 @@ def batch(
     """Validate every workbook in ``folder`` and write the reports into ``output`` (if given).
 
     ``config`` is a Config or the path of a configuration file (default: ``matrix-tools.json``
-    in the folder, if present). ``jobs`` worker processes (default: the number of CPUs).
+    in the folder, if present). ``jobs`` child processes at a time (default: the CPUs, at most 8).
     Raises InputError when the folder does not exist; everything about single files is in
     the result. ``worker`` replaces the per-file work (tests use it to simulate a crash).
     """
@@ -220,7 +220,9 @@ def batch(
     fingerprint = _fingerprint(cat, cfg, threshold)
     if previous.get("fingerprint") != fingerprint:
         previous = {}
-    workers = max(1, jobs or os.cpu_count() or 1)
+    from .isolation import default_jobs
+
+    workers = max(1, jobs or default_jobs())
     files, skipped = iter_candidates(source)
     hashes = {p.name: read_sha256(p) for p in files}
 
@@ -238,7 +240,7 @@ def batch(
     for path in files:
         sha, _size = hashes[path.name]
         prior = old_files.get(path.name)
-        if prior is not None and sha and prior["entry"]["sha256"] == sha and _still_valid(prior, base_info, out_dir):
+        if prior is not None and sha and prior["entry"]["sha256"] == sha and _still_valid(prior, ctx.baselines, base_info, out_dir):
             records[path.name] = prior
         else:
             to_read.append(path)
@@ -369,18 +371,19 @@ def _fingerprint(cat: Catalogue, cfg: Any, threshold: Severity) -> str:
     """What earlier results depend on besides the file: tool version, catalogue, config, fail-on."""
     # The real "today" is left out on purpose, or every nightly run would read everything again;
     # a date check on an unchanged file is refreshed when the file changes or with --full.
-    text = repr((_version(), cat.id, cat.version, len(cat.tables), cfg.severity, cfg.rules, cfg.long_text_chars,
-                 cfg.today, threshold.value))
+    text = repr((_version(), cat, cfg.severity, cfg.rules, cfg.long_text_chars, cfg.today, threshold.value))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _still_valid(prior: Mapping[str, Any], base_info: Mapping[str, Any], out_dir: Path | None) -> bool:
+def _still_valid(prior: Mapping[str, Any], baselines: Mapping[str, str], base_info: Mapping[str, Any],
+                 out_dir: Path | None) -> bool:
     """An earlier result can be reused: same baseline, its reports still there, not a transient failure."""
     entry = prior["entry"]
     if entry.get("error") and entry["error"].get("code") in TRANSIENT_ERRORS:
         return False
     iso3 = entry["state"]["iso3"]
-    current = next((b["sha256"] for b in base_info.values() if b.get("iso3") == iso3 and iso3), None)
+    chosen = baselines.get(iso3) if iso3 else None
+    current = base_info[Path(chosen).name]["sha256"] if chosen is not None else None
     used = (entry.get("baseline") or {}).get("sha256")
     if current != used:
         return False

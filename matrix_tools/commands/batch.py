@@ -22,7 +22,7 @@ from .options import catalogue_option
               help="Folder for the reports (created if needed): summary.json, summary.xlsx, junit.xml and "
                    "states/<ISO>/... Without it only the summary is shown.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
-              help="Files read at the same time (default: the number of processors).")
+              help="Files read at the same time (default: the number of processors, at most 8).")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the JUnit XML report to this file (for CI dashboards).")
 @click.option("--full", is_flag=True,
