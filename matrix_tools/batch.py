@@ -499,7 +499,11 @@ class _ReportWriter:
         reports: dict[str, str] = {}
         for kind, staged in outcome["reports"].items():
             target = folder / REPORT_NAMES[kind]
-            os.replace(staged, target)  # same folder tree: an atomic rename, like output.py's
+            try:
+                os.replace(staged, target)  # same folder tree: an atomic rename, like output.py's
+            except PermissionError as exc:
+                raise OutputError(f"cannot write {target}: permission denied (is the file open in Excel?) "
+                                  f"[{exc.strerror}]", path=target) from None
             reports[kind] = target.relative_to(self.out_dir).as_posix()
         for kind, name in REPORT_NAMES.items():
             if kind not in reports:
