@@ -64,8 +64,8 @@ def command(
 
     Examples:
 
-        matrix-tools batch samples/ -o reports/
-
+    \b
+        matrix-tools batch incoming/ -o reports/
         matrix-tools batch incoming/ --baseline approved/ -o reports/ --junit junit.xml
     """
     from ..batch import batch
