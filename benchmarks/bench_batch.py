@@ -59,6 +59,21 @@ def time_batch(folder: Path, *, jobs: int, output: Path | None = None, full: boo
     return time.perf_counter() - start, dict(result.summary)
 
 
+def time_one_child_per_file(files: list[Path], jobs: int) -> float:
+    """The batch's reading step with a fresh child per file instead of chunks (for comparison)."""
+    from matrix_tools.batch_work import WorkContext, iter_processed, process_file
+    from matrix_tools.catalogue import load_catalogue
+    from matrix_tools.config import DEFAULT_CONFIG
+    from matrix_tools.findings import Severity
+
+    ctx = WorkContext(load_catalogue(), DEFAULT_CONFIG, Severity.ERROR, {})
+    start = time.perf_counter()
+    for _ in iter_processed(process_file, [str(p) for p in files], ctx, jobs=jobs, timeout=120, memory_mb=2048,
+                            chunk_size=1):
+        pass
+    return time.perf_counter() - start
+
+
 def stage_times(files: list[Path]) -> dict[str, float]:
     """Median milliseconds per workbook of each stage, in this process (no isolation)."""
     from matrix_tools.catalogue import load_catalogue
@@ -189,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         batch_base, based = time_batch(args.folder, jobs=args.jobs, output=Path(tmp) / "based", baseline=baseline_dir)
     batch_one, _ = time_batch(args.folder, jobs=1)
     loop = time_inprocess(files)
+    per_file = time_one_child_per_file(files, args.jobs)
     stages = stage_times(files[:40])
     memory = peak_memory(args.folder, args.jobs)
     memory_base = peak_memory(args.folder, args.jobs, baseline_dir)
@@ -205,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
         ("batch, 1 job (isolated)", batch_one, f"{batch_one / raw:.1f}x", ""),
         ("same work in a plain loop, 1 process (no isolation)", loop, f"{loop / raw:.1f}x",
          f"isolation adds {100 * (batch_one - loop) / loop:+.0f}%"),
+        (f"reading step, {args.jobs} jobs, one fresh child per file", per_file, f"{per_file / raw:.1f}x",
+         "what chunks of files per child avoid"),
     ]
     print()
     print(f"## batch: {n} State workbooks ({summary['ok']} OK, {summary['warnings']} warnings, "
@@ -232,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
           f"target < {MEMORY_TARGET_MB:g} MB: {verdict} |")
     if args.json:
         print(json.dumps({"raw": raw, "batch_full": batch_full, "batch_out": batch_out, "batch_again": batch_again,
-                          "batch_one": batch_one, "loop": loop, "batch_baseline": batch_base, "stages_ms": stages,
+                          "batch_one": batch_one, "loop": loop, "one_child_per_file": per_file, "batch_baseline": batch_base, "stages_ms": stages,
                           "memory": memory, "memory_baseline": memory_base}))
     return 0
 
