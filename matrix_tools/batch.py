@@ -133,11 +133,17 @@ class BatchResult:
 # --- finding the files -------------------------------------------------------------------
 
 
-def iter_candidates(folder: Path) -> tuple[list[Path], list[dict[str, str]]]:
-    """Workbooks in ``folder`` (sorted), and the other entries skipped with the reason."""
+def iter_candidates(folder: Path, *, ignore: Path | None = None) -> tuple[list[Path], list[dict[str, str]]]:
+    """Workbooks in ``folder`` (sorted), and the other entries skipped with the reason.
+
+    ``ignore`` (the output folder, when it lies inside ``folder``) is left out silently.
+    """
     files: list[Path] = []
     skipped: list[dict[str, str]] = []
+    ignored = ignore.resolve() if ignore is not None else None
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if ignored is not None and path.resolve() == ignored:
+            continue
         if path.name.startswith("~$"):
             skipped.append({"file": path.name, "reason": "Excel lock file (the workbook is open somewhere)"})
         elif path.name.startswith("."):
@@ -223,12 +229,12 @@ def batch(
     from .isolation import default_jobs
 
     workers = max(1, jobs or default_jobs())
-    files, skipped = iter_candidates(source)
+    files, skipped = iter_candidates(source, ignore=out_dir)
     hashes = {p.name: read_sha256(p) for p in files}
 
     # Baselines: whose is each approved matrix (cached by content hash).
     base_map, base_info, base_notes = _identify_baselines(base_dir, previous, cat, cfg, threshold, workers,
-                                                          timeout, memory_mb)
+                                                          timeout, memory_mb, out_dir)
     staging = _new_staging(out_dir)
     ctx = WorkContext(cat, cfg, threshold, {iso: str(p) for iso, p in base_map.items()},
                       staging=str(staging) if staging is not None else None)
@@ -394,12 +400,12 @@ def _still_valid(prior: Mapping[str, Any], baselines: Mapping[str, str], base_in
 
 def _identify_baselines(
     base_dir: Path | None, previous: Mapping[str, Any], cat: Catalogue, cfg: Any, threshold: Severity,
-    workers: int, timeout: float, memory_mb: int | None,
+    workers: int, timeout: float, memory_mb: int | None, out_dir: Path | None,
 ) -> tuple[dict[str, Path], dict[str, Any], list[str]]:
     """ISO code -> baseline file, the info recorded in state.json, and notes for the summary."""
     if base_dir is None:
         return {}, {}, []
-    files, _skipped = iter_candidates(base_dir)
+    files, _skipped = iter_candidates(base_dir, ignore=out_dir)
     known: Mapping[str, Any] = previous.get("baselines", {})
     info: dict[str, Any] = {}
     unknown: list[Path] = []

@@ -313,6 +313,15 @@ def test_exit_code_follows_the_worst_finding(tmp_path: Path, catalogue: Catalogu
     assert batch(folder, jobs=1, fail_on=fail_on).exit_code == code
 
 
+def test_an_output_folder_inside_the_input_folder_is_not_a_submission(tmp_path: Path, catalogue: Catalogue) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_state(folder / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+    batch(folder, output=folder / "reports", jobs=1)
+    again = batch(folder, output=folder / "reports", jobs=1)
+    assert [e.file for e in again.entries] == ["xaa.xlsx"] and again.skipped == ()
+
+
 def test_the_output_folder_may_not_be_the_input_folder(submissions: Path) -> None:
     from matrix_tools.errors import OutputError
 
