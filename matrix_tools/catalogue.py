@@ -13,6 +13,7 @@ from typing import Any
 
 from . import resources
 from .errors import CatalogueError
+from .jsonfile import read_json_file
 from .model import (
     Catalogue,
     Column,
@@ -43,19 +44,7 @@ def load_catalogue(path: str | Path | None = None) -> Catalogue:
 @lru_cache(maxsize=8)
 def _load_file(path: str) -> Catalogue:
     name = Path(path).name
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CatalogueError(f"catalogue file {path} does not exist", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogueError(f"catalogue file {path} cannot be read: {exc}", path=path) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CatalogueError(
-            f"catalogue file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-            path=path,
-        ) from None
+    data = read_json_file(path, what="catalogue file", error=CatalogueError)
     return parse_catalogue(data, source=name)
 
 

@@ -46,6 +46,18 @@ class Change:
     old_raw: str | None = None  # original spelling when it differs from ``old`` (cosmetic edits)
     new_raw: str | None = None
 
+    def flags(self, code: str = "{}") -> list[str]:
+        """Short tags for a report line: cosmetic, template change, renamed field
+        (``code`` formats the old field id, e.g. "`{}`" in Markdown)."""
+        out = []
+        if self.cosmetic:
+            out.append("cosmetic")
+        if self.template:
+            out.append(self.template.replace("-", " "))
+        if self.old_field:
+            out.append("was " + code.format(self.old_field))
+        return out
+
 
 @dataclass(frozen=True)
 class HeaderChange:

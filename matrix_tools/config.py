@@ -14,7 +14,6 @@ file is small. The file is checked against ``schemas/config.schema.json``::
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 from .errors import ConfigError
 from .findings import FindingCatalogue, Severity, load_finding_catalogue
+from .jsonfile import read_json_file
 from .limits import DEFAULT_LIMITS
 
 CONFIG_NAME = "matrix-tools.json"
@@ -93,19 +93,7 @@ def parse_config(
 
 def read_config(path: str | Path, *, catalogue: FindingCatalogue | None = None) -> Config:
     """Load and check a configuration file (ConfigError when missing or invalid)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ConfigError(f"configuration file {path} does not exist", path=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"configuration file {path} cannot be read: {exc}", path=path) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(
-            f"configuration file {path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-            path=path,
-        ) from None
+    data = read_json_file(path, what="configuration file", error=ConfigError)
     return parse_config(data, source=str(path), catalogue=catalogue)
 
 

@@ -64,13 +64,7 @@ def change_row(change: Change) -> str:
         what = f"**{escape_md(change.new)}**"
     else:
         what = f"~~{escape_md(change.old)}~~"
-    flags = []
-    if change.cosmetic:
-        flags.append("cosmetic")
-    if change.template:
-        flags.append(change.template.replace("-", " "))
-    if change.old_field:
-        flags.append(f"was `{change.old_field}`")
+    flags = change.flags("`{}`")
     note = f" ({', '.join(flags)})" if flags else ""
     column = escape_md(change.column_caption.split(" (")[0])
     cell = escape_md(change.new_cell or change.old_cell)

@@ -65,13 +65,7 @@ def inline_words(words: tuple[Segment, ...]) -> str:
 def change_lines(change: Change) -> Iterator[str]:
     where = change.new_cell or change.old_cell
     head = f"  {change.row_number:>3} {clip(change.label, 60)} · {short_caption(change.column_caption)}"
-    flags = []
-    if change.cosmetic:
-        flags.append("cosmetic")
-    if change.template:
-        flags.append(change.template.replace("-", " "))
-    if change.old_field:
-        flags.append(f"was {change.old_field}")
+    flags = change.flags()
     tag = f" [{', '.join(flags)}]" if flags else ""
     yield f"{head}  ({where}){tag}"
     if change.transition:
