@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -144,6 +144,15 @@ class DiffResult:
     def has_differences(self) -> bool:
         """True when anything but cosmetic edits differs (the test of ``--fail-if-diff``)."""
         return bool(self.real_changes or self.header_changes or self.unknown_rows)
+
+    def iter_tables(self) -> Iterator[tuple[str, str, list[Change]]]:
+        """(table id, title, its listed changes) for each table with changes, in workbook order."""
+        by_table: dict[str, list[Change]] = {}
+        for change in self.changes:
+            by_table.setdefault(change.table, []).append(change)
+        for table in self.table_order:
+            if by_table.get(table):
+                yield table, self.table_titles.get(table, table), by_table[table]
 
     def summary(self) -> dict[str, Any]:
         """Counts per kind, per table, per transition; cosmetic and header counts."""

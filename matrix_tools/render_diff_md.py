@@ -99,14 +99,8 @@ def render_diff_md(result: DiffResult) -> str:
         for h in headers:
             kind = h.kind + (" (cosmetic)" if h.cosmetic else "")
             out.append(f"| {escape_md(h.label)} | {escape_md(h.old) or '-'} | {escape_md(h.new) or '-'} | {kind} |")
-    by_table: dict[str, list[Change]] = {}
-    for change in result.changes:
-        by_table.setdefault(change.table, []).append(change)
-    for table in result.table_order:
-        changes = by_table.get(table)
-        if not changes:
-            continue
-        title = escape_md(result.table_titles.get(table, table))
+    for _table, table_title, changes in result.iter_tables():
+        title = escape_md(table_title)
         out += ["", f"## {title} ({count_phrase(len(changes), 'change')})", ""]
         out += ["| No. | Field | Column | Kind | Change | Cell |", "|---|---|---|---|---|---|"]
         out += [change_row(c) for c in changes]

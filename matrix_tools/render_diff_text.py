@@ -93,14 +93,8 @@ def render_diff_text(result: DiffResult) -> str:
     for h in (*result.header_changes, *(result.cosmetic_headers if result.include_cosmetic else ())):
         tag = " [cosmetic]" if h.cosmetic else ""
         lines.append(f"  Header · {h.label}: {clip(h.old) or '(empty)'} -> {clip(h.new) or '(empty)'}{tag}")
-    by_table: dict[str, list[Change]] = {}
-    for change in result.changes:
-        by_table.setdefault(change.table, []).append(change)
-    for table in result.table_order:
-        changes = by_table.get(table)
-        if not changes:
-            continue
-        lines += ["", f"{result.table_titles.get(table, table)} ({count_phrase(len(changes), 'change')})"]
+    for _table, title, changes in result.iter_tables():
+        lines += ["", f"{title} ({count_phrase(len(changes), 'change')})"]
         for change in changes:
             lines.extend(change_lines(change))
     if result.unknown_rows:
