@@ -31,9 +31,11 @@ STATUS_COLOURS = {  # fill, font
 }
 COLUMNS: tuple[tuple[str, float], ...] = (
     ("State", 30), ("ISO", 6), ("Status", 22), ("Errors", 8), ("Warnings", 10), ("Notes", 8),
-    ("Changes since baseline", 12), ("Date of report", 14), ("Date of approval", 14), ("File", 28),
-    ("Message", 60), ("Reused from last run", 10), ("SHA-256", 20),
+    ("Changes since baseline", 12), ("Date of report", 12), ("Latest report", 12), ("Date of approval", 12),
+    ("File", 28), ("Message", 60), ("Reused from last run", 10), ("SHA-256", 20),
 )
+FILE_COL = 10
+MESSAGE_COL = 11
 MAX_CELL = 32_000  # below Excel's 32,767 characters per cell
 
 
@@ -67,6 +69,12 @@ def _date(values: Sequence[str]) -> str:
     return values[-1] if values else ""
 
 
+def _latest_report(dates: Mapping[str, Sequence[str]]) -> str:
+    """The most recent of the first report and the additional reports (ISO dates sort as text)."""
+    every = [*dates.get("date_of_report", ()), *dates.get("dates_of_additional_reports", ())]
+    return max(every) if every else ""
+
+
 def _message(state: Mapping[str, Any]) -> str:
     if state.get("error"):
         return str(state["error"]["message"])
@@ -89,7 +97,8 @@ def summary_rows(document: Mapping[str, Any]) -> list[list[Any]]:
         rows.append([
             state["state"]["name"] or state["key"], state["state"]["iso3"], status_label(state["status"]),
             counts.get("error", 0), counts.get("warning", 0), counts.get("info", 0), _changes(state),
-            _date(dates.get("date_of_report", [])), _date(dates.get("date_of_committee_approval", [])),
+            _date(dates.get("date_of_report", [])), _latest_report(dates),
+            _date(dates.get("date_of_committee_approval", [])),
             state["file"], _message(state), "yes" if state.get("reused") else "", state["sha256"],
         ])
     return rows
@@ -132,6 +141,7 @@ def _summary_sheet(wb: Any, document: Mapping[str, Any]) -> None:
     for col, (title, width) in enumerate(COLUMNS):
         ws.write_string(first, col, title, head)
         ws.set_column(col, col, width)
+    ws.set_row(first, 45)  # up to three lines for the wrapped captions
     rows = summary_rows(document)
     for r, row in enumerate(rows, start=first + 1):
         for c, value in enumerate(row):
@@ -139,7 +149,7 @@ def _summary_sheet(wb: Any, document: Mapping[str, Any]) -> None:
                 ws.write_number(r, c, value, top)
             else:
                 text = str(value)[:MAX_CELL]
-                ws.write_string(r, c, text, wrap if c == 10 else top)
+                ws.write_string(r, c, text, wrap if c == MESSAGE_COL else top)
     last = first + max(1, len(rows))
     status_col = 2
     for status, (fill, font) in STATUS_COLOURS.items():
@@ -151,6 +161,8 @@ def _summary_sheet(wb: Any, document: Mapping[str, Any]) -> None:
     ws.autofilter(first, 0, last, len(COLUMNS) - 1)
     ws.freeze_panes(first + 1, 1)
     ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.print_area(0, 0, last, len(COLUMNS) - 2)  # the SHA-256 is for programs, not for paper
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(first)
     ws.activate()
@@ -178,8 +190,12 @@ def _chart_sheet(wb: Any, document: Mapping[str, Any]) -> None:
     })
     chart.set_title({"name": "States by status"})
     chart.set_legend({"none": True})
-    chart.set_y_axis({"name": "States", "major_gridlines": {"visible": True}})
-    ws.insert_chart(0, 3, chart, {"x_scale": 1.4, "y_scale": 1.3})
+    most = max((int(summary.get(status, 0)) for status in STATUS_LABELS), default=0)
+    chart.set_y_axis({"name": "States", "min": 0, "major_unit": max(1, -(-most // 10)),
+                      "major_gridlines": {"visible": True}})
+    ws.insert_chart(len(STATUS_LABELS) + 2, 0, chart, {"x_scale": 1.4, "y_scale": 1.3})
+    ws.set_landscape()
+    ws.fit_to_pages(1, 1)
 
 
 def _skipped_sheet(wb: Any, document: Mapping[str, Any]) -> None:
