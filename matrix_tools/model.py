@@ -28,14 +28,14 @@ class Mark(str, Enum):
     @classmethod
     def parse(cls, text: str) -> Mark | None:
         """The mark whose canonical text is ``text``, or None."""
-        for mark in cls:
-            if mark.value == text:
-                return mark
-        return None
+        return _MARKS_BY_TEXT.get(text)
 
     @property
     def display(self) -> str:
         return self.value or "blank"
+
+
+_MARKS_BY_TEXT = {mark.value: mark for mark in Mark}  # Mark.parse runs for every cell
 
 
 class ColumnKind(str, Enum):
