@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -34,9 +35,20 @@ def test_wheel_install_outside_the_checkout_finds_its_data(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(site)}
     out = subprocess.run([sys.executable, "-c", PROBE], check=True, capture_output=True, text=True,
                          cwd=tmp_path, env=env)
-    import json
-
     info = json.loads(out.stdout)
     assert info["file"].startswith(str(site))
     assert info["fields"] == 382
     assert "catalogue.schema.json" in info["schemas"] and "export.schema.json" in info["schemas"]
+    # every command module is installed: run two commands from the installed copy
+    template = tmp_path / "t.xlsx"
+    cli = [sys.executable, "-m", "matrix_tools"]
+    subprocess.run([*cli, "template", "--state", "Republic of Testland", "--iso3", "XTL", "-o", str(template)],
+                   check=True, capture_output=True, cwd=tmp_path, env=env)
+    done = subprocess.run([*cli, "validate", str(template), "--format", "json"], capture_output=True, text=True,
+                          cwd=tmp_path, env=env)
+    assert done.returncode in (0, 1), done.stderr
+    assert json.loads(done.stdout)["files"][0]["path"].endswith("t.xlsx")
+    listed = subprocess.run([*cli, "--help"], check=True, capture_output=True, text=True, cwd=tmp_path, env=env)
+    for name in ("template", "export", "validate", "findings", "diff", "merge", "consolidate", "batch", "demo"):
+        assert name in listed.stdout
+        subprocess.run([*cli, name, "--help"], check=True, capture_output=True, cwd=tmp_path, env=env)
