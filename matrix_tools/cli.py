@@ -9,6 +9,7 @@ stderr and the exit code of the contract (design.md): 0 ok, 1 data problems, 2 u
 from __future__ import annotations
 
 import importlib
+import traceback
 from typing import Any
 
 import click
@@ -50,7 +51,7 @@ class LazyGroup(click.Group):
             raise
         except MatrixToolsError as exc:
             if debug:
-                raise
+                traceback.print_exc()
             click.echo(f"Error: {exc}", err=True)
             raise click.exceptions.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
@@ -58,7 +59,7 @@ class LazyGroup(click.Group):
             raise click.exceptions.Exit(130) from None
         except Exception as exc:  # noqa: BLE001 - the contract: no traceback reaches a user
             if debug:
-                raise
+                traceback.print_exc()
             text = " ".join(str(exc).split())[:300]
             click.echo(
                 f"Error: could not complete the command ({type(exc).__name__}: {text}). "
