@@ -30,6 +30,7 @@ from .changes import (
     describe_side,
     format_dates,
 )
+from .identity import check_same_state
 from .model import BLANK, Catalogue, ColumnKind, Matrix, UnknownRow, Value
 from .normalise import cosmetic_key
 from .transitions import describe_transition
@@ -56,9 +57,11 @@ def diff(
     Paths are read with ``matrix_tools.read.load_matrix(path, catalogue)``. Changes come in the
     new catalogue's order (table, row, column); cosmetic edits are listed only when
     ``include_cosmetic`` is true, and are always counted in ``summary()["cosmetic"]``.
+    Raises StateMismatchError (exit 2) when the two are matrices of different States.
     """
     old_m = _as_matrix(old, catalogue)
     new_m = _as_matrix(new, catalogue)
+    check_same_state((("old", old_m), ("new", new_m)), job="compare")
     return compare_matrices(old_m, new_m, include_cosmetic=include_cosmetic)
 
 

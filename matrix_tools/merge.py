@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from . import layout
-from .errors import EXIT_USAGE, MatrixToolsError
+from . import identity, layout
+from .identity import StateMismatchError  # noqa: F401 - part of merge's API
 from .model import BLANK, Catalogue, HeaderValue, Matrix, State, UnknownRow, Value, cell_ref
 from .normalise import cosmetic_key
 from .twin import make_callable
@@ -31,29 +31,9 @@ ROW_PREFIX = "row:"
 ROW_PRESENCE = "(row)"  # the pseudo-column of a conflict about a whole added row
 
 
-class StateMismatchError(MatrixToolsError):
-    """The three versions are matrices of different States: merging them makes no sense."""
-
-    exit_code = EXIT_USAGE
-    code = "merge-state-mismatch"
-
-
 def check_same_state(base: Matrix, ours: Matrix, theirs: Matrix) -> None:
     """Refuse to merge matrices whose ISO codes differ (a blank code is not a difference)."""
-    named = [
-        (side, m)
-        for side, m in (("base", base), ("ours", ours), ("theirs", theirs))
-        if m.state.iso3.strip()
-    ]
-    codes = {m.state.iso3.strip().upper() for _, m in named}
-    if len(codes) > 1:
-        which = ", ".join(
-            f"{side} {m.state.iso3} ({m.source.name if m.source else m.state.name})"
-            for side, m in named
-        )
-        raise StateMismatchError(
-            f"the three versions are not of the same State: {which}; give three versions of one State's matrix"
-        )
+    identity.check_same_state((("base", base), ("ours", ours), ("theirs", theirs)), job="merge")
 
 
 @dataclass(frozen=True)

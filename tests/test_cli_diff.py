@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import jsonschema
 import openpyxl
@@ -120,3 +121,14 @@ def test_bundled_samples_give_the_documented_changes():
     # samples/README.md, "Expected results"
     assert (s["changes"], s["by_kind"]["added"], s["by_kind"]["changed"]) == (19, 14, 5)
     assert (s["header_changes"], s["unknown_rows"]["added"], s["cosmetic"]) == (3, 1, 2)
+
+
+def test_matrices_of_two_different_states_are_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from matrix_tools.cli import cli
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    result = CliRunner().invoke(cli, ["diff", str(samples / "examplia.xlsx"), str(samples / "nordmark.xlsx")])
+    assert result.exit_code == 2
+    assert "cannot compare matrices of different States: old XEX" in result.stderr

@@ -186,7 +186,7 @@ def test_versions_of_different_states_are_refused(make_matrix):
     from matrix_tools.merge import StateMismatchError
 
     with pytest.raises(
-        StateMismatchError, match="not of the same State: base TST.*theirs XEX"
+        StateMismatchError, match="cannot merge matrices of different States: base TST.*theirs XEX"
     ) as info:
         merge(make_matrix(), make_matrix(), make_matrix(iso3="XEX", state="Examplia"))
     assert info.value.exit_code == 2
