@@ -90,15 +90,27 @@ def render_export_json(data: dict[str, Any]) -> str:
 
 
 def render_export_csv(data: dict[str, Any]) -> str:
-    """One line per (field, column); text is made safe for spreadsheets (no live formulas)."""
+    """One line per (field, column), then the header items (field ``header:<key>``) and the
+    rows the catalogue does not know (empty field, their label and cells), so nothing read is
+    left out. Text is made safe for spreadsheets (no live formulas)."""
     from .safety import csv_safe
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
+
+    def line(field: str, column: str, value: str, cell: str, table: str, number: str, label: str,
+             original: str = "") -> None:
+        writer.writerow([field, column, csv_safe(value), cell, table, number, csv_safe(label), csv_safe(original)])
+
     for entry in data["entries"]:
-        writer.writerow([
-            entry["field"], entry["column"], csv_safe(entry["value"]), entry["cell"], entry["table"],
-            entry["row_number"], csv_safe(entry["label"]), csv_safe(entry.get("original", "")),
-        ])
+        line(entry["field"], entry["column"], entry["value"], entry["cell"], entry["table"],
+             entry["row_number"], entry["label"], entry.get("original", ""))
+    for key, item in data["header"].items():
+        line(f"header:{key}", "", item["value"], item["cell"], "", "", item["label"], item.get("original", ""))
+    for row in data["unknown_rows"]:
+        for value in row["values"]:
+            line("", value["column"], value["value"], value["cell"], row["table"], row.get("number", ""), row["label"])
+        if not row["values"]:
+            line("", "", "", "", row["table"], row.get("number", ""), row["label"])
     return buf.getvalue()

@@ -24,7 +24,8 @@ def test_export_csv_to_a_file_leaves_the_input_alone(tmp_path, catalogue):
     out = tmp_path / "m.csv"
     result = CliRunner().invoke(cli, ["export", str(path), "--format", "csv", "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert out.read_text(encoding="utf-8").startswith("field,column,value,cell")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # BOM: Excel on Windows reads UTF-8
+    assert out.read_text(encoding="utf-8-sig").startswith("field,column,value,cell")
     assert path.read_bytes() == before
 
 

@@ -37,6 +37,17 @@ def test_export_lists_every_catalogue_field_blanks_included(tmp_path, catalogue)
     assert data["file"]["sha256"] and data["state"] == {"name": "Republic of Testland", "iso3": "XTL"}
 
 
+def test_csv_keeps_the_header_and_the_rows_the_state_inserted(tmp_path, catalogue):
+    path = write_workbook(tmp_path / "m.xlsx", catalogue, {("OP1.npt", "status"): "X"},
+                          insert_rows={"OP1": [(1, ["", "Added by the State", "X", "see annex"])]})
+    rows = list(csv.DictReader(io.StringIO(render_export_csv(export_matrix(load_matrix(path, catalogue))))))
+    state = next(r for r in rows if r["field"] == "header:state")
+    assert state["value"] == "Republic of Testland" and state["cell"] == "'About'!B3"
+    added = [r for r in rows if r["label"] == "Added by the State"]
+    assert [(r["field"], r["column"], r["value"], r["cell"]) for r in added] == [
+        ("", "status", "X", "'OP1'!C7"), ("", "info", "see annex", "'OP1'!D7")]
+
+
 def test_json_is_strict_and_csv_is_spreadsheet_safe(tmp_path, catalogue):
     path = write_workbook(tmp_path / "m.xlsx", catalogue, {("OP2.NW.use", "remarks"): "=HYPERLINK(\"http://x\")",
                                                            ("OP2.NW.use", "status"): "NA"})
@@ -44,7 +55,7 @@ def test_json_is_strict_and_csv_is_spreadsheet_safe(tmp_path, catalogue):
     text = render_export_json(data)
     assert json.loads(text)["entries"]
     rows = list(csv.DictReader(io.StringIO(render_export_csv(data))))
-    assert len(rows) == len(data["entries"])
+    assert len([r for r in rows if r["field"] and not r["field"].startswith("header:")]) == len(data["entries"])
     use = {r["column"]: r for r in rows if r["field"] == "OP2.NW.use"}
     assert use["status"]["value"] == "NA"  # the mark NA stays NA
     assert not use["remarks"]["value"].startswith("=")

@@ -20,14 +20,15 @@ def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | No
     """Read a matrix workbook and write every field with its value and cell.
 
     Every field and column of the catalogue is listed, blanks included, each with the cell
-    it came from, like 'OP2 NW'!D12. Rows the catalogue does not know are listed apart.
+    it came from, like 'OP2 NW'!D12. Rows the catalogue does not know (a comment row a State
+    inserted) and the header items are listed too. A CSV file opens in Excel as it is.
 
     Example:
 
         matrix-tools export samples/examplia.xlsx --format csv -o examplia.csv
     """
     from ..export import export_matrix, render_export_csv, render_export_json
-    from ..output import write_text
+    from ..output import write_bytes, write_text
     from ..read import load_matrix
 
     matrix = load_matrix(file, catalogue_path)
@@ -36,5 +37,8 @@ def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | No
     if output is None:
         click.echo(text, nl=False)
         return
-    write_text(output, text, inputs=[file])
+    if fmt == "csv":  # a byte-order mark, so Excel on Windows reads accents right
+        write_bytes(output, text.encode("utf-8-sig"), inputs=[file])
+    else:
+        write_text(output, text, inputs=[file])
     click.echo(f"Wrote {len(data['entries'])} entries of {matrix.state.name or file.name} to {output}", err=True)
