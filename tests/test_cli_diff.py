@@ -132,3 +132,16 @@ def test_matrices_of_two_different_states_are_refused(tmp_path):
     result = CliRunner().invoke(cli, ["diff", str(samples / "examplia.xlsx"), str(samples / "nordmark.xlsx")])
     assert result.exit_code == 2
     assert "cannot compare matrices of different States: old XEX" in result.stderr
+
+
+def test_a_format_that_contradicts_the_file_name_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    from matrix_tools.cli import cli
+
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    out = tmp_path / "changes.html"
+    result = CliRunner().invoke(cli, ["diff", str(samples / "testland-approved.xlsx"),
+                                      str(samples / "testland-returned.xlsx"), "--format", "xlsx", "-o", str(out)])
+    assert result.exit_code == 2 and "does not match the file name changes.html" in result.output
+    assert not out.exists()

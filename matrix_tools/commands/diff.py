@@ -69,6 +69,12 @@ def command(
     """
     if fmt is None:
         fmt = SUFFIXES.get(output.suffix.lower(), "text") if output is not None else "text"
+    elif output is not None and SUFFIXES.get(output.suffix.lower(), fmt) != fmt:
+        # an Excel file named .html (or the reverse) would not open: say so before working
+        raise click.UsageError(
+            f"--format {fmt} does not match the file name {output.name}: "
+            f"name it {output.stem}.{fmt} or leave --format out"
+        )
     if fmt in FILE_ONLY and output is None:
         raise click.UsageError(
             f"--format {fmt} writes a file: give its name with -o, e.g. -o changes.{fmt}"
