@@ -21,7 +21,7 @@ from .options import catalogue_option
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder for the reports (created if needed): summary.json, summary.xlsx, junit.xml and "
                    "states/<ISO>/... Without it only the summary is shown.")
-@click.option("--jobs", type=click.IntRange(min=1), default=None,
+@click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Files read at the same time (default: the number of processors, at most 8).")
 @click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the JUnit XML report to this file (for CI dashboards).")
@@ -31,9 +31,9 @@ from .options import catalogue_option
               help="Configuration file (JSON). By default matrix-tools.json in FOLDER is used if present.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit with code 1 when a State has a finding of this severity or worse.")
-@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
+@click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True, metavar="SECONDS",
               help="Seconds one file may take to read before it is stopped and reported.")
-@click.option("--memory-mb", type=click.IntRange(min=256), default=2048, show_default=True,
+@click.option("--memory-mb", type=click.IntRange(min=256), default=2048, show_default=True, metavar="MB",
               help="Memory (MB of address space) a reading process may use; a file needing more is reported.")
 @catalogue_option
 def command(

@@ -33,11 +33,10 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
     A file that cannot be read is reported and the others are consolidated (exit code 3). Two
     files claiming the same State are an error: nothing is written (exit code 1).
 
-    Example:
-
-        matrix-tools consolidate returns/ -o all-states.xlsx
-
-        matrix-tools consolidate samples/examplia.xlsx samples/nordmark.xlsx samples/testland-approved.xlsx -o all.csv
+    \b
+    Examples:
+      matrix-tools consolidate returns/ -o all-states.xlsx
+      matrix-tools consolidate samples/examplia.xlsx samples/nordmark.xlsx -o all.csv
     """
     from ..catalogue import load_catalogue
     from ..consolidate import (

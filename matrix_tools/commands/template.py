@@ -59,7 +59,9 @@ def command(
     """Write a blank matrix workbook for a State: an About sheet, a Legend and one sheet per
     table with drop-down lists for the marks (X, ?, NA).
 
-    Example: matrix-tools template --state "Republic of Testland" --iso3 XTL -o testland.xlsx
+    \b
+    Example:
+      matrix-tools template --state "Republic of Testland" --iso3 XTL -o testland.xlsx
     """
     from ..catalogue import load_catalogue
     from ..template import check_iso3, check_state_name, write_template
