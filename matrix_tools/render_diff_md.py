@@ -20,10 +20,24 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|<>&~!])")
 _AUTOLINK = re.compile(r"(?<=\w):(?=//)|(?<=\bwww)\.", re.IGNORECASE)
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
 def escape_md(text: str) -> str:
     """Text safe in a Markdown table cell: specials backslash-escaped, line breaks as <br>."""
     escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(0), _MD_SPECIAL.sub(r"\\\1", text))
     return "<br>".join(escaped.splitlines()) if "\n" in escaped else escaped
+
+
+def md_code(text: str) -> str:
+    """A code span (cell references read as they are, no backslashes); the fence is longer
+    than any run of backticks inside, and a table's ``|`` is escaped as GitHub requires."""
+    if not text:
+        return ""
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
+    body = text.replace("|", "\\|").replace("\n", " ")
+    pad = " " if body.startswith("`") or body.endswith("`") else ""
+    return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def md_words(words: tuple[Segment, ...]) -> str:
@@ -67,7 +81,7 @@ def change_row(change: Change) -> str:
     flags = change.flags("`{}`")
     note = f" ({', '.join(flags)})" if flags else ""
     column = escape_md(change.column_caption.split(" (")[0])
-    cell = escape_md(change.new_cell or change.old_cell)
+    cell = md_code(change.new_cell or change.old_cell)
     return f"| {escape_md(change.row_number)} | {escape_md(change.label)} | {column} | {change.kind}{note} | {what} | {cell} |"
 
 
