@@ -82,13 +82,13 @@ def render_consolidated_csv(df: pd.DataFrame) -> bytes:
 def write_consolidated_parquet(
     df: pd.DataFrame, path: str | Path, *, inputs: Iterable[str | Path] = ()
 ) -> Path:
-    """Parquet through the optional pyarrow (``pip install 'matrix-tools[parquet]'``)."""
+    """Parquet through the optional pyarrow (``pip install ".[parquet]"`` in the checkout)."""
     try:
         import pyarrow  # noqa: F401
     except ImportError:
         raise OutputError(
             f"cannot write {path}: Parquet output needs the optional package pyarrow; "
-            "install it with: pip install 'matrix-tools[parquet]' (or write .xlsx or .csv)"
+            "install it with: pip install pyarrow (or, in the matrix-tools folder: pip install \".[parquet]\"), or write .xlsx or .csv"
         ) from None
     return write_with(path, lambda tmp: df.to_parquet(tmp, engine="pyarrow", index=False), inputs)
 
