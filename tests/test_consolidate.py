@@ -141,7 +141,7 @@ def test_parquet_round_trips(df, tmp_path):
 
 def test_parquet_without_pyarrow_says_how_to_install_it(df, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    with pytest.raises(OutputError, match=r"pip install 'matrix-tools\[parquet\]'"):
+    with pytest.raises(OutputError, match=r'pip install pyarrow \(or, in the matrix-tools folder: pip install "\.\[parquet\]"'):
         write_consolidated(df, tmp_path / "all.parquet")
     assert not (tmp_path / "all.parquet").exists()
 
