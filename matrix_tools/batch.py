@@ -47,7 +47,7 @@ from .batch_work import (
     iter_processed,
     process_file,
 )
-from .errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, InputError, OutputError
+from .errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, InputError, OutputError, UsageError
 from .findings import Severity
 from .model import Catalogue
 from .twin import make_callable
@@ -230,6 +230,10 @@ def batch(
 
     workers = max(1, jobs or default_jobs())
     files, skipped = iter_candidates(source, ignore=out_dir)
+    if not files:
+        # An empty inbox is more often a wrong folder than a quiet week: say so, do not pass.
+        raise UsageError(f"no workbooks (.xlsx, .xlsm) found in {source}"
+                         + (f" ({len(skipped)} other file(s) skipped)" if skipped else ""), path=source)
     hashes = {p.name: read_sha256(p) for p in files}
 
     # Baselines: whose is each approved matrix (cached by content hash).

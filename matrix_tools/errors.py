@@ -49,6 +49,13 @@ class UnsafeInputError(InputError):
     code = "input-unsafe"
 
 
+class UsageError(MatrixToolsError):
+    """The command was given something it cannot work with (e.g. a folder with no workbooks)."""
+
+    exit_code = EXIT_USAGE
+    code = "usage"
+
+
 class CatalogueError(MatrixToolsError):
     """A catalogue file is missing, not JSON, or does not follow catalogue.schema.json."""
 

@@ -85,9 +85,13 @@ def test_an_input_given_as_output_is_refused_and_left_untouched(folder):
     assert target.read_bytes() == before
 
 
-def test_a_folder_without_workbooks_exits_3(tmp_path):
+def test_a_folder_without_workbooks_is_a_usage_error_as_in_validate_and_batch(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    result = run("consolidate", empty, "-o", tmp_path / "all.xlsx")
-    assert result.exit_code == 3
-    assert "no workbooks" in result.output
+    (empty / "~$locked.xlsx").write_bytes(b"lock")
+    for args in (["consolidate", empty, "-o", tmp_path / "all.xlsx"], ["validate", empty],
+                 ["batch", empty, "-o", tmp_path / "reports"]):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "no workbooks (.xlsx, .xlsm) found in" in result.output, args
+        assert len(result.output.strip().splitlines()) == 1, args

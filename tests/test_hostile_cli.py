@@ -74,7 +74,7 @@ def test_validate_reports_hostile_file_with_its_code_and_exit_3(case: HostileCas
 
 def test_validate_of_a_folder_without_workbooks_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
-    assert result.exit_code == 2 and "no workbooks found" in result.output
+    assert result.exit_code == 2 and "no workbooks (.xlsx, .xlsm) found" in result.output
 
 
 def test_validate_text_names_the_code_on_one_line(tmp_path: Path) -> None:

@@ -45,7 +45,7 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
         iter_workbook_paths,
         read_matrices,
     )
-    from ..errors import EXIT_INPUT, InputError
+    from ..errors import EXIT_INPUT, InputError, UsageError
     from ..output import check_output_path
     from ..render_consolidated import check_output_format, write_consolidated
 
@@ -53,9 +53,7 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
     files = list(iter_workbook_paths(items, exclude=[output]))
     check_output_path(output, files)
     if not files:
-        raise InputError(
-            "no workbooks (*.xlsx, *.xlsm) found in " + ", ".join(str(i) for i in items)
-        )
+        raise UsageError("no workbooks (.xlsx, .xlsm) found in " + ", ".join(str(i) for i in items))
     catalogue = load_catalogue(catalogue_path)
     matrices, failed = read_matrices(files, catalogue=catalogue)
     for path, reason in failed:

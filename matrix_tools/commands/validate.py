@@ -87,13 +87,13 @@ def command(
     import dataclasses
 
     from ..config import DEFAULT_CONFIG, find_config, read_config
-    from ..errors import EXIT_DATA, EXIT_INPUT, EXIT_OK
+    from ..errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
     from ..findings import Severity
     from ..validate import validate_files
 
     paths = expand_paths(files)
     if not paths:
-        raise click.UsageError("no workbooks found (.xlsx or .xlsm) in the folders given")
+        raise UsageError("no workbooks (.xlsx, .xlsm) found in " + ", ".join(str(p) for p in files))
     targets = annotate_targets(annotate, paths) if annotate is not None else []
     chosen = config_path or find_config(files)
     config = read_config(chosen) if chosen is not None else DEFAULT_CONFIG
