@@ -162,3 +162,14 @@ def test_findings_command_lists_the_catalogue(fmt: str) -> None:
     assert "mark-invalid" in result.output and "source-missing" in result.output
     if fmt == "json":
         jsonschema.validate(json.loads(result.output), resources.load_schema("findings.schema.json"))
+
+
+def test_annotate_into_a_missing_folder_is_refused_before_validating(tmp_path):
+    from click.testing import CliRunner
+
+    from matrix_tools.cli import cli
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "examplia.xlsx"
+    result = CliRunner().invoke(cli, ["validate", str(sample), "--annotate", str(tmp_path / "nodir" / "x.xlsx")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr and result.stdout == ""

@@ -39,6 +39,9 @@ def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
         )
     if annotate.suffix.lower() != ".xlsx":
         raise click.UsageError("--annotate must name an .xlsx file (or an existing folder)")
+    from ..output import check_output_path
+
+    check_output_path(annotate, files)  # a missing folder or an input path: refuse before working
     return [annotate]
 
 
