@@ -20,7 +20,7 @@ STATUS_LABELS = {
     "warnings": "Warnings",
     "errors": "Errors",
     "unreadable": "Not readable",
-    "duplicate": "Two files for one State",
+    "duplicate": "Several files for one State",
 }
 STATUS_COLOURS = {  # fill, font
     "ok": ("#C6EFCE", "#006100"),
@@ -135,7 +135,7 @@ def _summary_sheet(wb: Any, document: Mapping[str, Any]) -> None:
                           f"Finished: {run['finished']}   Fail on: {run['fail_on']}")
     ws.write_string(2, 0, f"{total['files']} file(s): {total['ok']} OK, {total['warnings']} with warnings, "
                           f"{total['errors']} with errors, {total['unreadable']} not readable, "
-                          f"{total['duplicate']} refused (two files for one State); {total['skipped']} skipped. "
+                          f"{total['duplicate']} refused (more than one file for a State); {total['skipped']} skipped. "
                           f"Exit code {total['exit_code']}.", bold)
     first = 4
     for col, (title, width) in enumerate(COLUMNS):

@@ -149,7 +149,7 @@ def test_summary_workbook_has_a_row_per_file_a_chart_and_no_formulas(submissions
     assert len(rows) == 6
     statuses = {row[10]: row[2] for row in rows}
     assert statuses["xee-laughs.xlsx"] == "Not readable"
-    assert statuses["dedland-again.xlsx"] == "Two files for one State"
+    assert statuses["dedland-again.xlsx"] == "Several files for one State"
     good = next(row for row in rows if row[10] == "xaa-good.xlsx")
     assert good[:7] == ("Republic of Aland", "XAA", "OK", 0, 0, good[5], "no baseline")
     assert good[7] == good[8] == "2004-10-12" and len(good[13]) == 64

@@ -34,7 +34,7 @@ def test_a_clean_folder_exits_0_and_writes_every_report(folder: Path, tmp_path: 
     assert code == 0
     assert "2 file(s) checked: 1 OK, 1 with warnings only" in stdout
     assert stdout.rstrip().endswith("OK: exit code 0.")
-    assert "[1/2] xaa.xlsx: XAA: ok" in stderr and "[2/2] xbb.xlsx: XBB: warnings" in stderr  # plain log lines
+    assert "[1/2] read xaa.xlsx: XAA: ok" in stderr and "[2/2] read xbb.xlsx: XBB: warnings" in stderr  # plain log lines
     assert f"Reports written to {out}" in stderr
     for name in ("summary.json", "summary.xlsx", "junit.xml", "state.json", "states/XAA/validation.json",
                  "states/XBB/validation.txt"):

@@ -88,7 +88,7 @@ def render_overview(document: dict[str, Any] | Any) -> str:
     lines = [
         f"{summary['files']} file(s) checked: {summary['ok']} OK, {summary['warnings']} with warnings only, "
         f"{summary['errors']} with errors, {summary['unreadable']} not readable, "
-        f"{summary['duplicate']} refused (two files for one State); {summary['skipped']} skipped, "
+        f"{summary['duplicate']} refused (more than one file for a State); {summary['skipped']} skipped, "
         f"{summary['reused']} unchanged since the last run."
     ]
     if document["run"].get("baseline"):
@@ -140,6 +140,6 @@ def _progress() -> Iterator[Callable[[int, int, Any], None]]:
         else:
             what = f"{entry.status} ({entry.counts.get('error', 0)} errors, {entry.counts.get('warning', 0)} warnings)"
         reused = ", unchanged" if entry.reused else ""
-        click.echo(f"[{done}/{total}] {entry.file}: {entry.key}: {what}{reused}", err=True)
+        click.echo(f"[{done}/{total}] read {entry.file}: {entry.key}: {what}{reused}", err=True)
 
     yield log
