@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
-from .model import Matrix
+from .model import Matrix, cell_ref
 from .validate import ValidationResult
 
 if TYPE_CHECKING:
@@ -42,7 +42,21 @@ def note_key(finding: Finding, matrix: Matrix) -> tuple[str, str] | None:
         return (finding.field, "")
     if finding.field and finding.column and (finding.field, finding.column) in matrix.entries:
         return (finding.field, finding.column)
+    if finding.code == "row-unknown":  # on the label of the kept row (written after the table)
+        for row in matrix.unknown_rows:
+            if row.table == finding.table and row.label == finding.value:
+                return (row.key, "")
     return None
+
+
+def table_cell(finding: Finding, matrix: Matrix) -> str | None:
+    """For a finding about a whole table (a renamed sheet, a missing column): its sheet's title."""
+    if not finding.table:
+        return None
+    try:
+        return cell_ref(matrix.catalogue.table(finding.table).sheet, 0, 0)
+    except KeyError:
+        return None
 
 
 def build_notes(findings: Iterable[Finding], matrix: Matrix) -> list[CellNote]:
@@ -84,7 +98,7 @@ def add_findings_sheet(
         for col, text in enumerate(values, start=1):
             ws.write_string(row, col, text, styles.get("text"))
         key = note_key(finding, matrix)
-        here = cells.get(key) if key is not None else None
+        here = cells.get(key) if key is not None else table_cell(finding, matrix)
         if here:
             # Internal link only; the target is our own cell reference, never submitted text.
             ws.write_url(row, 5, f"internal:{here}", link_format, string=here, tip="Go to the cell")

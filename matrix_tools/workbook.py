@@ -367,7 +367,13 @@ def add_table_sheets(
         extra_cols: dict[str, int] = {}
         for unknown in (u for u in matrix.unknown_rows if u.table == table.id):
             ws.write_string(excel_row, layout.NUMBER_COL, unknown.number, styles.get("number"))
-            ws.write_string(excel_row, layout.LABEL_COL, unknown.label, styles.get("label"))
+            # The label cell stands for the whole row: notes on (row key, "") land there.
+            style, comment = _merge_notes(by_cell.pop((unknown.key, ""), []))
+            ws.write_string(excel_row, layout.LABEL_COL, unknown.label,
+                            styles.get(f"label:{style}" if style else "label"))
+            if comment:
+                _comment(ws, excel_row, layout.LABEL_COL, comment)
+            cells[(unknown.key, "")] = cell_ref(table.sheet, excel_row, layout.LABEL_COL)
             heights = [(unknown.label, _LABEL_WIDTH)]
             for name, value in unknown.values.items():
                 found = _find_column(table, name)

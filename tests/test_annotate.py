@@ -74,7 +74,7 @@ def test_findings_sheet_has_one_row_per_finding_with_internal_links(tmp_path: Pa
     target = template_cell(catalogue, "OP1.cwc", "status")
     assert target in links and links[target].location == target and not links[target].target
     row_unknown = next(r for r in rows if r[1] == "row-unknown")
-    assert row_unknown[5] in (None, "")  # a finding with no cell in the copy has no link
+    assert row_unknown[5].startswith("'OP1'!B")  # the kept row's label, after the table's rows
 
 
 def test_nothing_submitted_becomes_a_formula_or_a_live_link(tmp_path: Path, checked) -> None:
@@ -102,3 +102,22 @@ def test_an_unreadable_file_cannot_be_annotated(tmp_path: Path) -> None:
     (result,) = validate_files([bad])
     with pytest.raises(InputError, match="nothing to annotate"):
         write_annotated_workbook(tmp_path / "out.xlsx", result)
+
+
+def test_findings_about_an_inserted_row_or_a_renamed_sheet_link_to_this_workbook(tmp_path):
+    import openpyxl
+
+    from matrix_tools.annotate import write_annotated_workbook
+    from matrix_tools.validate import validate
+
+    sample = Path(__file__).resolve().parent.parent / "samples" / "testland-returned.xlsx"
+    out = write_annotated_workbook(tmp_path / "checked.xlsx", validate(sample))
+    wb = openpyxl.load_workbook(out)
+    rows = {r[1]: r for r in wb["Findings"].iter_rows(min_row=5, values_only=True)}
+    inserted = rows["row-unknown"][5]
+    assert inserted.startswith("'OP3cd NW'!B")
+    sheet, cell = inserted.split("!")
+    label = wb[sheet.strip("'")][cell].value
+    assert label.startswith("Comment of the Republic of Testland")
+    assert wb[sheet.strip("'")][cell].comment is not None
+    assert rows["sheet-renamed"][5] == "'OP2 NW'!A1"
