@@ -250,8 +250,8 @@ class _Report:
         ws = self.wb.add_worksheet("Changes")
         captions = [
             ("Table", 11), ("No.", 5), ("Field", 30), ("Column", 20), ("Kind", 10), ("Old", 26), ("New", 26),
-            ("Text change (word by word)", 40), ("Transition", 11), ("Meaning", 30), ("Cell (new)", 16),
-            ("Cell (old)", 16), ("Field ID", 24),
+            ("Text change (word by word)", 40), ("Transition", 11), ("Meaning", 30), ("Cell in the new file", 18),
+            ("Cell in the old file", 18), ("Field ID", 24),
         ]
         head = self.fmt("chead", bold=True, bg_color="#DCE6F1", border=1, border_color="#A6A6A6", text_wrap=True, valign="vcenter")
         for col, (caption, width) in enumerate(captions):
@@ -339,7 +339,7 @@ class _Report:
         ws = self.wb.add_worksheet("For consultation")
         captions = [
             ("Topic", 22), ("Table", 11), ("No.", 5), ("Field", 34), ("Column", 20), ("Old", 18), ("New", 18),
-            ("Question to raise", 44), ("Outcome (fill in during the meeting)", 44), ("Cell (new)", 16),
+            ("Question to raise", 44), ("Outcome (fill in during the meeting)", 44), ("Cell in the new file", 18),
         ]
         head = self.fmt("chead", bold=True, bg_color="#DCE6F1", border=1, border_color="#A6A6A6", text_wrap=True, valign="vcenter")
         outcome_head = self.fmt("ohead", bold=True, bg_color="#FFE699", border=1, border_color="#A6A6A6", text_wrap=True, valign="vcenter")
