@@ -128,7 +128,7 @@ def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False
     order = tuple(t.id for t in new.catalogue.tables) + tuple(
         t.id for t in old.catalogue.tables if t.id not in {x.id for x in new.catalogue.tables}
     )
-    titles = {t.id: _table_title(t.section, t.weapon) for t in (*old.catalogue.tables, *new.catalogue.tables)}
+    titles = {t.id: t.display for t in (*old.catalogue.tables, *new.catalogue.tables)}
     return DiffResult(
         old=describe_side(old),
         new=describe_side(new),
@@ -144,10 +144,6 @@ def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False
         old_matrix=old,
         new_matrix=new,
     )
-
-
-def _table_title(section: str, weapon: str | None) -> str:
-    return f"{section} {weapon}" if weapon else section
 
 
 def _in_order(items: list[Change], pairs: list[tuple[tuple[str | None, str | None], Any]]) -> list[Change]:

@@ -109,6 +109,11 @@ class Table:
     rows: tuple[Row, ...]
     grade: Grade = Grade.INFERRED
 
+    @property
+    def display(self) -> str:
+        """How reports name the table: "OP 2 NW", "OP 1"."""
+        return f"{self.section} {self.weapon}" if self.weapon else self.section
+
     def column(self, key: str) -> Column:
         for col in self.columns:
             if col.key == key:

@@ -150,10 +150,13 @@ def _row_height(*texts: tuple[str, int]) -> float:
     return 15.0 * min(lines, 20)
 
 
-def _table_label(field: str, table: str) -> str:
+def _table_label(field: str, table: str, result: MergeResult) -> str:
     if field.startswith(HEADER_PREFIX):
         return "About"
-    return table
+    try:
+        return result.matrix.catalogue.table(table).display
+    except KeyError:
+        return table
 
 
 def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None:
@@ -185,7 +188,7 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
     for i, c in enumerate(result.conflicts, start=1):
         r = head_row + i
         column = "whole row" if c.column == ROW_PRESENCE else c.column
-        values = [str(i), _table_label(c.field, c.table), c.row_number, c.label, column]
+        values = [str(i), _table_label(c.field, c.table, result), c.row_number, c.label, column]
         for col, value in enumerate(values):
             ws.write_string(r, col, value, mark if col in (0, 2) else text)
         for col, value in enumerate((c.base, c.ours, c.theirs), start=5):
@@ -215,7 +218,7 @@ def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None
         r = head_row + i
         column = "whole row" if a.column == ROW_PRESENCE else a.column
         row_number = _row_number(result, a)
-        values = [_table_label(a.field, a.table), row_number, a.label, column, a.side]
+        values = [_table_label(a.field, a.table, result), row_number, a.label, column, a.side]
         values += [shown(a.base), shown(a.value), a.note]
         for col, value in enumerate(values):
             ws.write_string(r, col, value, text)

@@ -81,7 +81,7 @@ def test_merged_workbook_highlights_conflicts_and_lists_them_on_the_agenda(resul
     )  # fmt: skip
     assert rows[1][:9] == (
         "1",
-        "OP1",
+        "OP 1",
         "1",
         "Nuclear Non-Proliferation Treaty (NPT)",
         "status",
