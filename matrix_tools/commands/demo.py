@@ -42,7 +42,10 @@ def find_samples(start: Path) -> Path | None:
     """The bundled samples folder: ./samples, or the one of the checkout this package runs from."""
     for candidate in (start / "samples", Path(__file__).resolve().parents[2] / "samples"):
         if (candidate / "examplia.xlsx").is_file():
-            return candidate
+            try:  # shown in the printed commands: keep them short and copyable
+                return candidate.resolve().relative_to(start.resolve())
+            except ValueError:
+                return candidate
     return None
 
 
