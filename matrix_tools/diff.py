@@ -59,18 +59,12 @@ def diff(
     ``include_cosmetic`` is true, and are always counted in ``summary()["cosmetic"]``.
     Raises StateMismatchError (exit 2) when the two are matrices of different States.
     """
-    old_m = _as_matrix(old, catalogue)
-    new_m = _as_matrix(new, catalogue)
+    from .read import as_matrix  # the reading edge, only when paths are given
+
+    old_m = as_matrix(old, catalogue)
+    new_m = as_matrix(new, catalogue)
     check_same_state((("old", old_m), ("new", new_m)), job="compare")
     return compare_matrices(old_m, new_m, include_cosmetic=include_cosmetic)
-
-
-def _as_matrix(item: Matrix | str | Path, catalogue: Catalogue | None) -> Matrix:
-    if isinstance(item, Matrix):
-        return item
-    from .read import load_matrix  # the reading edge: openpyxl is imported only here
-
-    return load_matrix(item, catalogue=catalogue)
 
 
 def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False) -> DiffResult:

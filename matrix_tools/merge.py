@@ -480,14 +480,6 @@ def merge_matrices(
 MatrixOrPath = Matrix | str | Path
 
 
-def _as_matrix(item: MatrixOrPath, catalogue: Catalogue | None) -> Matrix:
-    if isinstance(item, Matrix):
-        return item
-    from .read import load_matrix  # the reading edge: openpyxl/calamine only when given paths
-
-    return load_matrix(item, catalogue=catalogue)  # refuses a workbook with no matrix table
-
-
 def merge(
     base: MatrixOrPath,
     ours: MatrixOrPath,
@@ -502,10 +494,12 @@ def merge(
     the merged matrix, the applied changes and the conflicts; writes nothing (see
     ``render_merge.write_merge_workbook``).
     """
+    from .read import as_matrix  # the reading edge, only when paths are given
+
     return merge_matrices(
-        _as_matrix(base, catalogue),
-        _as_matrix(ours, catalogue),
-        _as_matrix(theirs, catalogue),
+        as_matrix(base, catalogue),
+        as_matrix(ours, catalogue),
+        as_matrix(theirs, catalogue),
         prefer=prefer,
         catalogue=catalogue,
     )

@@ -67,6 +67,12 @@ def load_matrix(path: str | Path, catalogue: Catalogue | str | Path | None = Non
     return matrix
 
 
+def as_matrix(item: Matrix | str | Path, catalogue: Catalogue | str | Path | None = None) -> Matrix:
+    """``item`` itself when it is a Matrix, else the workbook it names, read (the Python twins
+    of the commands accept either)."""
+    return item if isinstance(item, Matrix) else load_matrix(item, catalogue)
+
+
 def read_source_info(path: Path) -> SourceInfo:
     digest = hashlib.sha256()
     size = 0

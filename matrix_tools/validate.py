@@ -131,10 +131,9 @@ def validate(
     """Validate a Matrix or a workbook file. Raises InputError when the file cannot be read."""
     if isinstance(matrix_or_path, Matrix):
         return validate_matrix(matrix_or_path, config=config)
-    from .read import load_matrix  # the reader (and calamine) only when a file is given
+    from .read import as_matrix  # the reader (and calamine) only when a file is given
 
-    cat = _catalogue(catalogue)
-    matrix = load_matrix(matrix_or_path, catalogue=cat)
+    matrix = as_matrix(matrix_or_path, _catalogue(catalogue))
     return validate_matrix(matrix, config=config, path=str(matrix_or_path))
 
 
