@@ -208,8 +208,25 @@ def iter_schema_errors(validator_cls: Any, schema: Mapping[str, Any], document: 
         return _errors(validator_cls, flat, document, ())
     errors = _errors(validator_cls, flat, {**document, **{name: [] for name in arrays}}, ())
     for name, (items, rest, looked_at) in arrays.items():
-        errors.extend(_iter_items_errors(validator_cls, name, items, rest, looked_at, document[name]))
+        memo = _ELEMENT_MEMOS.setdefault((id(schema), name), {})
+        if len(memo) > _ELEMENT_MEMO_LIMIT:
+            memo.clear()
+        errors.extend(_iter_items_errors(validator_cls, name, items, rest, looked_at, document[name], memo))
     return errors
+
+
+# Entries repeat across workbooks (a blank cell of a field is the same object in every State's
+# export), so a batch run reuses their results across files: element content -> its errors.
+# Keyed by the id of the (cached, never mutated) schema dict and the array's name; bounded.
+_ELEMENT_MEMOS: dict[tuple[int, str], dict[Any, list[Any]]] = {}
+_ELEMENT_MEMO_LIMIT = 20_000  # ~12 MB; blank cells, the most repeated, fit many times over
+
+
+def _element_key(element: Mapping[str, Any]) -> Any:
+    """A hashable key equal only for equal elements (flat string entries are the common case)."""
+    if all(type(v) is str for v in element.values()):
+        return tuple(element.items())
+    return _freeze(dict(element))
 
 
 def _if_names(schema: Any) -> set[str] | None:
@@ -299,7 +316,8 @@ class _Relevance:
 
 
 def _iter_items_errors(validator_cls: Any, name: str, items: Mapping[str, Any], rest: Mapping[str, Any],
-                       looked_at: set[str], elements: list[Any]) -> list[SchemaError]:
+                       looked_at: set[str], elements: list[Any],
+                       memo_elements: dict[Any, list[Any]] | None = None) -> list[SchemaError]:
     props: Mapping[str, Any] = items.get("properties", {})
     rest_validator = validator_cls(rest, format_checker=validator_cls.FORMAT_CHECKER)
     prop_validators = {k: validator_cls(v, format_checker=validator_cls.FORMAT_CHECKER) for k, v in props.items()}
@@ -313,10 +331,18 @@ def _iter_items_errors(validator_cls: Any, name: str, items: Mapping[str, Any], 
                 for e in validator.iter_errors(instance)]
 
     relevance = _Relevance(validator_cls, rest)
+    memo_elements = {} if memo_elements is None else memo_elements
     for index, element in enumerate(elements):
         if not isinstance(element, dict):
             out.extend(_errors(validator_cls, items, element, (name, index)))
             continue
+        whole = _element_key(element)
+        known = memo_elements.get(whole)
+        if known is not None:
+            out.extend(SchemaError((name, index, *path), message, instance, description)
+                       for path, message, instance, description in known)
+            continue
+        first = len(out)
         relevant = relevance.relevant(element)
         key = projection_key(element, relevant)
         if key not in memo_rest:
@@ -334,4 +360,5 @@ def _iter_items_errors(validator_cls: Any, name: str, items: Mapping[str, Any], 
                 memo_prop[pkey] = collect(prop_validators[prop], value)
             for path, message, instance, description in memo_prop[pkey]:
                 out.append(SchemaError((name, index, prop, *path), message, instance, description))
+        memo_elements[whole] = [(e.path[2:], e.message, e.instance, e.description) for e in out[first:]]
     return out

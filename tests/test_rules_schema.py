@@ -100,3 +100,30 @@ def test_fast_schema_check_reports_exactly_what_jsonschema_reports(name: str) ->
     fast = {(e.path, e.message) for e in iter_schema_errors(cls, schema, data)}
     assert bool(plain) is (name not in STILL_VALID)
     assert fast == plain
+
+
+def test_results_remembered_across_documents_are_the_same_as_fresh_ones():
+    """The element memo survives between workbooks (batch runs): a second, different document
+    with some identical entries must give exactly what a fresh validator gives."""
+    import copy
+
+    import jsonschema
+
+    from matrix_tools import resources
+    from matrix_tools.rules_schema import _ELEMENT_MEMOS, iter_schema_errors
+
+    schema = resources.load_schema("export.schema.json")
+    entry = {"field": "OP1.npt", "column": "status", "value": "X", "cell": "'OP1'!C6", "kind": "mark"}
+    good = {"state": {"name": "A", "iso3": "XAA"}, "catalogue": {"id": "c", "version": "1"}, "header": {},
+            "entries": [entry, {**entry, "column": "info", "kind": "text", "value": "Act"}], "unknown_rows": []}
+    bad = copy.deepcopy(good)
+    bad["entries"].append({**entry, "value": "maybe"})  # not a mark
+    bad["entries"].append({**entry, "cell": "B7"})  # not a sheet reference
+    _ELEMENT_MEMOS.clear()
+    first = iter_schema_errors(jsonschema.Draft202012Validator, schema, good)
+    second = iter_schema_errors(jsonschema.Draft202012Validator, schema, bad)
+    again = iter_schema_errors(jsonschema.Draft202012Validator, schema, bad)
+    fresh = sorted(tuple(e.absolute_path) for e in jsonschema.Draft202012Validator(schema).iter_errors(bad))
+    assert first == []
+    assert sorted(e.path for e in second) == fresh == sorted(e.path for e in again)
+    assert len(fresh) == 2
