@@ -32,6 +32,8 @@ from .model import (
     UnknownRow,
     Value,
     cell_ref,
+    column_letter,
+    sheet_ref,
 )
 from .normalise import build_mark_lookup, normalise_text, parse_date_list, parse_date_text
 from .sheetgrid import CellValue, SheetGrid, WorkbookGrid, cell_text, read_grid
@@ -193,12 +195,8 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict, 
     sheet, table = fit.sheet, fit.table
     remaining: dict[str, Row] = {row.field: row for row in table.rows}
     value_cols = {key: m.col for key, m in fit.columns.items()}
-    used_cols = set(value_cols.values()) | {fit.label_col}
-    if fit.number_col is not None:
-        used_cols.add(fit.number_col)
-    if fit.field_id_col is not None:
-        used_cols.add(fit.field_id_col)
     captions = [cell_text(v).strip() for v in sheet.rows[fit.caption_row]]
+    prefix = sheet_ref(sheet.name, "")  # every cell of this sheet: prefix + "D12" (a hot path)
     for r in range(fit.caption_row + 1, sheet.height):
         field_id = cell_text(sheet.value(r, fit.field_id_col)).strip() if fit.field_id_col is not None else ""
         number = cell_text(sheet.value(r, fit.number_col)).strip() if fit.number_col is not None else ""
@@ -236,12 +234,14 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict, 
         found_rows[row.field] = label_cell
         remaining.pop(row.field, None)
         row_table = catalogue.table_of(row.field)
+        cells = sheet.rows[r]
         for col in row_table.columns:
             at = value_cols.get(col.key)
             if at is None:
                 continue
             entries[(row.field, col.key)] = parse_value(
-                sheet.value(r, at), col.kind, mark_lookup, cell_ref(sheet.name, r, at), _merged_origin(sheet, r, at))
+                cells[at] if at < len(cells) else "", col.kind, mark_lookup,
+                f"{prefix}{column_letter(at)}{r + 1}", _merged_origin(sheet, r, at) if sheet.merged else None)
 
 
 def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict, cell: str,
