@@ -9,7 +9,6 @@ stderr and the exit code of the contract (design.md): 0 ok, 1 data problems, 2 u
 from __future__ import annotations
 
 import importlib
-import traceback
 from typing import Any
 
 import click
@@ -51,6 +50,8 @@ class LazyGroup(click.Group):
             raise
         except MatrixToolsError as exc:
             if debug:
+                import traceback
+
                 traceback.print_exc()
             click.echo(f"Error: {exc}", err=True)
             raise click.exceptions.Exit(exc.exit_code) from None
@@ -59,6 +60,8 @@ class LazyGroup(click.Group):
             raise click.exceptions.Exit(130) from None
         except Exception as exc:  # noqa: BLE001 - the contract: no traceback reaches a user
             if debug:
+                import traceback
+
                 traceback.print_exc()
             text = " ".join(str(exc).split())[:300]
             click.echo(
