@@ -159,6 +159,23 @@ def _table_label(field: str, table: str, result: MergeResult) -> str:
         return table
 
 
+def _column_label(field: str, column: str, result: MergeResult) -> str:
+    """The column as the matrix captions it ("National legal framework"), not its key."""
+    if column == ROW_PRESENCE:
+        return "whole row"
+    cat = result.matrix.catalogue
+    if field.startswith(HEADER_PREFIX):
+        item = cat.header_item(field[len(HEADER_PREFIX):])
+        return item.label.rstrip(":") if item else column
+    table = cat.table_of(field) if cat.has_field(field) else None
+    if table is None:
+        return column  # a column of a row the State added
+    try:
+        return table.column(column).caption.split(" (")[0]  # OP 1's long captions: the first words
+    except KeyError:
+        return column
+
+
 def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None:
     """The agenda: one row per conflict, with base / ours / theirs, what was kept, a Decision
     column left empty for the consultation, and a link to the cell."""
@@ -187,8 +204,8 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
     decision = styles.get("text")
     for i, c in enumerate(result.conflicts, start=1):
         r = head_row + i
-        column = "whole row" if c.column == ROW_PRESENCE else c.column
-        values = [str(i), _table_label(c.field, c.table, result), c.row_number, c.label, column]
+        values = [str(i), _table_label(c.field, c.table, result), c.row_number, c.label,
+                  _column_label(c.field, c.column, result)]
         for col, value in enumerate(values):
             ws.write_string(r, col, value, mark if col in (0, 2) else text)
         for col, value in enumerate((c.base, c.ours, c.theirs), start=5):
@@ -216,9 +233,9 @@ def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None
     text = styles.get("text")
     for i, a in enumerate(result.applied, start=1):
         r = head_row + i
-        column = "whole row" if a.column == ROW_PRESENCE else a.column
         row_number = _row_number(result, a)
-        values = [_table_label(a.field, a.table, result), row_number, a.label, column, a.side]
+        values = [_table_label(a.field, a.table, result), row_number, a.label,
+                  _column_label(a.field, a.column, result), a.side]
         values += [shown(a.base), shown(a.value), a.note]
         for col, value in enumerate(values):
             ws.write_string(r, col, value, text)

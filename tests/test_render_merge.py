@@ -84,7 +84,7 @@ def test_merged_workbook_highlights_conflicts_and_lists_them_on_the_agenda(resul
         "OP 1",
         "1",
         "Nuclear Non-Proliferation Treaty (NPT)",
-        "status",
+        "YES",
         "?",
         "X",
         "NA",
