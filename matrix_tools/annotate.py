@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
-from .model import Matrix, cell_ref
+from .model import Matrix, cell_ref, key_unknown_rows
 from .validate import ValidationResult
 
 if TYPE_CHECKING:
@@ -43,9 +43,9 @@ def note_key(finding: Finding, matrix: Matrix) -> tuple[str, str] | None:
     if finding.field and finding.column and (finding.field, finding.column) in matrix.entries:
         return (finding.field, finding.column)
     if finding.code == "row-unknown":  # on the label of the kept row (written after the table)
-        for row in matrix.unknown_rows:
+        for row_key, row in key_unknown_rows(matrix.unknown_rows).items():
             if row.table == finding.table and row.label == finding.value:
-                return (row.key, "")
+                return (row_key, "")
     return None
 
 

@@ -31,7 +31,7 @@ from .changes import (
     format_dates,
 )
 from .identity import check_same_state
-from .model import BLANK, Catalogue, ColumnKind, Matrix, UnknownRow, Value
+from .model import BLANK, Catalogue, ColumnKind, Matrix, UnknownRow, Value, key_unknown_rows
 from .normalise import cosmetic_key
 from .transitions import describe_transition
 from .twin import make_callable
@@ -251,22 +251,10 @@ def _row_values(row: UnknownRow) -> dict[str, str]:
     return {key: value.text for key, value in row.values.items() if value.text}
 
 
-def _keyed_rows(rows: tuple[UnknownRow, ...]) -> dict[str, UnknownRow]:
-    """Rows by identity; two rows with the same label in one table keep their order (#2, #3...)."""
-    keyed: dict[str, UnknownRow] = {}
-    for row in rows:
-        key, n = row.key, 1
-        while key in keyed:
-            n += 1
-            key = f"{row.key}#{n}"
-        keyed[key] = row
-    return keyed
-
-
 def _compare_unknown_rows(old: tuple[UnknownRow, ...], new: tuple[UnknownRow, ...]) -> Iterator[UnknownRowChange]:
     """Rows outside the catalogue, matched by table + label (their row numbers shift)."""
-    old_by_key = _keyed_rows(old)
-    new_by_key = _keyed_rows(new)
+    old_by_key = key_unknown_rows(old)
+    new_by_key = key_unknown_rows(new)
     for key, row in new_by_key.items():
         before = old_by_key.get(key)
         if before is None:

@@ -20,7 +20,17 @@ from typing import Literal
 
 from . import identity, layout
 from .identity import StateMismatchError  # noqa: F401 - part of merge's API
-from .model import BLANK, Catalogue, HeaderValue, Matrix, State, UnknownRow, Value, cell_ref
+from .model import (
+    BLANK,
+    Catalogue,
+    HeaderValue,
+    Matrix,
+    State,
+    UnknownRow,
+    Value,
+    cell_ref,
+    key_unknown_rows,
+)
 from .normalise import cosmetic_key
 from .twin import make_callable
 
@@ -313,19 +323,6 @@ def _row_event(field: str, side: str, what: str, row: UnknownRow) -> Applied:
     return Applied(field, ROW_PRESENCE, side, base, what, "", row.table, row.label)
 
 
-def _rows_by_key(rows: tuple[UnknownRow, ...]) -> dict[str, UnknownRow]:
-    """Index added rows by identity; a repeated label in one table gets "#2", "#3" (kept, not merged)."""
-    out: dict[str, UnknownRow] = {}
-    for row in rows:
-        key = row.key
-        n = 1
-        while key in out:
-            n += 1
-            key = f"{row.key}#{n}"
-        out[key] = row
-    return out
-
-
 def _row_changed(row: UnknownRow, base: UnknownRow) -> bool:
     columns = set(row.values) | set(base.values)
     return any(
@@ -338,9 +335,9 @@ def _merge_rows(
     base: Matrix, ours: Matrix, theirs: Matrix, prefer: Side
 ) -> tuple[tuple[UnknownRow, ...], list[Applied], list[Conflict]]:
     rb, ro, rt = (
-        _rows_by_key(base.unknown_rows),
-        _rows_by_key(ours.unknown_rows),
-        _rows_by_key(theirs.unknown_rows),
+        key_unknown_rows(base.unknown_rows),
+        key_unknown_rows(ours.unknown_rows),
+        key_unknown_rows(theirs.unknown_rows),
     )
     order = (
         list(ro) + [k for k in rt if k not in ro] + [k for k in rb if k not in ro and k not in rt]
@@ -509,7 +506,7 @@ def iter_side_values(matrix: Matrix) -> Mapping[str, str]:
     """Every value of a matrix under a flat key (entries, header, added rows): for checks and tests."""
     out: dict[str, str] = {f"{f}|{c}": v.text for (f, c), v in matrix.entries.items()}
     out.update({f"{HEADER_PREFIX}{k}|": v.text for k, v in matrix.header.items()})
-    for key, row in _rows_by_key(matrix.unknown_rows).items():
+    for key, row in key_unknown_rows(matrix.unknown_rows).items():
         out.update({f"{ROW_PREFIX}{key}|{c}": v.text for c, v in row.values.items()})
     return out
 

@@ -7,7 +7,7 @@ reader makes of one workbook, and what validate, diff, merge and consolidate tak
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
@@ -253,6 +253,20 @@ class UnknownRow:
     def key(self) -> str:
         """Identity across versions: table + normalised label (row numbers shift)."""
         return f"{self.table}::{self.label.casefold()}"
+
+
+def key_unknown_rows(rows: Iterable[UnknownRow]) -> dict[str, UnknownRow]:
+    """Rows the catalogue does not know, by identity (table + label), in order; a label
+    repeated in one table gets "#2", "#3"... so two "Comment" rows stay two rows. Diff, merge
+    and the workbook writer all key such rows this way."""
+    keyed: dict[str, UnknownRow] = {}
+    for row in rows:
+        key, n = row.key, 1
+        while key in keyed:
+            n += 1
+            key = f"{row.key}#{n}"
+        keyed[key] = row
+    return keyed
 
 
 @dataclass(frozen=True)

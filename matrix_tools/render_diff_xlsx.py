@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .consultation import iter_consultation_points
 from .diff import Change, DiffResult, Side, format_dates
+from .model import key_unknown_rows
 from .render_diff_text import summary_sentence
 from .worddiff import Segment
 
@@ -68,13 +69,13 @@ def cell_notes(result: DiffResult) -> list[CellNote]:
     new = result.new_matrix
     if new is not None:
         added = {(u.table, u.label) for u in result.unknown_rows if u.kind in ("added", "changed")}
-        for row in new.unknown_rows:
+        for row_key, row in key_unknown_rows(new.unknown_rows).items():
             if (row.table, row.label) not in added:
                 continue
             for key, value in row.values.items():
                 column = next((c.key for c in new.catalogue.table(row.table).columns if key in (c.key, c.caption)), key)
                 if value.text:
-                    notes.append(CellNote(row.key, column, "added", "Row added by the State: it matches no data field of the template."))
+                    notes.append(CellNote(row_key, column, "added", "Row added by the State: it matches no data field of the template."))
     return notes
 
 

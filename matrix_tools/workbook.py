@@ -32,6 +32,7 @@ from .model import (
     Value,
     cell_ref,
     column_letter,
+    key_unknown_rows,
 )
 from .normalise import format_date
 from .xlsx_style import (  # noqa: F401 - re-exported for the writers of reports
@@ -337,7 +338,7 @@ def add_table_sheets(
 
     Rows the catalogue does not know (``matrix.unknown_rows``) follow the table's rows, with
     an empty Field ID. Returns {(field, column): "'Sheet'!A1"} for every value cell written
-    (unknown rows under their ``UnknownRow.key``).
+    (unknown rows under their ``model.key_unknown_rows`` key).
     """
     by_cell = _notes_by_cell(notes)
     cells: dict[CellKey, str] = {}
@@ -365,15 +366,17 @@ def add_table_sheets(
             ws.set_row(excel_row, _height_for(heights, minimum=2))
         excel_row = layout.data_row(len(table.rows))
         extra_cols: dict[str, int] = {}
-        for unknown in (u for u in matrix.unknown_rows if u.table == table.id):
+        for row_key, unknown in key_unknown_rows(matrix.unknown_rows).items():
+            if unknown.table != table.id:
+                continue
             ws.write_string(excel_row, layout.NUMBER_COL, unknown.number, styles.get("number"))
             # The label cell stands for the whole row: notes on (row key, "") land there.
-            style, comment = _merge_notes(by_cell.pop((unknown.key, ""), []))
+            style, comment = _merge_notes(by_cell.pop((row_key, ""), []))
             ws.write_string(excel_row, layout.LABEL_COL, unknown.label,
                             styles.get(f"label:{style}" if style else "label"))
             if comment:
                 _comment(ws, excel_row, layout.LABEL_COL, comment)
-            cells[(unknown.key, "")] = cell_ref(table.sheet, excel_row, layout.LABEL_COL)
+            cells[(row_key, "")] = cell_ref(table.sheet, excel_row, layout.LABEL_COL)
             heights = [(unknown.label, _LABEL_WIDTH)]
             for name, value in unknown.values.items():
                 found = _find_column(table, name)
@@ -384,10 +387,10 @@ def add_table_sheets(
                     ws.write_string(layout.CAPTION_ROW, where, name, styles.get("caption"))
                     ws.set_column(where, where, _TEXT_WIDTH)
                     ws.write_string(excel_row, where, value.text, styles.get("text"))
-                    cells[(unknown.key, name)] = cell_ref(table.sheet, excel_row, where)
+                    cells[(row_key, name)] = cell_ref(table.sheet, excel_row, where)
                     continue
                 text = _cell_text(value, found)
-                key = (unknown.key, found.key)
+                key = (row_key, found.key)
                 cells[key] = _write_value(
                     ws, styles, excel_row, table, found, text, by_cell.pop(key, [])
                 )

@@ -415,3 +415,19 @@ def test_about_date_cells_say_how_to_write_dates(written, book: openpyxl.Workboo
         str(dv.sqref): dv.prompt for dv in book[layout.ABOUT_SHEET].data_validations.dataValidation
     }
     assert "12 October 2004" in prompts[coordinate] and ";" in prompts[coordinate]
+
+
+def test_two_inserted_rows_with_the_same_label_keep_their_own_cells_and_notes(tmp_path: Path, make_matrix) -> None:
+    import dataclasses
+
+    first = UnknownRow("OP1", "OP1", 30, "Comment", "", {"remarks": Value("first")})
+    second = UnknownRow("OP1", "OP1", 31, "Comment", "", {"remarks": Value("second")})
+    matrix = dataclasses.replace(make_matrix(), unknown_rows=(first, second))
+    notes = [CellNote("OP1::comment#2", "remarks", "added", "the second comment row")]
+    cells = write_matrix_workbook(tmp_path / "two.xlsx", matrix, notes=notes)
+    one, two = cells[("OP1::comment", "remarks")], cells[("OP1::comment#2", "remarks")]
+    assert one != two
+    ws = openpyxl.load_workbook(tmp_path / "two.xlsx")["OP1"]
+    assert ws[one.split("!")[1]].value == "first" and ws[two.split("!")[1]].value == "second"
+    assert ws[two.split("!")[1]].comment.text.startswith("the second comment row")
+    assert ws[one.split("!")[1]].comment is None
