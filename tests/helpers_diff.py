@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import golden_files
 from conftest import build_matrix
 from matrix_tools import layout
 from matrix_tools.diff import DiffResult
@@ -208,13 +209,5 @@ def report_scenario(catalogue: Catalogue, *, include_cosmetic: bool = False) -> 
 
 
 def check_golden(name: str, text: str) -> None:
-    """Compare with tests/golden/diff/<name>; MATRIX_TOOLS_UPDATE_GOLDEN=1 rewrites it (on purpose only)."""
-    import os
-
-    golden = Path(__file__).parent / "golden" / "diff" / name
-    if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") == "1" or not golden.exists():
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(text, encoding="utf-8", newline="\n")
-        if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") != "1":
-            raise AssertionError(f"golden file {golden.name} was missing and has been written: check it, run again")
-    assert text == golden.read_text(encoding="utf-8"), f"differs from golden file {golden}"
+    """Compare with tests/golden/diff/<name> (see golden.py)."""
+    golden_files.check_golden(f"diff/{name}", text)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
-from pathlib import Path
 
+from golden_files import check_golden  # noqa: F401 - re-exported for the merge tests
 from matrix_tools.model import Matrix, UnknownRow, Value
 
 
@@ -46,15 +45,3 @@ def three_versions(make_matrix):
         added_row("Comment of the State", "law in preparation\nsecond line", row=31),
     )
     return base, ours, theirs
-
-
-def check_golden(path: Path, text: str) -> None:
-    """Compare with a golden file; MATRIX_TOOLS_UPDATE_GOLDEN=1 rewrites it (on purpose only)."""
-    if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") == "1" or not path.exists():
-        if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") != "1":
-            raise AssertionError(
-                f"golden file {path} missing: run with MATRIX_TOOLS_UPDATE_GOLDEN=1"
-            )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
+import golden_files
 from hostile import CASES
 from matrix_tools import resources
 from matrix_tools.batch import (
@@ -422,11 +423,7 @@ def fixed_document() -> dict[str, Any]:
 
 
 def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+    golden_files.check_golden(GOLDEN / name, text)
 
 
 def test_the_overview_printed_by_the_command_matches_the_golden_file() -> None:

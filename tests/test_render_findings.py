@@ -6,13 +6,13 @@ Refresh the golden files on purpose only: MATRIX_TOOLS_UPDATE_GOLDEN=1 pytest te
 from __future__ import annotations
 
 import json
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+import golden_files
 from helpers_validate import CONFIG, sample_matrix, with_values
 from matrix_tools import resources
 from matrix_tools.errors import InputError
@@ -31,12 +31,7 @@ GOLDEN = Path(__file__).parent / "golden" / "validate"
 
 
 def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if os.environ.get("MATRIX_TOOLS_UPDATE_GOLDEN") == "1":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}: run with MATRIX_TOOLS_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8")
+    golden_files.check_golden(GOLDEN / name, text)
 
 
 @pytest.fixture(scope="module")
