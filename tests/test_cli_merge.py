@@ -101,7 +101,6 @@ def test_the_agenda_sheet_links_to_the_conflict_cell(versions, tmp_path):
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
 
-@pytest.mark.skipif(not (SAMPLES / "testland-returned.xlsx").exists(), reason="samples not built")
 def test_the_testland_samples_merge_with_the_one_conflict_their_readme_describes(tmp_path):
     out, report = tmp_path / "merged.xlsx", tmp_path / "merge.json"
     names = ("testland-approved.xlsx", "testland-working.xlsx", "testland-returned.xlsx")

@@ -52,7 +52,6 @@ def unreadable(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="samples not built")
 def test_bundled_sample_validates_with_exit_zero() -> None:
     result = run(str(SAMPLE))
     assert result.exit_code == 0, result.output

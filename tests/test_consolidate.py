@@ -235,9 +235,6 @@ def count_marks_by_hand(path: Path, catalogue) -> Counter:
     return counts
 
 
-@pytest.mark.skipif(
-    not all((SAMPLES / n).exists() for n in SAMPLE_FILES), reason="samples not built"
-)
 def test_sample_states_coverage_matches_a_count_made_straight_from_the_cells(catalogue):
     paths = [SAMPLES / n for n in SAMPLE_FILES]
     df = consolidate(paths)
