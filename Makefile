@@ -6,12 +6,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck pytest bench samples clean
+.PHONY: demo test install lint layers typecheck pytest bench samples clean
 
 demo: $(STAMP)
 	$(BIN)/matrix-tools demo
 
-test: $(STAMP) lint typecheck pytest
+test: $(STAMP) lint layers typecheck pytest
 
 install: $(STAMP)
 
@@ -23,6 +23,9 @@ $(STAMP): setup.cfg pyproject.toml
 
 lint: $(STAMP)
 	$(BIN)/ruff check matrix_tools tests benchmarks scripts
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

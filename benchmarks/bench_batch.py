@@ -52,7 +52,7 @@ def time_raw_read(files: list[Path]) -> float:
 
 def time_batch(folder: Path, *, jobs: int, output: Path | None = None, full: bool = True,
                baseline: Path | None = None) -> tuple[float, dict]:
-    from matrix_tools.batch import batch
+    from matrix_tools.batching.run import batch
 
     start = time.perf_counter()
     result = batch(folder, output=output, jobs=jobs, full=full, baseline=baseline)
@@ -61,10 +61,10 @@ def time_batch(folder: Path, *, jobs: int, output: Path | None = None, full: boo
 
 def time_one_child_per_file(files: list[Path], jobs: int) -> float:
     """The batch's reading step with a fresh child per file instead of chunks (for comparison)."""
-    from matrix_tools.batch_work import WorkContext, iter_processed, process_file
+    from matrix_tools.batching.work import WorkContext, iter_processed, process_file
     from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.config import DEFAULT_CONFIG
-    from matrix_tools.findings import Severity
+    from matrix_tools.validation.config import DEFAULT_CONFIG
+    from matrix_tools.validation.findings import Severity
 
     ctx = WorkContext(load_catalogue(), DEFAULT_CONFIG, Severity.ERROR, {})
     start = time.perf_counter()
@@ -77,12 +77,12 @@ def time_one_child_per_file(files: list[Path], jobs: int) -> float:
 def stage_times(files: list[Path]) -> dict[str, float]:
     """Median milliseconds per workbook of each stage, in this process (no isolation)."""
     from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.config import DEFAULT_CONFIG
     from matrix_tools.limits import DEFAULT_LIMITS
-    from matrix_tools.preflight import check_file
-    from matrix_tools.read import parse_matrix, read_source_info
-    from matrix_tools.sheetgrid import read_grid
-    from matrix_tools.validate import RULES
+    from matrix_tools.reading.grid import read_grid
+    from matrix_tools.reading.parse import parse_matrix, read_source_info
+    from matrix_tools.reading.preflight import check_file
+    from matrix_tools.validation.config import DEFAULT_CONFIG
+    from matrix_tools.validation.engine import RULES
 
     cat = load_catalogue()
     stages: dict[str, list[float]] = {k: [] for k in ("preflight", "hash", "cells", "parse", "rules", "schema rule")}
@@ -115,10 +115,10 @@ def stage_times(files: list[Path]) -> dict[str, float]:
 
 def time_inprocess(files: list[Path]) -> float:
     """The same work as a batch worker (read, validate, render reports), in a plain loop."""
-    from matrix_tools.batch import WorkContext, process_file
+    from matrix_tools.batching.run import WorkContext, process_file
     from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.config import DEFAULT_CONFIG
-    from matrix_tools.findings import Severity
+    from matrix_tools.validation.config import DEFAULT_CONFIG
+    from matrix_tools.validation.findings import Severity
 
     ctx = WorkContext(load_catalogue(), DEFAULT_CONFIG, Severity.ERROR, {})
     start = time.perf_counter()

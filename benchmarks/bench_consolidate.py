@@ -25,9 +25,13 @@ sys.path.insert(0, str(HERE))
 
 from make_states import ensure_states  # noqa: E402
 
-from matrix_tools.consolidate import check_unique_states, consolidate_matrices, read_matrices  # noqa: E402
-from matrix_tools.merge import merge_matrices  # noqa: E402
-from matrix_tools.render_consolidated import write_consolidated  # noqa: E402
+from matrix_tools.consolidating.engine import (  # noqa: E402
+    check_unique_states,
+    consolidate_matrices,
+    read_matrices,
+)
+from matrix_tools.merging.engine import merge_matrices  # noqa: E402
+from matrix_tools.reports.consolidated import write_consolidated  # noqa: E402
 
 
 def peak_mb() -> float:

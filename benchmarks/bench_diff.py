@@ -24,7 +24,7 @@ from collections.abc import Iterator
 
 from matrix_tools import layout
 from matrix_tools.catalogue import load_catalogue
-from matrix_tools.diff import compare_matrices
+from matrix_tools.diffing.engine import compare_matrices
 from matrix_tools.model import Catalogue, HeaderValue, Matrix, State, Value, cell_ref
 
 MARK_WEIGHTS = (("X", 0.5), ("?", 0.1), ("NA", 0.05), ("", 0.35))

@@ -1,7 +1,7 @@
 """Generate realistic State matrix workbooks (seeded) into a folder, for the benchmarks.
 
 Each workbook is a filled 1540 matrix of a fictional State (ISO codes XAA-XZZ, user-assigned),
-written by the project's own writer (``matrix_tools.workbook.write_matrix_workbook``): marks in
+written by the project's own writer (``matrix_tools.writing.workbook.write_matrix_workbook``): marks in
 most mark cells, legal references and sources in the text columns, a few remarks, report dates.
 A small share carries the kinds of problems real returns have (unknown marks, an X without a
 source, a question without a remark), so validation has findings to produce.
@@ -130,8 +130,8 @@ def make_states(folder: Path, *, count: int = 193, seed: int = 1540, year: int =
     approved version shows a realistic number of changes.
     """
     from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.template import blank_matrix
-    from matrix_tools.workbook import write_matrix_workbook
+    from matrix_tools.writing.template import blank_matrix
+    from matrix_tools.writing.workbook import write_matrix_workbook
 
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     folder.mkdir(parents=True, exist_ok=True)

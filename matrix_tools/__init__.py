@@ -17,14 +17,14 @@ __version__ = "0.1.0"
 
 _API = {
     "load_catalogue": "matrix_tools.catalogue",
-    "load_matrix": "matrix_tools.read",
+    "load_matrix": "matrix_tools.reading.parse",
     "export_matrix": "matrix_tools.export",
-    "write_template": "matrix_tools.template",
-    "validate": "matrix_tools.validate",
-    "diff": "matrix_tools.diff",
-    "merge": "matrix_tools.merge",
-    "consolidate": "matrix_tools.consolidate",
-    "batch": "matrix_tools.batch",
+    "write_template": "matrix_tools.writing.template",
+    "validate": "matrix_tools.validation.engine",
+    "diff": "matrix_tools.diffing.engine",
+    "merge": "matrix_tools.merging.engine",
+    "consolidate": "matrix_tools.consolidating.engine",
+    "batch": "matrix_tools.batching.run",
 }
 
 __all__ = sorted(_API)

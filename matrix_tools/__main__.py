@@ -1,6 +1,6 @@
 """``python -m matrix_tools`` runs the command line."""
 
-from .cli import main
+from matrix_tools.cli import main
 
 if __name__ == "__main__":
     main()

@@ -11,10 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from . import resources
-from .errors import CatalogueError
-from .jsonfile import read_json_file
-from .model import (
+from matrix_tools import resources
+from matrix_tools.errors import CatalogueError
+from matrix_tools.jsonfile import read_json_file
+from matrix_tools.model import (
     Catalogue,
     Column,
     ColumnKind,

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .errors import EXIT_INPUT, MatrixToolsError
+from matrix_tools.errors import EXIT_INPUT, MatrixToolsError
 
 COMMANDS = {
     "template": "Write a blank matrix workbook for a State.",

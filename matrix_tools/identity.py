@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .errors import EXIT_USAGE, MatrixToolsError
-from .model import Matrix
+from matrix_tools.errors import EXIT_USAGE, MatrixToolsError
+from matrix_tools.model import Matrix
 
 
 class StateMismatchError(MatrixToolsError):

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .errors import MatrixToolsError
+from matrix_tools.errors import MatrixToolsError
 
 
 def read_json_file(path: str | Path, *, what: str, error: type[MatrixToolsError]) -> Any:

@@ -7,7 +7,7 @@ as the first guess.
 
 from __future__ import annotations
 
-from .model import Table
+from matrix_tools.model import Table
 
 ABOUT_SHEET = "About"
 LEGEND_SHEET = "Legend"

@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any
 
-from .errors import ConfigError
+from matrix_tools.errors import ConfigError
 
 _defused_checked = False
 

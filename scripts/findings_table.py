@@ -20,8 +20,8 @@ END = "<!-- findings-table:end -->"
 
 def generate_table() -> str:
     """The Markdown table of every finding type (same as `matrix-tools findings --format md`)."""
-    from matrix_tools.findings import load_finding_catalogue
-    from matrix_tools.render_findings import render_catalogue_md
+    from matrix_tools.reports.findings import render_catalogue_md
+    from matrix_tools.validation.findings import load_finding_catalogue
 
     return render_catalogue_md(load_finding_catalogue())
 

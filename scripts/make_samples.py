@@ -32,9 +32,9 @@ from pathlib import Path
 
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.model import Catalogue, Matrix, Table, Value
-from matrix_tools.output import write_bytes
-from matrix_tools.template import blank_matrix
-from matrix_tools.workbook import write_matrix_workbook
+from matrix_tools.writing.output import write_bytes
+from matrix_tools.writing.template import blank_matrix
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 CREATED = dt.datetime(2024, 6, 3, 9, 0, 0)  # fixed: reruns give identical bytes
 RETURNED_SAVED = "2024-06-17T14:32:00Z"  # when the State "saved" its return in Excel

@@ -8,7 +8,7 @@ import pytest
 
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.model import Catalogue, HeaderValue, Matrix, State, Value
-from matrix_tools.normalise import parse_date_list
+from matrix_tools.reading.normalise import parse_date_list
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Build matrix workbooks for reader tests, with the quirks people introduce.
 
-Independent of matrix_tools.workbook on purpose: the reader must not only read what our own
+Independent of matrix_tools.writing.workbook on purpose: the reader must not only read what our own
 writer produces. Each option reproduces one way real workbooks come back.
 """
 

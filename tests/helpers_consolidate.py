@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from matrix_tools.workbook import write_matrix_workbook
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 NPT, CWC = ("OP1.npt", "status"), ("OP1.cwc", "status")
 MAKE, MAKE_ENF = ("OP2.NW.manufacture", "status"), ("OP2.NW.manufacture", "enforcement")

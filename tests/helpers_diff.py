@@ -16,9 +16,9 @@ from typing import Any
 import golden_files
 from conftest import build_matrix
 from matrix_tools import layout
-from matrix_tools.diff import DiffResult
+from matrix_tools.diffing.engine import DiffResult
 from matrix_tools.model import Catalogue, Matrix, Row, Table
-from matrix_tools.workbook import write_matrix_workbook
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 Edit = Callable[[Any], None]  # receives the openpyxl Workbook
 
@@ -173,7 +173,7 @@ HOSTILE_SOURCE = '=HYPERLINK("http://evil.example/x","click") <script>alert(1)</
 
 def report_scenario(catalogue: Catalogue, *, include_cosmetic: bool = False) -> DiffResult:
     """A deterministic diff with every kind of change, hostile text included, for golden files."""
-    from matrix_tools.diff import diff
+    from matrix_tools.diffing.engine import diff
     from matrix_tools.model import SourceInfo, UnknownRow, Value
 
     old_cat = renamed_catalogue(catalogue, {"OP1.iaea_member": "OP1.row11"}, drop=("OP1.hcoc",))

@@ -7,9 +7,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from conftest import build_matrix
-from matrix_tools.config import Config
-from matrix_tools.findings import Finding
 from matrix_tools.model import Matrix, Value
+from matrix_tools.validation.config import Config
+from matrix_tools.validation.findings import Finding
 
 TODAY = dt.date(2026, 6, 1)
 CONFIG = Config(today=TODAY)

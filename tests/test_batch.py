@@ -1,4 +1,4 @@
-"""Tests for ``matrix_tools.batch``: a folder of good, invalid, hostile and duplicate files."""
+"""Tests for ``matrix_tools.batching.run``: a folder of good, invalid, hostile and duplicate files."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 import golden_files
 from hostile import CASES
 from matrix_tools import resources
-from matrix_tools.batch import (
+from matrix_tools.batching.run import (
     WorkContext,
     batch,
     iter_candidates,
@@ -25,8 +25,8 @@ from matrix_tools.batch import (
     report_dir_name,
 )
 from matrix_tools.model import Catalogue, Value
-from matrix_tools.template import blank_matrix
-from matrix_tools.workbook import write_matrix_workbook
+from matrix_tools.writing.template import blank_matrix
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 
 def write_state(path: Path, catalogue: Catalogue, iso3: str, name: str,
@@ -435,14 +435,14 @@ def test_the_overview_printed_by_the_command_matches_the_golden_file() -> None:
 
 
 def test_the_summary_rows_match_the_golden_file() -> None:
-    from matrix_tools.render_batch import summary_rows
+    from matrix_tools.reports.batch import summary_rows
 
     rows = summary_rows(fixed_document())
     check_golden("summary-rows.json", json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
 
 
 def test_submitted_text_in_the_summary_workbook_stays_text(tmp_path: Path) -> None:
-    from matrix_tools.render_batch import write_summary_xlsx
+    from matrix_tools.reports.batch import write_summary_xlsx
 
     out = write_summary_xlsx(fixed_document(), tmp_path / "summary.xlsx")
     with zipfile.ZipFile(out) as zf:

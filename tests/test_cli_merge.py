@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from helpers_merge import three_versions
 from matrix_tools.cli import cli
-from matrix_tools.read import load_matrix
+from matrix_tools.reading.parse import load_matrix
 from matrix_tools.resources import load_schema
-from matrix_tools.workbook import write_matrix_workbook
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 
 @pytest.fixture

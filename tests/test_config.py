@@ -9,9 +9,15 @@ import jsonschema
 import pytest
 
 from matrix_tools import resources
-from matrix_tools.config import CONFIG_NAME, DEFAULT_CONFIG, find_config, parse_config, read_config
 from matrix_tools.errors import ConfigError
-from matrix_tools.findings import Severity
+from matrix_tools.validation.config import (
+    CONFIG_NAME,
+    DEFAULT_CONFIG,
+    find_config,
+    parse_config,
+    read_config,
+)
+from matrix_tools.validation.findings import Severity
 
 
 def write(tmp_path: Path, data: object, name: str = CONFIG_NAME) -> Path:

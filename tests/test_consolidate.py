@@ -1,4 +1,4 @@
-"""Consolidation of many States (matrix_tools.consolidate) and its outputs (render_consolidated)."""
+"""Consolidation of many States (matrix_tools.consolidating.engine) and its outputs (render_consolidated)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from helpers_consolidate import EXPECTED_BY_FIELD, EXPECTED_BY_SECTION, write_states
-from matrix_tools.consolidate import (
+from matrix_tools.consolidating.engine import (
     LONG_COLUMNS,
     DuplicateStateError,
     consolidate,
@@ -23,7 +23,7 @@ from matrix_tools.consolidate import (
     wide_view,
 )
 from matrix_tools.errors import InputError, OutputError
-from matrix_tools.render_consolidated import COVERAGE_SHEET, write_consolidated
+from matrix_tools.reports.consolidated import COVERAGE_SHEET, write_consolidated
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_wide_view_has_one_row_per_state_and_one_column_per_mark_field(df):
 
 def test_two_files_claiming_the_same_state_is_an_error_naming_both(folder, tmp_path, make_matrix):
     twin = tmp_path / "alpha-again.xlsx"
-    from matrix_tools.workbook import write_matrix_workbook
+    from matrix_tools.writing.workbook import write_matrix_workbook
 
     write_matrix_workbook(twin, make_matrix(state="Alphaland (Republic of)", iso3="AAA"))
     with pytest.raises(
@@ -190,7 +190,7 @@ def test_xlsx_coverage_has_native_stacked_bar_charts_overall_and_per_section(df,
 
 
 def test_xlsx_carries_no_formula_from_submitted_text(tmp_path, make_matrix):
-    from matrix_tools.consolidate import consolidate_matrices
+    from matrix_tools.consolidating.engine import consolidate_matrices
 
     evil = make_matrix(
         {("OP1.npt", "info"): '=HYPERLINK("http://evil","x")'}, state="=1+1", iso3="EVL"
@@ -204,7 +204,7 @@ def test_xlsx_carries_no_formula_from_submitted_text(tmp_path, make_matrix):
 
 
 def test_csv_keeps_submitted_formulas_inert(tmp_path, make_matrix):
-    from matrix_tools.consolidate import consolidate_matrices
+    from matrix_tools.consolidating.engine import consolidate_matrices
 
     evil = make_matrix({("OP1.npt", "info"): '=HYPERLINK("http://evil","x")'}, state="@SUM(1)", iso3="EVL")
     out = write_consolidated(consolidate_matrices([(evil, "evil.xlsx")]), tmp_path / "all.csv")

@@ -18,7 +18,7 @@ from helpers_diff import (
     swap_rows,
     write_pair,
 )
-from matrix_tools.diff import diff
+from matrix_tools.diffing.engine import diff
 from matrix_tools.model import UnknownRow, Value
 
 # --- in memory ----------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def test_cosmetic_edits_are_counted_not_listed(noisy):
     key = ("OP1.npt", "info")
     old = build_matrix({key: "Ratification 5 March 1970"})
     # The reader normalises NBSP and spaces in Value.text and keeps the typed text in raw.
-    from matrix_tools.normalise import normalise_text
+    from matrix_tools.reading.normalise import normalise_text
 
     text, _ = normalise_text(noisy)
     new_value = Value(text, old.value(*key).cell, raw=noisy if noisy != text else None)
@@ -261,14 +261,6 @@ def test_noise_only_edits_are_cosmetic(tmp_path, catalogue):
         ("OP1.npt", "info"), ("OP1.cwc", "info"), ("OP2.NW.manufacture", "source"), ("OP2.NW.acquire", "status"),
     }
     assert all(c.cosmetic for c in listed.changes)
-
-
-def test_python_twin_is_callable_from_the_package_even_after_importing_the_module():
-    import matrix_tools
-    import matrix_tools.diff as module  # noqa: F401 - sets the package attribute to the module
-
-    m = build_matrix({("OP1.npt", "status"): "X"})
-    assert matrix_tools.diff(m, m).summary()["identical"] is True
 
 
 def test_two_inserted_rows_with_the_same_label_are_both_kept():

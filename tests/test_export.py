@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from handmade import write_workbook
 from matrix_tools import resources
 from matrix_tools.export import export_matrix, render_export_csv, render_export_json
-from matrix_tools.read import load_matrix
+from matrix_tools.reading.parse import load_matrix
 
 
 def validator() -> jsonschema.Draft202012Validator:

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from matrix_tools import resources
-from matrix_tools.findings import (
+from matrix_tools.validation.findings import (
     Finding,
     Severity,
     count_by_severity,
@@ -45,7 +45,7 @@ def test_codes_are_unique_kebab_case_and_grouped() -> None:
 
 def test_every_code_the_reader_and_preflight_can_observe_is_documented() -> None:
     kinds = load_finding_catalogue()
-    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "matrix_tools").glob("*.py"))
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "matrix_tools").rglob("*.py"))
     observed = set(re.findall(r'Observation\(\s*(?:code=)?"([a-z0-9-]+)"', sources))
     assert observed, "the reader's observation codes were not found"
     assert observed <= set(kinds.types), sorted(observed - set(kinds.types))
@@ -57,8 +57,8 @@ def test_every_code_the_reader_and_preflight_can_observe_is_documented() -> None
 
 def test_every_code_a_rule_makes_is_documented() -> None:
     kinds = load_finding_catalogue()
-    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "matrix_tools").glob("rules_*.py"))
-    sources += (ROOT / "matrix_tools" / "validate.py").read_text(encoding="utf-8")
+    sources = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "matrix_tools" / "validation" / "rules").glob("*.py"))
+    sources += (ROOT / "matrix_tools" / "validation" / "engine.py").read_text(encoding="utf-8")
     made = set(re.findall(r'make_finding\(\s*"([a-z0-9-]+)"', sources))
     assert made <= set(kinds.types), sorted(made - set(kinds.types))
     documented_only = set(kinds.types) - made

@@ -59,7 +59,7 @@ def run(*args: str) -> str:
 
 
 def test_reader_keeps_hostile_texts_as_plain_text(hostile_pair: tuple[Path, Path]) -> None:
-    from matrix_tools.read import load_matrix
+    from matrix_tools.reading.parse import load_matrix
 
     matrix = load_matrix(hostile_pair[1])
     values = {value.text for value in matrix.entries.values()}

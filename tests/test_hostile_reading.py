@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from matrix_tools.batching.isolation import run_isolated
 from matrix_tools.errors import InputError
-from matrix_tools.isolation import run_isolated
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "examplia.xlsx"
 TABLE_SHEET = "xl/worksheets/sheet3.xml"  # the first table sheet of the sample
@@ -32,7 +32,7 @@ Edit = Callable[[dict[str, bytes]], None]
 
 def texts_of(path: str) -> dict[tuple[str, str], str]:
     """Top-level (picklable) helper run in the child: the matrix's values and observation codes."""
-    from matrix_tools.read import load_matrix
+    from matrix_tools.reading.parse import load_matrix
 
     matrix = load_matrix(path)
     values = {key: value.text for key, value in matrix.entries.items()}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from matrix_tools.batching.isolation import iter_isolated, run_isolated
 from matrix_tools.errors import EXIT_INPUT, InputError, UnsafeInputError
-from matrix_tools.isolation import iter_isolated, run_isolated
 
 POSIX = sys.platform != "win32"
 
@@ -48,7 +48,7 @@ def fail_plainly(_: object = None) -> None:
 
 
 def check_real_file(path: str) -> str:
-    from matrix_tools.preflight import check_file
+    from matrix_tools.reading.preflight import check_file
 
     return check_file(path).kind
 
@@ -171,7 +171,7 @@ def test_preflight_runs_isolated_on_real_files(tmp_path: Path) -> None:
 
 
 def test_a_real_matrix_comes_back_from_the_child_intact() -> None:
-    from matrix_tools.read import load_matrix
+    from matrix_tools.reading.parse import load_matrix
     from matrix_tools.resources import schema_file
 
     assert schema_file  # the catalogue is found the same way in the child

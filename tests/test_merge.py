@@ -1,11 +1,11 @@
-"""Three-way merge rules on in-memory matrices (matrix_tools.merge)."""
+"""Three-way merge rules on in-memory matrices (matrix_tools.merging.engine)."""
 
 from __future__ import annotations
 
 import pytest
 
 from helpers_merge import added_row, with_rows
-from matrix_tools.merge import HEADER_PREFIX, ROW_PRESENCE, merge, merge_text
+from matrix_tools.merging.engine import HEADER_PREFIX, ROW_PRESENCE, merge, merge_text
 
 NPT = ("OP1.npt", "status")
 NPT_INFO = ("OP1.npt", "info")
@@ -183,7 +183,7 @@ def test_summary_counts_each_kind_of_outcome(make_matrix):
 
 
 def test_versions_of_different_states_are_refused(make_matrix):
-    from matrix_tools.merge import StateMismatchError
+    from matrix_tools.merging.engine import StateMismatchError
 
     with pytest.raises(
         StateMismatchError, match="cannot merge matrices of different States: base TST.*theirs XEX"

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from conftest import build_matrix
 from helpers_merge import added_row
 from matrix_tools.catalogue import load_catalogue
-from matrix_tools.merge import iter_side_values, merge
+from matrix_tools.merging.engine import iter_side_values, merge
 from matrix_tools.model import HeaderValue, Matrix
-from matrix_tools.normalise import cosmetic_key
+from matrix_tools.reading.normalise import cosmetic_key
 
 CATALOGUE = load_catalogue()
 # A small pool of keys so that both sides often touch the same cell.

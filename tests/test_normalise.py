@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from matrix_tools.model import Mark
-from matrix_tools.normalise import (
+from matrix_tools.reading.normalise import (
     build_mark_lookup,
     cosmetic_key,
     format_date,

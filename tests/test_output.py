@@ -8,7 +8,7 @@ import stat
 import pytest
 
 from matrix_tools.errors import OutputError
-from matrix_tools.output import write_text, write_with
+from matrix_tools.writing.output import write_text, write_with
 
 
 def test_output_replaces_only_when_complete(tmp_path):

@@ -24,10 +24,10 @@ from hostile import (
     write_zip,
     xlsx_bytes,
 )
-from matrix_tools import partscan, preflight
 from matrix_tools.errors import EXIT_INPUT, InputError, UnsafeInputError
 from matrix_tools.limits import Limits
-from matrix_tools.preflight import Preflight, check_file
+from matrix_tools.reading import partscan, preflight
+from matrix_tools.reading.preflight import Preflight, check_file
 
 TIME_LIMIT = 2.0
 

@@ -11,7 +11,7 @@ import pytest
 from handmade import write_workbook
 from matrix_tools.errors import InputError
 from matrix_tools.model import Mark
-from matrix_tools.read import load_matrix
+from matrix_tools.reading.parse import load_matrix
 
 
 def sha(path: Path) -> str:

@@ -6,7 +6,7 @@ import re
 
 from helpers_diff import check_golden, report_scenario
 from matrix_tools import __version__
-from matrix_tools.render_diff_html import render_diff_html
+from matrix_tools.reports.diff_html import render_diff_html
 
 
 def test_html_report_matches_golden_file(catalogue):

@@ -7,7 +7,7 @@ import json
 import jsonschema
 
 from helpers_diff import HOSTILE_SOURCE, check_golden, report_scenario
-from matrix_tools.render_diff_json import diff_to_dict, render_diff_json
+from matrix_tools.reports.diff_json import diff_to_dict, render_diff_json
 from matrix_tools.resources import load_schema
 
 

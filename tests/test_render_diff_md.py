@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from helpers_diff import check_golden, report_scenario
-from matrix_tools.render_diff_md import escape_md, render_diff_md
+from matrix_tools.reports.diff_md import escape_md, render_diff_md
 
 
 def test_markdown_report_matches_golden_file(catalogue):

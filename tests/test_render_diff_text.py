@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from conftest import build_matrix
 from helpers_diff import check_golden, report_scenario
-from matrix_tools.diff import diff
-from matrix_tools.render_diff_text import render_diff_text, summary_sentence
+from matrix_tools.diffing.engine import diff
+from matrix_tools.reports.diff_text import render_diff_text, summary_sentence
 
 
 def test_text_report_matches_golden_file(catalogue):

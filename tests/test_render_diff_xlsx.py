@@ -11,11 +11,11 @@ import pytest
 from conftest import build_matrix
 from helpers_diff import check_golden, formula_cells, report_scenario
 from inert import HOSTILE_TEXTS, assert_html_inert, assert_json_valid, assert_xlsx_inert
-from matrix_tools.diff import diff
-from matrix_tools.render_diff_html import render_diff_html
-from matrix_tools.render_diff_json import render_diff_json
-from matrix_tools.render_diff_md import render_diff_md
-from matrix_tools.render_diff_xlsx import write_diff_xlsx
+from matrix_tools.diffing.engine import diff
+from matrix_tools.reports.diff_html import render_diff_html
+from matrix_tools.reports.diff_json import render_diff_json
+from matrix_tools.reports.diff_md import render_diff_md
+from matrix_tools.reports.diff_xlsx import write_diff_xlsx
 
 REPORT_SHEETS = ("Summary", "Changes", "For consultation")
 

@@ -16,16 +16,16 @@ import golden_files
 from helpers_validate import CONFIG, sample_matrix, with_values
 from matrix_tools import resources
 from matrix_tools.errors import InputError
-from matrix_tools.findings import Severity, load_finding_catalogue
 from matrix_tools.model import Value
-from matrix_tools.render_findings import (
+from matrix_tools.reports.findings import (
     render_catalogue_md,
     render_catalogue_text,
     render_json,
     render_junit,
     render_text,
 )
-from matrix_tools.validate import unreadable_result, validate
+from matrix_tools.validation.engine import unreadable_result, validate
+from matrix_tools.validation.findings import Severity, load_finding_catalogue
 
 GOLDEN = Path(__file__).parent / "golden" / "validate"
 

@@ -13,8 +13,8 @@ import pytest
 
 from helpers_merge import check_golden, three_versions
 from matrix_tools.errors import OutputError
-from matrix_tools.merge import merge
-from matrix_tools.render_merge import (
+from matrix_tools.merging.engine import merge
+from matrix_tools.reports.merge import (
     CONFLICTS_SHEET,
     merge_report,
     render_merge_json,

@@ -6,7 +6,7 @@ import pytest
 
 from helpers_validate import CONFIG, cell_of, sample_matrix, summary
 from matrix_tools.model import Observation
-from matrix_tools.rules_crossfield import (
+from matrix_tools.validation.rules.crossfield import (
     check_enforcement,
     check_query_remarks,
     check_sources,

@@ -8,7 +8,12 @@ import pytest
 
 from helpers_validate import CONFIG, TODAY, sample_matrix, summary
 from matrix_tools.model import State
-from matrix_tools.rules_header import check_dates, check_iso3, check_state, load_iso_codes
+from matrix_tools.validation.rules.header import (
+    check_dates,
+    check_iso3,
+    check_state,
+    load_iso_codes,
+)
 
 ISO_CELL = "'About'!B4"  # cells of the in-memory header: state B3, iso3 B4, date_of_report B5, ...
 

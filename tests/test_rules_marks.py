@@ -8,7 +8,7 @@ import pytest
 
 from helpers_validate import CONFIG, cell_of, sample_matrix, summary, with_values
 from matrix_tools.model import Mark, Value
-from matrix_tools.rules_marks import allowed_marks, check_marks
+from matrix_tools.validation.rules.marks import allowed_marks, check_marks
 
 FIELD = ("OP2.NW.manufacture", "status")
 

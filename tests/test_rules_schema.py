@@ -10,7 +10,7 @@ import pytest
 from helpers_validate import CONFIG, sample_matrix, summary
 from matrix_tools.export import export_matrix
 from matrix_tools.model import Matrix
-from matrix_tools.rules_schema import check_export_schema, locate
+from matrix_tools.validation.rules.schema import check_export_schema, locate
 
 
 def test_clean_matrix_export_follows_the_schema() -> None:
@@ -88,7 +88,7 @@ def test_fast_schema_check_reports_exactly_what_jsonschema_reports(name: str) ->
     import jsonschema
 
     from matrix_tools import resources
-    from matrix_tools.rules_schema import EXPORT_SCHEMA, iter_schema_errors
+    from matrix_tools.validation.rules.schema import EXPORT_SCHEMA, iter_schema_errors
 
     matrix = sample_matrix({("OP1.npt", "status"): "X", ("OP1.npt", "info"): "Deposit 5 March 1970"})
     data = copy.deepcopy(export_matrix(matrix))
@@ -110,7 +110,7 @@ def test_results_remembered_across_documents_are_the_same_as_fresh_ones():
     import jsonschema
 
     from matrix_tools import resources
-    from matrix_tools.rules_schema import _ELEMENT_MEMOS, iter_schema_errors
+    from matrix_tools.validation.rules.schema import _ELEMENT_MEMOS, iter_schema_errors
 
     schema = resources.load_schema("export.schema.json")
     entry = {"field": "OP1.npt", "column": "status", "value": "X", "cell": "'OP1'!C6", "kind": "mark"}

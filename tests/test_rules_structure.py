@@ -10,8 +10,8 @@ import pytest
 from handmade import write_workbook
 from helpers_validate import CONFIG, sample_matrix, summary
 from matrix_tools.model import Observation, UnknownRow, Value
-from matrix_tools.read import load_matrix
-from matrix_tools.rules_structure import check_observations, check_unknown_rows
+from matrix_tools.reading.parse import load_matrix
+from matrix_tools.validation.rules.structure import check_observations, check_unknown_rows
 
 OBSERVATION_CASES = [
     (Observation("table-missing", "table OP2.CW was not found", table="OP2.CW"), ("table-missing", "error", "")),

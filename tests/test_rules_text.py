@@ -8,7 +8,7 @@ import pytest
 
 from helpers_validate import CONFIG, cell_of, sample_matrix, summary, with_values
 from matrix_tools.model import HeaderValue, UnknownRow, Value
-from matrix_tools.rules_text import (
+from matrix_tools.validation.rules.text import (
     check_text,
     check_text_normalised,
     find_placeholder,

@@ -33,7 +33,7 @@ def script() -> ModuleType:
 
 @pytest.fixture(scope="module")
 def loaded() -> dict[str, Matrix]:
-    from matrix_tools.read import load_matrix
+    from matrix_tools.reading.parse import load_matrix
 
     return {name: load_matrix(SAMPLES / f"{name}.xlsx") for name in NAMES}
 
@@ -95,7 +95,7 @@ def test_clean_samples_cite_a_source_for_every_x_and_explain_every_query(
 def test_clean_samples_validate_without_errors_or_warnings(
     loaded: dict[str, Matrix], name: str
 ) -> None:
-    validate = pytest.importorskip("matrix_tools.validate")
+    validate = pytest.importorskip("matrix_tools.validation.engine")
     result = validate.validate_matrix(loaded[name])
     assert result.valid
     assert [f.code for f in result.findings if f.severity.value != "info"] == []

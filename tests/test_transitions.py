@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from matrix_tools.transitions import CONCERNS, MEANINGS, describe_transition, mark_name
+from matrix_tools.diffing.transitions import CONCERNS, MEANINGS, describe_transition, mark_name
 
 MARKS = ["X", "?", "NA", ""]
 

@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from handmade import write_workbook
 from helpers_validate import CONFIG, TODAY, sample_matrix, summary, with_values
-from matrix_tools.config import Config
 from matrix_tools.errors import InputError
-from matrix_tools.findings import Severity
-from matrix_tools.validate import RULES, validate, validate_files
+from matrix_tools.validation.config import Config
+from matrix_tools.validation.engine import RULES, validate, validate_files
+from matrix_tools.validation.findings import Severity
 
 FULL_HEADER = {"title": "DRAFT 1540 COMMITTEE MATRIX", "state": "Republic of Examplia", "iso3": "XEX",
                "date_of_report": "12 October 2004", "dates_of_additional_reports": "",
@@ -108,15 +108,6 @@ def test_validate_raises_for_an_unreadable_file_and_validate_files_reports_it(tm
     assert results[1].error is None
 
 
-def test_the_package_twin_stays_callable_after_the_module_is_imported() -> None:
-    import matrix_tools
-    import matrix_tools.validate as module
-
-    assert module is not None
-    result = matrix_tools.validate(sample_matrix(), config=CONFIG)
-    assert result.valid
-
-
 _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
@@ -124,8 +115,8 @@ _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_si
 @given(mark=_ANY_TEXT, text=_ANY_TEXT, recognised=st.booleans(), iso3=_ANY_TEXT, date=_ANY_TEXT,
        day=st.dates() | st.datetimes())
 def test_any_content_gives_findings_never_an_exception(mark, text, recognised, iso3, date, day) -> None:
-    from matrix_tools.findings import load_finding_catalogue
     from matrix_tools.model import HeaderValue, Value
+    from matrix_tools.validation.findings import load_finding_catalogue
 
     matrix = sample_matrix(iso3=iso3, header={"date_of_report": date})
     header = dict(matrix.header)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matrix_tools.worddiff import diff_words, join_segments, split_words
+from matrix_tools.diffing.worddiff import diff_words, join_segments, split_words
 
 
 def ops(old: str, new: str) -> list[tuple[str, str]]:

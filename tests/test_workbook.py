@@ -13,7 +13,7 @@ import pytest
 from matrix_tools import layout
 from matrix_tools.errors import OutputError
 from matrix_tools.model import Catalogue, Matrix, UnknownRow, Value
-from matrix_tools.workbook import CellNote, write_matrix_workbook
+from matrix_tools.writing.workbook import CellNote, write_matrix_workbook
 
 FIXED = dt.datetime(2024, 1, 2, 3, 4, 5)
 
@@ -309,7 +309,7 @@ def test_unknown_note_style_is_refused(tmp_path: Path, make_matrix) -> None:
 def test_written_matrix_reads_back_with_the_same_entries_and_cells(
     tmp_path: Path, make_matrix
 ) -> None:
-    read = pytest.importorskip("matrix_tools.read")
+    read = pytest.importorskip("matrix_tools.reading.parse")
     matrix = make_matrix(VALUES, state="Republic of Testland", iso3="XTL")
     write_matrix_workbook(tmp_path / "r.xlsx", matrix)
     back = read.load_matrix(tmp_path / "r.xlsx")
@@ -324,7 +324,7 @@ def test_written_matrix_reads_back_with_the_same_entries_and_cells(
 def _realistic_text():
     from hypothesis import strategies as st
 
-    from matrix_tools.normalise import normalise_text
+    from matrix_tools.reading.normalise import normalise_text
 
     alphabet = st.characters(
         whitelist_categories=("Lu", "Ll", "Nd", "Zs", "Po", "Pd", "Ps", "Pe", "Sm"),
@@ -351,7 +351,7 @@ def test_any_values_written_read_back_identical(
     from hypothesis import strategies as st
 
     from conftest import build_matrix
-    from matrix_tools.read import load_matrix
+    from matrix_tools.reading.parse import load_matrix
 
     keys = [(row.field, col.key, col.is_mark) for _, row, col in catalogue.iter_keys()]
 
@@ -398,7 +398,7 @@ def test_catalogue_sheet_name_excel_refuses_is_a_catalogue_error(
     from dataclasses import replace
 
     from matrix_tools.errors import CatalogueError
-    from matrix_tools.template import blank_matrix
+    from matrix_tools.writing.template import blank_matrix
 
     odd = replace(
         catalogue, tables=(replace(catalogue.tables[0], sheet=sheet), *catalogue.tables[1:])

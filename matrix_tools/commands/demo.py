@@ -64,7 +64,7 @@ def command(ctx: click.Context, out: Path, samples: Path | None) -> None:
 
         matrix-tools demo -o demo-output
     """
-    from ..errors import InputError
+    from matrix_tools.errors import InputError
 
     samples = samples or find_samples(Path.cwd())
     if samples is None:

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..errors import EXIT_DATA, EXIT_OK
-from .options import catalogue_option
+from matrix_tools.commands.options import catalogue_option
+from matrix_tools.errors import EXIT_DATA, EXIT_OK
 
 FORMATS = ("text", "json", "md", "html", "xlsx")
 SUFFIXES = {".txt": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
@@ -80,17 +80,17 @@ def command(
             f"--format {fmt} writes a file: give its name with -o, e.g. -o changes.{fmt}"
         )
     if output is not None:
-        from ..output import check_output_path
+        from matrix_tools.writing.output import check_output_path
 
         check_output_path(output, (old, new))  # refuse before reading anything
-    from ..catalogue import load_catalogue
-    from ..diff import diff
+    from matrix_tools.catalogue import load_catalogue
+    from matrix_tools.diffing.engine import diff
 
     catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else None
     result = diff(old, new, include_cosmetic=include_cosmetic, catalogue=catalogue)
     _write(result, fmt, output, (old, new))
     if output is not None:
-        from ..render_diff_text import summary_sentence
+        from matrix_tools.reports.diff_text import summary_sentence
 
         click.echo(f"Wrote {output} ({fmt}). {summary_sentence(result)}", err=True)
     ctx = click.get_current_context()
@@ -98,24 +98,24 @@ def command(
 
 
 def _write(result: object, fmt: str, output: Path | None, inputs: tuple[Path, Path]) -> None:
-    from ..diff import DiffResult
-    from ..output import write_text
+    from matrix_tools.diffing.engine import DiffResult
+    from matrix_tools.writing.output import write_text
 
     assert isinstance(result, DiffResult)
     if fmt == "xlsx":
-        from ..render_diff_xlsx import write_diff_xlsx
+        from matrix_tools.reports.diff_xlsx import write_diff_xlsx
 
         assert output is not None
         write_diff_xlsx(result, output, inputs=inputs)
         return
     if fmt == "json":
-        from ..render_diff_json import render_diff_json as render
+        from matrix_tools.reports.diff_json import render_diff_json as render
     elif fmt == "md":
-        from ..render_diff_md import render_diff_md as render
+        from matrix_tools.reports.diff_md import render_diff_md as render
     elif fmt == "html":
-        from ..render_diff_html import render_diff_html as render
+        from matrix_tools.reports.diff_html import render_diff_html as render
     else:
-        from ..render_diff_text import render_diff_text as render
+        from matrix_tools.reports.diff_text import render_diff_text as render
     text = render(result)
     if output is None:
         click.echo(text, nl=False)

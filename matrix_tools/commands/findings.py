@@ -23,8 +23,12 @@ def command(fmt: str, output: Path | None) -> None:
     \b
         matrix-tools findings --format md
     """
-    from ..findings import load_finding_catalogue
-    from ..render_findings import render_catalogue_json, render_catalogue_md, render_catalogue_text
+    from matrix_tools.reports.findings import (
+        render_catalogue_json,
+        render_catalogue_md,
+        render_catalogue_text,
+    )
+    from matrix_tools.validation.findings import load_finding_catalogue
 
     kinds = load_finding_catalogue()
     render = {"text": render_catalogue_text, "json": render_catalogue_json, "md": render_catalogue_md}[fmt]
@@ -32,7 +36,7 @@ def command(fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from ..output import write_text
+    from matrix_tools.writing.output import write_text
 
     write_text(output, text)
     click.echo(f"Wrote {len(kinds)} finding types to {output}", err=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .options import catalogue_option
+from matrix_tools.commands.options import catalogue_option
 
 
 @click.command("merge")
@@ -66,11 +66,15 @@ def command(
 
         matrix-tools merge agreed.xlsx experts.xlsx returned.xlsx -o merged.xlsx
     """
-    from ..catalogue import load_catalogue
-    from ..errors import EXIT_DATA, OutputError
-    from ..merge import merge
-    from ..output import check_output_path, write_text
-    from ..render_merge import render_merge_json, render_merge_text, write_merge_workbook
+    from matrix_tools.catalogue import load_catalogue
+    from matrix_tools.errors import EXIT_DATA, OutputError
+    from matrix_tools.merging.engine import merge
+    from matrix_tools.reports.merge import (
+        render_merge_json,
+        render_merge_text,
+        write_merge_workbook,
+    )
+    from matrix_tools.writing.output import check_output_path, write_text
 
     inputs = [base, ours, theirs]
     if output.suffix.lower() != ".xlsx":

@@ -23,6 +23,6 @@ def catalogue_option(func: F) -> F:
 
 
 def load_catalogue_option(path: Path | None) -> Any:
-    from ..catalogue import load_catalogue
+    from matrix_tools.catalogue import load_catalogue
 
     return load_catalogue(path)

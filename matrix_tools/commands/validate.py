@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .options import catalogue_option
+from matrix_tools.commands.options import catalogue_option
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -39,7 +39,7 @@ def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
         )
     if annotate.suffix.lower() != ".xlsx":
         raise click.UsageError("--annotate must name an .xlsx file (or an existing folder)")
-    from ..output import check_output_path
+    from matrix_tools.writing.output import check_output_path
 
     check_output_path(annotate, files)  # a missing folder or an input path: refuse before working
     return [annotate]
@@ -89,10 +89,10 @@ def command(
     """
     import dataclasses
 
-    from ..config import DEFAULT_CONFIG, find_config, read_config
-    from ..errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
-    from ..findings import Severity
-    from ..validate import validate_files
+    from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
+    from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
+    from matrix_tools.validation.engine import validate_files
+    from matrix_tools.validation.findings import Severity
 
     paths = expand_paths(files)
     if not paths:
@@ -105,12 +105,12 @@ def command(
     threshold = Severity(fail_on)
     catalogue = None
     if catalogue_path is not None:
-        from ..catalogue import load_catalogue
+        from matrix_tools.catalogue import load_catalogue
 
         catalogue = load_catalogue(catalogue_path)
 
     results = validate_files(paths, config=config, catalogue=catalogue)
-    from ..render_findings import render_json, render_junit, render_text
+    from matrix_tools.reports.findings import render_json, render_junit, render_text
 
     if fmt == "json":
         text = render_json(results, threshold=threshold)
@@ -122,13 +122,13 @@ def command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        from ..output import write_text
+        from matrix_tools.writing.output import write_text
 
         write_text(output, text, inputs=paths)
         click.echo(f"Wrote the validation report of {len(results)} file(s) to {output}", err=True)
 
     if targets:
-        from ..annotate import write_annotated_workbook
+        from matrix_tools.reports.annotate import write_annotated_workbook
 
         for result, target in zip(results, targets, strict=True):
             if result.matrix is None:

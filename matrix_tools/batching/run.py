@@ -1,0 +1,622 @@
+"""Validate a folder of State submissions unattended (``matrix-tools batch``), with a summary.
+
+    >>> result = batch("incoming/", baseline="approved/", output="reports/")   # doctest: +SKIP
+    >>> result.exit_code, result.summary["states"]                             # doctest: +SKIP
+    (1, 193)
+
+The run, step by step:
+
+1. find the workbooks in the folder (Excel's ``~$`` lock files and other files are skipped,
+   with a note in the summary);
+2. with a baseline folder, identify each approved matrix by its ISO code (cached by content
+   hash in ``OUTDIR/state.json``, so an unchanged baseline is read once);
+3. read, validate and (with a baseline) diff every submission in warm child processes, each
+   with a memory limit and a per-file time limit (``batch_work.py``, ``isolation.py``): a file that crashes or
+   exhausts the reader is reported and the run goes on;
+4. refuse two files claiming one State (both are reported, neither is used);
+5. write the per-State reports as they arrive, then ``summary.json``, ``summary.xlsx``,
+   ``junit.xml`` and ``state.json``, each atomically (``output.py``).
+
+Incremental: a file whose content hash, baseline and settings are unchanged since the last
+run into the same OUTDIR is not read again (``full=True`` reads everything); its earlier
+result is reused and marked ``"reused": true``.
+
+Exit code (the worst wins, 3 > 1 > 0): 3 when any file could not be processed (unreadable,
+unsafe, crashed the reader, or refused as a second file for one State); else 1 when any State
+has a finding at or above ``fail_on``; else 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from matrix_tools.batching.work import (
+    REPORT_NAMES,
+    WorkContext,
+    Worker,
+    identify_file,
+    iter_processed,
+    process_file,
+)
+from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, InputError, OutputError, UsageError
+from matrix_tools.model import Catalogue
+from matrix_tools.validation.findings import Severity
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+STATE_FILE = "state.json"
+STATE_FORMAT = 1
+STATES_DIR = "states"
+STATUSES = ("ok", "warnings", "errors", "unreadable", "duplicate")
+DEFAULT_TIMEOUT = 120.0  # seconds per file; a real matrix takes well under one
+DEFAULT_MEMORY_MB = 2048  # address space per worker (RLIMIT_AS); a real matrix needs ~100 MB
+# Failures that may depend on the machine (load, memory) rather than the file: tried again.
+TRANSIENT_ERRORS = frozenset({"reader-crashed", "reader-timeout", "reader-out-of-memory", "processing-failed"})
+_ISO3_IN_NAME = re.compile(r"^([A-Za-z]{3})(?![A-Za-z])")
+_SAFE_KEY = re.compile(r"[^A-Za-z0-9._-]+")
+
+Progress = Callable[[int, int, "StateEntry"], None]
+
+
+@dataclass(frozen=True)
+class StateEntry:
+    """One submitted file in the summary: its State, status, counts and reports."""
+
+    file: str  # file name inside the batch folder
+    path: str
+    key: str  # ISO code, or a name derived from the file when the workbook names no ISO code
+    state: str
+    iso3: str
+    status: str  # one of STATUSES
+    counts: Mapping[str, int]
+    sha256: str
+    size: int
+    error: Mapping[str, str] | None = None  # {"code", "message"} when not processed
+    dates: Mapping[str, Any] = field(default_factory=dict)
+    baseline: Mapping[str, str] | None = None  # {"file", "sha256"} of the approved matrix compared
+    changes: Mapping[str, Any] | None = None  # counts of the diff against the baseline
+    notes: tuple[str, ...] = ()
+    reports: Mapping[str, str] = field(default_factory=dict)  # kind -> path relative to OUTDIR
+    reused: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "path": self.path, "key": self.key,
+            "state": {"name": self.state, "iso3": self.iso3}, "status": self.status,
+            "counts": dict(self.counts), "sha256": self.sha256, "size": self.size,
+            "error": dict(self.error) if self.error else None, "dates": dict(self.dates),
+            "baseline": dict(self.baseline) if self.baseline else None,
+            "changes": dict(self.changes) if self.changes is not None else None,
+            "notes": list(self.notes), "reports": dict(self.reports), "reused": self.reused,
+            "seconds": round(self.seconds, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, reused: bool = False) -> StateEntry:
+        return cls(
+            file=data["file"], path=data["path"], key=data["key"], state=data["state"]["name"],
+            iso3=data["state"]["iso3"], status=data["status"], counts=dict(data["counts"]),
+            sha256=data["sha256"], size=data["size"], error=data.get("error"), dates=data.get("dates", {}),
+            baseline=data.get("baseline"), changes=data.get("changes"), notes=tuple(data.get("notes", ())),
+            reports=dict(data.get("reports", {})), reused=reused, seconds=float(data.get("seconds", 0.0)),
+        )
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What a batch run found and wrote."""
+
+    folder: str
+    entries: tuple[StateEntry, ...]
+    skipped: tuple[Mapping[str, str], ...]
+    summary: Mapping[str, Any]
+    document: Mapping[str, Any]  # the summary.json content
+    junit: str
+    output: str | None
+    written: tuple[str, ...]
+
+    @property
+    def exit_code(self) -> int:
+        return int(self.summary["exit_code"])
+
+
+# --- finding the files -------------------------------------------------------------------
+
+
+def iter_candidates(folder: Path, *, ignore: Path | None = None) -> tuple[list[Path], list[dict[str, str]]]:
+    """Workbooks in ``folder`` (sorted), and the other entries skipped with the reason.
+
+    ``ignore`` (the output folder, when it lies inside ``folder``) is left out silently.
+    """
+    files: list[Path] = []
+    skipped: list[dict[str, str]] = []
+    ignored = ignore.resolve() if ignore is not None else None
+    for path in sorted(folder.iterdir(), key=lambda p: p.name):
+        if ignored is not None and path.resolve() == ignored:
+            continue
+        if path.name.startswith("~$"):
+            skipped.append({"file": path.name, "reason": "Excel lock file (the workbook is open somewhere)"})
+        elif path.name.startswith("."):
+            continue  # hidden files (.DS_Store, our own temporary files) are not submissions
+        elif not path.is_file():
+            skipped.append({"file": path.name, "reason": "not a file"})
+        elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
+            skipped.append({"file": path.name, "reason": f"not a workbook ({path.suffix or 'no extension'})"})
+        else:
+            files.append(path)
+    return files, skipped
+
+
+def read_sha256(path: Path) -> tuple[str, int]:
+    """Content hash and size (a file that cannot be opened gives an empty hash)."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return "", 0
+    return digest.hexdigest(), size
+
+
+def key_from_name(path: Path) -> str:
+    """A State key from a file name: 'xaa-2024.xlsx' -> 'XAA'; otherwise the file stem."""
+    match = _ISO3_IN_NAME.match(path.stem)
+    return match.group(1).upper() if match else path.stem
+
+
+def report_dir_name(key: str) -> str:
+    """A folder name for a State key, safe on every file system."""
+    return _SAFE_KEY.sub("_", key).strip("._") or "unnamed"
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def batch(
+    folder: str | Path,
+    *,
+    baseline: str | Path | None = None,
+    output: str | Path | None = None,
+    jobs: int | None = None,
+    full: bool = False,
+    config: Any = None,
+    catalogue: Catalogue | str | Path | None = None,
+    progress: Progress | None = None,
+    fail_on: Severity | str = Severity.ERROR,
+    junit: str | Path | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+    worker: Worker = process_file,
+) -> BatchResult:
+    """Validate every workbook in ``folder`` and write the reports into ``output`` (if given).
+
+    ``config`` is a Config or the path of a configuration file (default: ``matrix-tools.json``
+    in the folder, if present). ``jobs`` child processes at a time (default: the CPUs, at most 8).
+    Raises InputError when the folder does not exist; everything about single files is in
+    the result. ``worker`` replaces the per-file work (tests use it to simulate a crash).
+    """
+    from matrix_tools.catalogue import load_catalogue
+
+    started = time.time()
+    source = Path(folder)
+    if not source.is_dir():
+        raise InputError(f"folder {folder} does not exist or is not a folder", code="input-not-found", path=folder)
+    base_dir = Path(baseline) if baseline is not None else None
+    if base_dir is not None and not base_dir.is_dir():
+        raise InputError(f"baseline folder {baseline} does not exist or is not a folder",
+                         code="input-not-found", path=baseline)
+    threshold = Severity(fail_on)
+    cfg = _config(config, source)
+    cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    out_dir = _output_dir(output, source, base_dir)
+    previous = _read_state(out_dir) if out_dir is not None and not full else {}
+    fingerprint = _fingerprint(cat, cfg, threshold)
+    if previous.get("fingerprint") != fingerprint:
+        previous = {}
+    from matrix_tools.batching.isolation import default_jobs
+
+    workers = max(1, jobs or default_jobs())
+    files, skipped = iter_candidates(source, ignore=out_dir)
+    if not files:
+        # An empty inbox is more often a wrong folder than a quiet week: say so, do not pass.
+        raise UsageError(f"no workbooks (.xlsx, .xlsm) found in {source}"
+                         + (f" ({len(skipped)} other file(s) skipped)" if skipped else ""), path=source)
+    hashes = {p.name: read_sha256(p) for p in files}
+
+    # Baselines: whose is each approved matrix (cached by content hash).
+    base_map, base_info, base_notes = _identify_baselines(base_dir, previous, cat, cfg, threshold, workers,
+                                                          timeout, memory_mb, out_dir)
+    staging = _new_staging(out_dir)
+    ctx = WorkContext(cat, cfg, threshold, {iso: str(p) for iso, p in base_map.items()},
+                      staging=str(staging) if staging is not None else None)
+
+    # Reuse what has not changed.
+    old_files: Mapping[str, Any] = previous.get("files", {})
+    records: dict[str, dict[str, Any]] = {}
+    to_read: list[Path] = []
+    for path in files:
+        sha, _size = hashes[path.name]
+        prior = old_files.get(path.name)
+        if prior is not None and sha and prior["entry"]["sha256"] == sha and _still_valid(prior, ctx.baselines, base_info, out_dir):
+            records[path.name] = prior
+        else:
+            to_read.append(path)
+
+    writer = _ReportWriter(out_dir, [source, *( [base_dir] if base_dir else [])])
+    total = len(files)
+    done = 0
+    for _name, record in sorted(records.items()):
+        entry = StateEntry.from_dict(record["entry"], reused=True)
+        done += 1
+        writer.claim(entry)
+        if progress is not None:
+            progress(done, total, entry)
+    try:
+        for name, outcome in iter_processed(worker, [str(p) for p in to_read], ctx, jobs=workers,
+                                            timeout=timeout, memory_mb=memory_mb):
+            p = Path(name)
+            sha, size = hashes[p.name]
+            record = _record(p, sha, size, outcome, base_info, ctx)
+            entry = writer.write(StateEntry.from_dict(record["entry"]), outcome)
+            record["entry"] = entry.as_dict()
+            records[p.name] = record
+            done += 1
+            if progress is not None:
+                progress(done, total, entry)
+    finally:
+        if staging is not None:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)  # reports of refused or interrupted files
+
+    entries = _refuse_duplicates([StateEntry.from_dict(r["entry"], reused=name not in {p.name for p in to_read})
+                                  for name, r in sorted(records.items())], writer)
+    entries.sort(key=lambda e: (e.key.casefold(), e.file))
+    writer.prune(entries)
+    junit_text = _junit(entries, records, threshold)
+    summary = _summary(entries, skipped, threshold)
+    finished = time.time()
+    document = {
+        "matrix_tools": _version(),
+        "run": {
+            "folder": str(source), "baseline": str(base_dir) if base_dir else None,
+            "output": str(out_dir) if out_dir else None,
+            "started": _iso(started), "finished": _iso(finished), "seconds": round(finished - started, 3),
+            "jobs": workers, "full": full, "fail_on": threshold.value,
+            "catalogue": {"id": cat.id, "version": cat.version},
+            "read": len(to_read), "reused": len(files) - len(to_read),
+        },
+        "summary": summary,
+        "states": [e.as_dict() for e in entries],
+        "skipped": skipped,
+        "baseline_notes": base_notes,
+    }
+    written: list[str] = list(writer.written)
+    if out_dir is not None:
+        from matrix_tools.reports.batch import render_summary_json, write_summary_xlsx
+        from matrix_tools.writing.output import write_text
+
+        inputs = writer.inputs
+        written.append(str(write_text(out_dir / "summary.json", render_summary_json(document), inputs)))
+        written.append(str(write_summary_xlsx(document, out_dir / "summary.xlsx", inputs=inputs)))
+        written.append(str(write_text(out_dir / "junit.xml", junit_text, inputs)))
+        state = {"format": STATE_FORMAT, "fingerprint": fingerprint, "files": records, "baselines": base_info}
+        written.append(str(write_text(out_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, allow_nan=False),
+                                      inputs)))
+    if junit is not None:
+        from matrix_tools.writing.output import write_text
+
+        written.append(str(write_text(junit, junit_text, writer.inputs)))
+    return BatchResult(str(source), tuple(entries), tuple(skipped), summary, document, junit_text,
+                       str(out_dir) if out_dir else None, tuple(written))
+
+
+def _config(config: Any, folder: Path) -> Any:
+    from matrix_tools.validation.config import DEFAULT_CONFIG, Config, find_config, read_config
+
+    if isinstance(config, Config):
+        return config
+    if config is not None:
+        return read_config(config)
+    found = find_config([folder])
+    return read_config(found) if found is not None else DEFAULT_CONFIG
+
+
+STAGING_PREFIX = ".staging-"
+
+
+def _new_staging(out_dir: Path | None) -> Path | None:
+    """A fresh staging folder in OUTDIR for the children's reports (earlier, interrupted ones removed)."""
+    import shutil
+    import tempfile
+
+    if out_dir is None:
+        return None
+    for old in out_dir.glob(STAGING_PREFIX + "*"):
+        shutil.rmtree(old, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+
+
+def _output_dir(output: str | Path | None, source: Path, base_dir: Path | None) -> Path | None:
+    if output is None:
+        return None
+    out = Path(output)
+    for folder in (source, base_dir):
+        if folder is not None and out.resolve() == folder.resolve():
+            raise OutputError(f"refusing to write the reports into {output}: it is an input folder; "
+                              "choose another output folder", path=output)
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"cannot write the reports into {output}: it is a file, not a folder", path=output)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder {output}: {exc.strerror}", path=output) from None
+    return out
+
+
+def _read_state(out_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        return {}
+    return data
+
+
+def _fingerprint(cat: Catalogue, cfg: Any, threshold: Severity) -> str:
+    """What earlier results depend on besides the file: tool version, catalogue, config, fail-on."""
+    # The real "today" is left out on purpose, or every nightly run would read everything again;
+    # a date check on an unchanged file is refreshed when the file changes or with --full.
+    text = repr((_version(), cat, cfg.severity, cfg.rules, cfg.long_text_chars, cfg.today, threshold.value))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _still_valid(prior: Mapping[str, Any], baselines: Mapping[str, str], base_info: Mapping[str, Any],
+                 out_dir: Path | None) -> bool:
+    """An earlier result can be reused: same baseline, its reports still there, not a transient failure."""
+    entry = prior["entry"]
+    if entry.get("error") and entry["error"].get("code") in TRANSIENT_ERRORS:
+        return False
+    iso3 = entry["state"]["iso3"]
+    chosen = baselines.get(iso3) if iso3 else None
+    current = base_info[Path(chosen).name]["sha256"] if chosen is not None else None
+    used = (entry.get("baseline") or {}).get("sha256")
+    if current != used:
+        return False
+    if out_dir is None:
+        return True
+    return all((out_dir / rel).is_file() for rel in entry.get("reports", {}).values())
+
+
+def _identify_baselines(
+    base_dir: Path | None, previous: Mapping[str, Any], cat: Catalogue, cfg: Any, threshold: Severity,
+    workers: int, timeout: float, memory_mb: int | None, out_dir: Path | None,
+) -> tuple[dict[str, Path], dict[str, Any], list[str]]:
+    """ISO code -> baseline file, the info recorded in state.json, and notes for the summary."""
+    if base_dir is None:
+        return {}, {}, []
+    files, _skipped = iter_candidates(base_dir, ignore=out_dir)
+    known: Mapping[str, Any] = previous.get("baselines", {})
+    info: dict[str, Any] = {}
+    unknown: list[Path] = []
+    for path in files:
+        sha, _size = read_sha256(path)
+        prior = known.get(path.name)
+        if prior is not None and prior.get("sha256") == sha and sha:
+            info[path.name] = dict(prior)
+        else:
+            info[path.name] = {"sha256": sha, "iso3": "", "state": "", "error": None}
+            unknown.append(path)
+    ctx = WorkContext(cat, cfg, threshold, {})
+    for done, outcome in iter_processed(identify_file, [str(p) for p in unknown], ctx, jobs=workers,
+                                        timeout=timeout, memory_mb=memory_mb):
+        name = Path(done).name
+        if "error" in outcome:
+            info[name]["error"] = outcome["error"]
+        else:
+            info[name].update(iso3=outcome["ok"]["iso3"], state=outcome["ok"]["state"])
+    notes: list[str] = []
+    by_iso: dict[str, list[str]] = {}
+    for name, item in sorted(info.items()):
+        if item.get("error"):
+            notes.append(f"baseline {name} could not be read: {item['error']['message']}")
+        elif not item.get("iso3"):
+            notes.append(f"baseline {name} names no ISO code on its About sheet, so it matches no State")
+        else:
+            by_iso.setdefault(item["iso3"], []).append(name)
+    chosen: dict[str, Path] = {}
+    for iso, names in by_iso.items():
+        if len(names) > 1:
+            notes.append(f"the baseline folder has {len(names)} files for {iso} ({', '.join(names)}); "
+                         f"no change report for {iso} until only one is left")
+            for name in names:
+                info[name]["ambiguous"] = True
+        else:
+            chosen[iso] = base_dir / names[0]
+    return chosen, info, notes
+
+
+def _record(path: Path, sha: str, size: int, outcome: Any, base_info: Mapping[str, Any],
+            ctx: WorkContext) -> dict[str, Any]:
+    """The state.json record of one file just processed: its summary entry and junit fragment."""
+    seconds = float(outcome.get("seconds", 0.0))
+    if "error" in outcome:
+        from matrix_tools.reports.findings import render_junit
+        from matrix_tools.validation.engine import unreadable_result
+
+        error = outcome["error"]
+        entry = StateEntry(path.name, str(path), key_from_name(path), "", "", "unreadable",
+                           {"error": 0, "warning": 0, "info": 0}, sha, size, error=dict(error), seconds=seconds)
+        exc = InputError(error["message"], code=error["code"])
+        junit = render_junit([unreadable_result(path, exc)], threshold=ctx.threshold)
+        return {"entry": entry.as_dict(), "junit": junit}
+    outcome = outcome["ok"]
+    counts = outcome["counts"]
+    status = "errors" if counts.get("error") else "warnings" if counts.get("warning") else "ok"
+    iso3 = outcome["iso3"]
+    baseline = None
+    if iso3 and iso3 in ctx.baselines:
+        bname = Path(ctx.baselines[iso3]).name
+        baseline = {"file": bname, "sha256": base_info.get(bname, {}).get("sha256", "")}
+    notes = list(outcome.get("notes", ()))
+    if not iso3:
+        notes.append("the workbook names no ISO code; the State is identified by the file name")
+    entry = StateEntry(path.name, str(path), iso3 or key_from_name(path), outcome["state"], iso3, status,
+                       counts, sha, size, dates=outcome["dates"], baseline=baseline,
+                       changes=outcome.get("changes"), notes=tuple(notes), seconds=seconds)
+    return {"entry": entry.as_dict(), "junit": outcome["junit"]}
+
+
+class _ReportWriter:
+    """Writes each State's reports into OUTDIR/states/<KEY>/ (atomically) and tracks claims."""
+
+    def __init__(self, out_dir: Path | None, inputs: Iterable[Path]):
+        self.out_dir = out_dir
+        self.inputs: list[Path] = [p for folder in inputs for p in folder.iterdir() if p.is_file()]
+        self.claims: dict[str, list[str]] = {}
+        self.written: list[str] = []
+
+    def claim(self, entry: StateEntry) -> None:
+        if entry.status != "unreadable":
+            self.claims.setdefault(entry.key, []).append(entry.file)
+
+    def write(self, entry: StateEntry, outcome: Any) -> StateEntry:
+        """Write the reports of a file just processed; return the entry with their paths."""
+        import dataclasses
+
+        if "error" in outcome or self.out_dir is None:
+            return entry
+        outcome = outcome["ok"]
+        self.claim(entry)
+        if len(self.claims[entry.key]) > 1:
+            return entry  # a second file for this State: refused later, nothing written
+        folder = self.out_dir / STATES_DIR / report_dir_name(entry.key)
+        folder.mkdir(parents=True, exist_ok=True)
+        reports: dict[str, str] = {}
+        for kind, staged in outcome["reports"].items():
+            target = folder / REPORT_NAMES[kind]
+            try:
+                os.replace(staged, target)  # same folder tree: an atomic rename, like output.py's
+            except PermissionError as exc:
+                raise OutputError(f"cannot write {target}: permission denied (is the file open in Excel?) "
+                                  f"[{exc.strerror}]", path=target) from None
+            reports[kind] = target.relative_to(self.out_dir).as_posix()
+        for kind, name in REPORT_NAMES.items():
+            if kind not in reports:
+                (folder / name).unlink(missing_ok=True)  # from an earlier run: no longer true
+        self.written.extend(str(self.out_dir / r) for r in reports.values())
+        return dataclasses.replace(entry, reports=reports)
+
+    def prune(self, entries: Iterable[StateEntry]) -> None:
+        """Remove report folders of States no longer in the folder (their file was taken out)."""
+        if self.out_dir is None or not (self.out_dir / STATES_DIR).is_dir():
+            return
+        keep = {report_dir_name(e.key) for e in entries if e.reports}
+        for folder in (self.out_dir / STATES_DIR).iterdir():
+            if folder.is_dir() and folder.name not in keep:
+                self.drop_folder(folder)
+
+    def drop(self, key: str) -> None:
+        """Remove a refused State's reports, so no earlier report is mistaken for this run's."""
+        if self.out_dir is None:
+            return
+        self.drop_folder(self.out_dir / STATES_DIR / report_dir_name(key))
+
+    @staticmethod
+    def drop_folder(folder: Path) -> None:
+        """Delete our reports in ``folder``, and the folder when nothing else is in it."""
+        for name in REPORT_NAMES.values():
+            (folder / name).unlink(missing_ok=True)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+
+
+def _refuse_duplicates(entries: list[StateEntry], writer: _ReportWriter) -> list[StateEntry]:
+    """Two or more readable files for one State: each becomes a 'duplicate' entry naming the others."""
+    import dataclasses
+
+    by_key: dict[str, list[StateEntry]] = {}
+    for entry in entries:
+        if entry.status != "unreadable":
+            by_key.setdefault(entry.key, []).append(entry)
+    out: list[StateEntry] = []
+    for entry in entries:
+        group = by_key.get(entry.key, [])
+        if entry.status == "unreadable" or len(group) < 2:
+            out.append(entry)
+            continue
+        names = ", ".join(e.file for e in group)
+        message = (f"{len(group)} files claim the State {entry.key} ({names}); none of them was used. "
+                   "Keep only the one to check in the folder and run again.")
+        out.append(dataclasses.replace(entry, status="duplicate", reports={},
+                                       error={"code": "duplicate-state", "message": message}))
+    for key, group in by_key.items():
+        if len(group) > 1:
+            writer.drop(key)
+    return out
+
+
+def _junit(entries: list[StateEntry], records: Mapping[str, Any], threshold: Severity) -> str:
+    """One JUnit document: each file's testsuite as validation rendered it; refusals as errors."""
+    from matrix_tools.reports.batch import render_junit_document
+    from matrix_tools.reports.findings import render_junit
+    from matrix_tools.validation.engine import unreadable_result
+
+    fragments = []
+    for entry in entries:
+        if entry.status == "duplicate" and entry.error is not None:
+            exc = InputError(entry.error["message"], code="duplicate-state")
+            fragments.append(render_junit([unreadable_result(entry.path, exc)], threshold=threshold))
+        else:
+            fragments.append(records[entry.file]["junit"])
+    return render_junit_document(fragments)
+
+
+def _summary(entries: list[StateEntry], skipped: list[dict[str, str]], threshold: Severity) -> dict[str, Any]:
+    statuses = {s: sum(1 for e in entries if e.status == s) for s in STATUSES}
+    counted = [e for e in entries if e.status in ("ok", "warnings", "errors")]
+    totals = {sev: sum(e.counts.get(sev, 0) for e in counted) for sev in ("error", "warning", "info")}
+    failing = [e for e in counted if e.counts.get("error", 0)
+               or (threshold is Severity.WARNING and e.counts.get("warning", 0))
+               or (threshold is Severity.INFO and e.counts.get("info", 0))]
+    not_processed = statuses["unreadable"] + statuses["duplicate"]
+    exit_code = EXIT_INPUT if not_processed else EXIT_DATA if failing else EXIT_OK
+    return {
+        "files": len(entries),
+        "states": len({e.key for e in entries}),
+        **statuses,
+        **totals,
+        "skipped": len(skipped),
+        "reused": sum(1 for e in entries if e.reused),
+        "changed_since_baseline": sum(1 for e in entries if e.changes and e.changes.get("has_differences")),
+        "compared_with_baseline": sum(1 for e in entries if e.changes is not None),
+        "fail_on": threshold.value,
+        "failed": bool(failing or not_processed),
+        "exit_code": exit_code,
+    }
+
+
+def _version() -> str:
+    from matrix_tools import __version__
+
+    return __version__
+
+
+def _iso(timestamp: float) -> str:
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc).isoformat(timespec="seconds")
+
+
+__all__ = ["BatchResult", "StateEntry", "batch", "iter_candidates", "key_from_name", "process_file"]

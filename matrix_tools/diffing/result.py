@@ -1,0 +1,206 @@
+"""What a diff finds: changes of cells, header items and added rows, and the result as a whole.
+
+Frozen dataclasses only; the engine that fills them is ``diff.py``, the renderers read them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from matrix_tools.diffing.worddiff import Segment
+from matrix_tools.model import ColumnKind, Matrix
+from matrix_tools.reading.normalise import format_date
+
+Kind = Literal["added", "removed", "changed"]
+TemplateSide = Literal["only-in-old-template", "only-in-new-template"]
+KINDS: tuple[Kind, ...] = ("added", "removed", "changed")
+
+
+@dataclass(frozen=True)
+class Change:
+    """One cell that differs between the old and the new matrix."""
+
+    field: str  # field id in the new catalogue (the old one when the field is only in the old)
+    column: str
+    kind: Kind
+    old: str
+    new: str
+    old_cell: str
+    new_cell: str
+    table: str
+    row_number: str
+    label: str
+    column_caption: str
+    column_kind: ColumnKind
+    transition: str | None = None  # mark columns: "X->?"
+    meaning: str | None = None
+    concern: bool = False  # a measure removed or downgraded: to raise at the consultation
+    cosmetic: bool = False
+    words: tuple[Segment, ...] = ()  # text columns, kind "changed": the word-level diff
+    old_field: str | None = None  # the field's id in the old catalogue when it was renamed
+    template: TemplateSide | None = None  # the field exists on one side only (template changed)
+    old_raw: str | None = None  # original spelling when it differs from ``old`` (cosmetic edits)
+    new_raw: str | None = None
+
+    def flags(self, code: str = "{}") -> list[str]:
+        """Short tags for a report line: cosmetic, template change, renamed field
+        (``code`` formats the old field id, e.g. "`{}`" in Markdown)."""
+        out = []
+        if self.cosmetic:
+            out.append("cosmetic")
+        if self.template:
+            out.append(self.template.replace("-", " "))
+        if self.old_field:
+            out.append("was " + code.format(self.old_field))
+        return out
+
+
+@dataclass(frozen=True)
+class HeaderChange:
+    """A header item (State name, dates of reports, date of approval) that differs."""
+
+    key: str
+    label: str
+    kind: Kind
+    old: str
+    new: str
+    old_cell: str
+    new_cell: str
+    old_dates: tuple[dt.date, ...] = ()
+    new_dates: tuple[dt.date, ...] = ()
+    cosmetic: bool = False
+
+
+@dataclass(frozen=True)
+class UnknownRowChange:
+    """A row the catalogue does not know (inserted by the State) that appeared, vanished or changed."""
+
+    kind: Kind
+    table: str
+    label: str
+    old_row: int | None
+    new_row: int | None
+    sheet: str
+    old_values: Mapping[str, str]
+    new_values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Side:
+    """What identifies one of the two versions in a report."""
+
+    name: str  # file name ("" for an in-memory matrix)
+    path: str
+    sha256: str
+    size: int | None
+    state: str
+    iso3: str
+    catalogue: str  # "un1540-matrix 2013.1"
+    dates: Mapping[str, tuple[dt.date, ...]]  # header date items -> dates
+    title: str
+
+
+@dataclass(frozen=True)
+class TemplateField:
+    """A field that exists in one catalogue only: the template changed between versions."""
+
+    field: str
+    side: TemplateSide
+    table: str
+    row_number: str
+    label: str
+
+
+@dataclass(frozen=True)
+class DiffResult:
+    """Everything the change report shows. ``changes`` leaves cosmetic edits out unless asked."""
+
+    old: Side
+    new: Side
+    changes: tuple[Change, ...]
+    header_changes: tuple[HeaderChange, ...]
+    unknown_rows: tuple[UnknownRowChange, ...]
+    cosmetic: tuple[Change, ...]  # every cosmetic cell edit, listed in ``changes`` or not
+    cosmetic_headers: tuple[HeaderChange, ...]
+    template_fields: tuple[TemplateField, ...]
+    include_cosmetic: bool
+    table_order: tuple[str, ...]
+    table_titles: Mapping[str, str] = field(default_factory=dict)
+    # The matrices compared, for reports that show the new matrix (xlsx) or look up a
+    # value that did not change (consultation points); not part of equality or repr.
+    old_matrix: Matrix | None = field(default=None, compare=False, repr=False)
+    new_matrix: Matrix | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def real_changes(self) -> tuple[Change, ...]:
+        """Changes that are not cosmetic."""
+        return tuple(c for c in self.changes if not c.cosmetic)
+
+    @property
+    def has_differences(self) -> bool:
+        """True when anything but cosmetic edits differs (the test of ``--fail-if-diff``)."""
+        return bool(self.real_changes or self.header_changes or self.unknown_rows)
+
+    def iter_tables(self) -> Iterator[tuple[str, str, list[Change]]]:
+        """(table id, title, its listed changes) for each table with changes, in workbook order."""
+        by_table: dict[str, list[Change]] = {}
+        for change in self.changes:
+            by_table.setdefault(change.table, []).append(change)
+        for table in self.table_order:
+            if by_table.get(table):
+                yield table, self.table_titles.get(table, table), by_table[table]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts per kind, per table, per transition; cosmetic and header counts."""
+        real = self.real_changes
+        by_table: dict[str, dict[str, int]] = {}
+        for table in self.table_order:
+            by_table[table] = {kind: 0 for kind in KINDS} | {"total": 0}
+        for change in real:
+            counts = by_table.setdefault(change.table, {kind: 0 for kind in KINDS} | {"total": 0})
+            counts[change.kind] += 1
+            counts["total"] += 1
+        kinds = Counter(c.kind for c in real)
+        unknown = Counter(u.kind for u in self.unknown_rows)
+        return {
+            "identical": not self.has_differences and not self.cosmetic and not self.cosmetic_headers,
+            "has_differences": self.has_differences,
+            "changes": len(real),
+            "by_kind": {kind: kinds.get(kind, 0) for kind in KINDS},
+            "by_table": by_table,
+            "transitions": dict(sorted(Counter(c.transition for c in real if c.transition).items())),
+            "concerns": sum(1 for c in real if c.concern),
+            "cosmetic": len(self.cosmetic) + len(self.cosmetic_headers),
+            "cosmetic_listed": self.include_cosmetic,
+            "header_changes": len(self.header_changes),
+            "unknown_rows": {kind: unknown.get(kind, 0) for kind in KINDS},
+            "template_fields": len(self.template_fields),
+            "renamed_fields": len({c.old_field for c in real if c.old_field}),
+        }
+
+
+def describe_side(matrix: Matrix) -> Side:
+    """The identification of one version: file, checksum, State, catalogue, dates."""
+    src = matrix.source
+    dates = {key: value.dates for key, value in matrix.header.items() if value.dates}
+    title = matrix.header["title"].text if "title" in matrix.header else ""
+    return Side(
+        name=src.name if src else "",
+        path=src.path if src else "",
+        sha256=src.sha256 if src else "",
+        size=src.size if src else None,
+        state=matrix.state.name,
+        iso3=matrix.state.iso3,
+        catalogue=matrix.catalogue.ref,
+        dates=dates,
+        title=title,
+    )
+
+
+def format_dates(dates: tuple[dt.date, ...]) -> str:
+    """'12 October 2004; 21 December 2007' (the matrix style)."""
+    return "; ".join(format_date(d) for d in dates)

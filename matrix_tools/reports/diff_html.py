@@ -1,0 +1,60 @@
+"""The diff as one self-contained, printable HTML page (Jinja2, autoescape on).
+
+Nothing from a submission is marked safe: every value passes through Jinja2's escaping, and
+the page loads no external asset (no scripts, fonts, images or style sheets).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from matrix_tools.diffing.consultation import iter_consultation_points
+from matrix_tools.diffing.engine import DiffResult
+from matrix_tools.reports.diff_json import diff_to_dict
+from matrix_tools.reports.diff_text import summary_sentence
+from matrix_tools.resources import read_template_text
+
+TEMPLATE = "diff.html.j2"
+DATE_LABELS = {
+    "date_of_report": "Date of Report",
+    "dates_of_additional_reports": "Additional reports",
+    "date_of_committee_approval": "Committee approval",
+}
+
+
+def _short(caption: str) -> str:
+    return caption.split(" (")[0]
+
+
+def render_diff_html(result: DiffResult) -> str:
+    """The HTML report as text."""
+    from jinja2 import Environment, StrictUndefined
+
+    from matrix_tools import __version__
+
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string(read_template_text(TEMPLATE))
+    data = diff_to_dict(result)
+    by_table: dict[str, list[dict[str, Any]]] = {}
+    for change in data["changes"]:
+        change["column_short"] = _short(change["column_caption"])
+        for key in ("transition", "meaning", "words", "old_field", "template"):
+            change.setdefault(key, None)
+        change.setdefault("old_original", change["old"])
+        change.setdefault("new_original", change["new"])
+        by_table.setdefault(change["table"], []).append(change)
+    points = [dict(p.__dict__, column_short=_short(p.column)) for p in iter_consultation_points(result)]
+    summary = data["summary"]
+    biggest = max((c["total"] for c in summary["by_table"].values()), default=0)
+    return template.render(
+        d=data,
+        s=summary,
+        state=result.new.state or result.old.state,
+        sentence=summary_sentence(result),
+        by_table=by_table,
+        points=points,
+        titles=dict(result.table_titles),
+        date_labels=DATE_LABELS,
+        bar_scale=100.0 / biggest if biggest else 0.0,
+        version=__version__,
+    )

@@ -1,0 +1,85 @@
+"""Write outputs safely: to a temporary file beside the target, renamed into place at the end.
+
+A failed run leaves any earlier output intact, and no command writes over one of its inputs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from matrix_tools.errors import OutputError
+
+
+def check_output_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
+    """Refuse an output path that is one of the inputs, or whose folder does not exist."""
+    out = Path(output)
+    resolved = out.resolve()
+    for item in inputs:
+        try:
+            same = resolved == Path(item).resolve() or (
+                out.exists() and Path(item).exists() and os.path.samefile(out, item)
+            )
+        except OSError:
+            same = False
+        if same:
+            raise OutputError(
+                f"refusing to write {output}: it is one of the input files; choose another output name",
+                path=output,
+            )
+    if not resolved.parent.is_dir():
+        raise OutputError(f"cannot write {output}: folder {resolved.parent} does not exist", path=output)
+    if resolved.is_dir():
+        raise OutputError(f"cannot write {output}: it is a folder; give a file name", path=output)
+    return out
+
+
+@contextlib.contextmanager
+def atomic_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Iterator[Path]:
+    """Yield a temporary path beside ``output``; on success it replaces ``output`` in one step."""
+    out = check_output_path(output, inputs)
+    suffix = "".join(out.suffixes[-1:])
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".part{suffix}", dir=out.resolve().parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    # mkstemp makes the file private (0600); an output should get the usual permissions, so
+    # colleagues on a shared drive can open it.
+    os.chmod(tmp, 0o666 & ~_umask())
+    try:
+        yield tmp
+        os.replace(tmp, out)
+    except PermissionError as exc:
+        raise OutputError(
+            f"cannot write {output}: permission denied (is the file open in Excel?) [{exc.strerror}]",
+            path=output,
+        ) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_bytes(output: str | Path, data: bytes, inputs: Iterable[str | Path] = ()) -> Path:
+    with atomic_path(output, inputs) as tmp:
+        tmp.write_bytes(data)
+    return Path(output)
+
+
+def write_text(output: str | Path, text: str, inputs: Iterable[str | Path] = ()) -> Path:
+    """Write UTF-8 text atomically (newline characters kept as given)."""
+    return write_bytes(output, text.encode("utf-8"), inputs)
+
+
+def write_with(output: str | Path, writer: Callable[[Path], None], inputs: Iterable[str | Path] = ()) -> Path:
+    """Call ``writer(tmp_path)`` (e.g. an xlsxwriter job) and move the result into place."""
+    with atomic_path(output, inputs) as tmp:
+        writer(tmp)
+    return Path(output)
