@@ -14,6 +14,7 @@ from typing import Any
 
 from matrix_tools import __version__
 from matrix_tools.model import Matrix
+from matrix_tools.safety import csv_safe
 
 SCHEMA = "export.schema.json"
 CSV_COLUMNS = ("field", "column", "value", "cell", "table", "row_number", "label", "original")
@@ -93,7 +94,6 @@ def render_export_csv(data: dict[str, Any]) -> str:
     """One line per (field, column), then the header items (field ``header:<key>``) and the
     rows the catalogue does not know (empty field, their label and cells), so nothing read is
     left out. Text is made safe for spreadsheets (no live formulas)."""
-    from matrix_tools.safety import csv_safe
 
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")

@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matrix_tools import __version__
+from matrix_tools.batching.isolation import default_jobs
 from matrix_tools.batching.work import (
     REPORT_NAMES,
     WorkContext,
@@ -47,9 +49,19 @@ from matrix_tools.batching.work import (
     iter_processed,
     process_file,
 )
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, InputError, OutputError, UsageError
 from matrix_tools.model import Catalogue
+from matrix_tools.reports.batch import (
+    render_junit_document,
+    render_summary_json,
+    write_summary_xlsx,
+)
+from matrix_tools.reports.findings import render_junit
+from matrix_tools.validation.config import DEFAULT_CONFIG, Config, find_config, read_config
+from matrix_tools.validation.engine import unreadable_result
 from matrix_tools.validation.findings import Severity
+from matrix_tools.writing.output import write_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 STATE_FILE = "state.json"
@@ -207,7 +219,6 @@ def batch(
     Raises InputError when the folder does not exist; everything about single files is in
     the result. ``worker`` replaces the per-file work (tests use it to simulate a crash).
     """
-    from matrix_tools.catalogue import load_catalogue
 
     started = time.time()
     source = Path(folder)
@@ -225,7 +236,6 @@ def batch(
     fingerprint = _fingerprint(cat, cfg, threshold)
     if previous.get("fingerprint") != fingerprint:
         previous = {}
-    from matrix_tools.batching.isolation import default_jobs
 
     workers = max(1, jobs or default_jobs())
     files, skipped = iter_candidates(source, ignore=out_dir)
@@ -305,9 +315,6 @@ def batch(
     }
     written: list[str] = list(writer.written)
     if out_dir is not None:
-        from matrix_tools.reports.batch import render_summary_json, write_summary_xlsx
-        from matrix_tools.writing.output import write_text
-
         inputs = writer.inputs
         written.append(str(write_text(out_dir / "summary.json", render_summary_json(document), inputs)))
         written.append(str(write_summary_xlsx(document, out_dir / "summary.xlsx", inputs=inputs)))
@@ -316,16 +323,12 @@ def batch(
         written.append(str(write_text(out_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, allow_nan=False),
                                       inputs)))
     if junit is not None:
-        from matrix_tools.writing.output import write_text
-
         written.append(str(write_text(junit, junit_text, writer.inputs)))
     return BatchResult(str(source), tuple(entries), tuple(skipped), summary, document, junit_text,
                        str(out_dir) if out_dir else None, tuple(written))
 
 
 def _config(config: Any, folder: Path) -> Any:
-    from matrix_tools.validation.config import DEFAULT_CONFIG, Config, find_config, read_config
-
     if isinstance(config, Config):
         return config
     if config is not None:
@@ -454,9 +457,6 @@ def _record(path: Path, sha: str, size: int, outcome: Any, base_info: Mapping[st
     """The state.json record of one file just processed: its summary entry and junit fragment."""
     seconds = float(outcome.get("seconds", 0.0))
     if "error" in outcome:
-        from matrix_tools.reports.findings import render_junit
-        from matrix_tools.validation.engine import unreadable_result
-
         error = outcome["error"]
         entry = StateEntry(path.name, str(path), key_from_name(path), "", "", "unreadable",
                            {"error": 0, "warning": 0, "info": 0}, sha, size, error=dict(error), seconds=seconds)
@@ -571,9 +571,6 @@ def _refuse_duplicates(entries: list[StateEntry], writer: _ReportWriter) -> list
 
 def _junit(entries: list[StateEntry], records: Mapping[str, Any], threshold: Severity) -> str:
     """One JUnit document: each file's testsuite as validation rendered it; refusals as errors."""
-    from matrix_tools.reports.batch import render_junit_document
-    from matrix_tools.reports.findings import render_junit
-    from matrix_tools.validation.engine import unreadable_result
 
     fragments = []
     for entry in entries:
@@ -610,8 +607,6 @@ def _summary(entries: list[StateEntry], skipped: list[dict[str, str]], threshold
 
 
 def _version() -> str:
-    from matrix_tools import __version__
-
     return __version__
 
 

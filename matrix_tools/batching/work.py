@@ -16,9 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from matrix_tools.batching.isolation import DEFAULT_MEMORY_MB as ISOLATION_MEMORY_MB
+from matrix_tools.batching.isolation import iter_isolated
+from matrix_tools.diffing.engine import compare_matrices
 from matrix_tools.errors import InputError
 from matrix_tools.model import Catalogue
+from matrix_tools.reading.parse import load_matrix
+from matrix_tools.reports.diff_json import render_diff_json
+from matrix_tools.reports.diff_md import render_diff_md
+from matrix_tools.reports.diff_xlsx import write_diff_xlsx
+from matrix_tools.reports.findings import render_json, render_junit, render_text
+from matrix_tools.validation.engine import validate_matrix
 from matrix_tools.validation.findings import Severity
+from matrix_tools.writing.output import write_text
 
 REPORT_NAMES = {
     "validation_json": "validation.json",
@@ -42,7 +52,6 @@ class WorkContext:
 
 def identify_file(path: str, ctx: WorkContext) -> dict[str, Any]:
     """Read a baseline workbook only to learn whose it is."""
-    from matrix_tools.reading.parse import load_matrix
 
     matrix = load_matrix(path, catalogue=ctx.catalogue)
     return {"iso3": matrix.state.iso3, "state": matrix.state.name}
@@ -56,9 +65,6 @@ def process_file(path: str, ctx: WorkContext) -> dict[str, Any]:
     the process boundary: counts, dates, the junit fragment, and the staged report paths.
     InputError (an unreadable file) propagates to the caller.
     """
-    from matrix_tools.reading.parse import load_matrix
-    from matrix_tools.reports.findings import render_junit
-    from matrix_tools.validation.engine import validate_matrix
 
     matrix = load_matrix(path, catalogue=ctx.catalogue)
     result = validate_matrix(matrix, config=ctx.config, path=path)
@@ -73,9 +79,6 @@ def process_file(path: str, ctx: WorkContext) -> dict[str, Any]:
         "notes": [],
     }
     if stage is not None:
-        from matrix_tools.reports.findings import render_json, render_text
-        from matrix_tools.writing.output import write_text
-
         for kind, text in (("validation_json", render_json([result], threshold=ctx.threshold)),
                            ("validation_text", render_text([result], threshold=ctx.threshold))):
             out["reports"][kind] = str(write_text(stage / REPORT_NAMES[kind], text))
@@ -111,23 +114,15 @@ def _dates(matrix: Any) -> dict[str, Any]:
 
 
 def _changes(baseline: str, matrix: Any, ctx: WorkContext, stage: Path | None) -> dict[str, Any]:
-    from matrix_tools.diffing.engine import compare_matrices
-    from matrix_tools.reading.parse import load_matrix
-
     old = load_matrix(baseline, catalogue=ctx.catalogue)
     result = compare_matrices(old, matrix)
     summary = result.summary()
     reports: dict[str, str] = {}
     if stage is not None:
-        from matrix_tools.reports.diff_json import render_diff_json
-        from matrix_tools.reports.diff_md import render_diff_md
-        from matrix_tools.writing.output import write_text
-
         reports["changes_json"] = str(write_text(stage / REPORT_NAMES["changes_json"], render_diff_json(result)))
         reports["changes_md"] = str(write_text(stage / REPORT_NAMES["changes_md"], render_diff_md(result)))
         if not summary["identical"]:
             # The slowest report (the whole new matrix, highlighted): only when something changed.
-            from matrix_tools.reports.diff_xlsx import write_diff_xlsx
 
             reports["changes_xlsx"] = str(write_diff_xlsx(result, stage / REPORT_NAMES["changes_xlsx"]))
     return {
@@ -217,8 +212,6 @@ def iter_processed(worker: Worker, paths: list[str], ctx: WorkContext, *, jobs: 
     a chunk whose child crashed, timed out or ran out of memory is run again one file per
     child, so only the file at fault is reported. Outcomes come in the order of ``paths``.
     """
-    from matrix_tools.batching.isolation import DEFAULT_MEMORY_MB as ISOLATION_MEMORY_MB
-    from matrix_tools.batching.isolation import iter_isolated
 
     if not paths:
         return

@@ -11,7 +11,9 @@ from typing import Any
 
 import click
 
+from matrix_tools.batching.run import batch
 from matrix_tools.commands.options import catalogue_option
+from matrix_tools.reports.batch import status_label
 
 
 @click.command("batch")
@@ -68,7 +70,6 @@ def command(
         matrix-tools batch incoming/ -o reports/
         matrix-tools batch incoming/ --baseline approved/ -o reports/ --junit junit.xml
     """
-    from matrix_tools.batching.run import batch
 
     with _progress() as progress:
         result = batch(folder, baseline=baseline, output=output, jobs=jobs, full=full, config=config_path,
@@ -82,7 +83,6 @@ def command(
 
 def render_overview(document: dict[str, Any] | Any) -> str:
     """What the command prints: totals, then one line per State that needs attention."""
-    from matrix_tools.reports.batch import status_label
 
     summary = document["summary"]
     lines = [

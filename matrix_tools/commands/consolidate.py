@@ -6,7 +6,17 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.commands.options import catalogue_option
+from matrix_tools.consolidating.engine import (
+    check_unique_states,
+    consolidate_matrices,
+    iter_workbook_paths,
+    read_matrices,
+)
+from matrix_tools.errors import EXIT_INPUT, InputError, UsageError
+from matrix_tools.reports.consolidated import check_output_format, write_consolidated
+from matrix_tools.writing.output import check_output_path
 
 
 @click.command("consolidate")
@@ -38,16 +48,6 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
       matrix-tools consolidate returns/ -o all-states.xlsx
       matrix-tools consolidate samples/examplia.xlsx samples/nordmark.xlsx -o all.csv
     """
-    from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.consolidating.engine import (
-        check_unique_states,
-        consolidate_matrices,
-        iter_workbook_paths,
-        read_matrices,
-    )
-    from matrix_tools.errors import EXIT_INPUT, InputError, UsageError
-    from matrix_tools.reports.consolidated import check_output_format, write_consolidated
-    from matrix_tools.writing.output import check_output_path
 
     check_output_format(output)
     files = list(iter_workbook_paths(items, exclude=[output]))

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.errors import InputError
+
 # Each step: (what it shows, the command's arguments). "{samples}" and "{out}" are folders.
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("A blank matrix workbook for a new State, with drop-downs for the marks",
@@ -64,7 +66,6 @@ def command(ctx: click.Context, out: Path, samples: Path | None) -> None:
 
         matrix-tools demo -o demo-output
     """
-    from matrix_tools.errors import InputError
 
     samples = samples or find_samples(Path.cwd())
     if samples is None:

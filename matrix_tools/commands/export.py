@@ -7,6 +7,9 @@ from pathlib import Path
 import click
 
 from matrix_tools.commands.options import catalogue_option
+from matrix_tools.export import export_matrix, render_export_csv, render_export_json
+from matrix_tools.reading.parse import load_matrix
+from matrix_tools.writing.output import write_bytes, write_text
 
 
 @click.command("export")
@@ -27,9 +30,6 @@ def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | No
 
         matrix-tools export samples/examplia.xlsx --format csv -o examplia.csv
     """
-    from matrix_tools.export import export_matrix, render_export_csv, render_export_json
-    from matrix_tools.reading.parse import load_matrix
-    from matrix_tools.writing.output import write_bytes, write_text
 
     matrix = load_matrix(file, catalogue_path)
     data = export_matrix(matrix)

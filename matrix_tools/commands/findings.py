@@ -6,6 +6,14 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.reports.findings import (
+    render_catalogue_json,
+    render_catalogue_md,
+    render_catalogue_text,
+)
+from matrix_tools.validation.findings import load_finding_catalogue
+from matrix_tools.writing.output import write_text
+
 
 @click.command("findings")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
@@ -23,12 +31,6 @@ def command(fmt: str, output: Path | None) -> None:
     \b
         matrix-tools findings --format md
     """
-    from matrix_tools.reports.findings import (
-        render_catalogue_json,
-        render_catalogue_md,
-        render_catalogue_text,
-    )
-    from matrix_tools.validation.findings import load_finding_catalogue
 
     kinds = load_finding_catalogue()
     render = {"text": render_catalogue_text, "json": render_catalogue_json, "md": render_catalogue_md}[fmt]
@@ -36,7 +38,6 @@ def command(fmt: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    from matrix_tools.writing.output import write_text
 
     write_text(output, text)
     click.echo(f"Wrote {len(kinds)} finding types to {output}", err=True)

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.commands.options import catalogue_option
+from matrix_tools.errors import EXIT_DATA, OutputError
+from matrix_tools.merging.engine import merge
+from matrix_tools.reports.merge import render_merge_json, render_merge_text, write_merge_workbook
+from matrix_tools.writing.output import check_output_path, write_text
 
 
 @click.command("merge")
@@ -66,15 +71,6 @@ def command(
 
         matrix-tools merge agreed.xlsx experts.xlsx returned.xlsx -o merged.xlsx
     """
-    from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.errors import EXIT_DATA, OutputError
-    from matrix_tools.merging.engine import merge
-    from matrix_tools.reports.merge import (
-        render_merge_json,
-        render_merge_text,
-        write_merge_workbook,
-    )
-    from matrix_tools.writing.output import check_output_path, write_text
 
     inputs = [base, ours, theirs]
     if output.suffix.lower() != ".xlsx":

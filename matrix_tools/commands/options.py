@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import click
 
+from matrix_tools.catalogue import load_catalogue
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -23,6 +25,4 @@ def catalogue_option(func: F) -> F:
 
 
 def load_catalogue_option(path: Path | None) -> Any:
-    from matrix_tools.catalogue import load_catalogue
-
     return load_catalogue(path)

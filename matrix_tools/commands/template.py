@@ -6,7 +6,9 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.commands.options import catalogue_option
+from matrix_tools.writing.template import check_iso3, check_state_name, write_template
 
 
 @click.command(name="template")
@@ -63,8 +65,6 @@ def command(
     Example:
       matrix-tools template --state "Republic of Testland" --iso3 XTL -o testland.xlsx
     """
-    from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.writing.template import check_iso3, check_state_name, write_template
 
     catalogue = load_catalogue(catalogue_path)
     name = check_state_name(state)

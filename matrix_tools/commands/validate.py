@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.commands.options import catalogue_option
+from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
+from matrix_tools.reports.annotate import write_annotated_workbook
+from matrix_tools.reports.findings import render_json, render_junit, render_text
+from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
+from matrix_tools.validation.engine import validate_files
+from matrix_tools.validation.findings import Severity
+from matrix_tools.writing.output import check_output_path, write_text
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -39,7 +47,6 @@ def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
         )
     if annotate.suffix.lower() != ".xlsx":
         raise click.UsageError("--annotate must name an .xlsx file (or an existing folder)")
-    from matrix_tools.writing.output import check_output_path
 
     check_output_path(annotate, files)  # a missing folder or an input path: refuse before working
     return [annotate]
@@ -89,10 +96,6 @@ def command(
     """
     import dataclasses
 
-    from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
-    from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
-    from matrix_tools.validation.engine import validate_files
-    from matrix_tools.validation.findings import Severity
 
     paths = expand_paths(files)
     if not paths:
@@ -105,12 +108,9 @@ def command(
     threshold = Severity(fail_on)
     catalogue = None
     if catalogue_path is not None:
-        from matrix_tools.catalogue import load_catalogue
-
         catalogue = load_catalogue(catalogue_path)
 
     results = validate_files(paths, config=config, catalogue=catalogue)
-    from matrix_tools.reports.findings import render_json, render_junit, render_text
 
     if fmt == "json":
         text = render_json(results, threshold=threshold)
@@ -122,14 +122,10 @@ def command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        from matrix_tools.writing.output import write_text
-
         write_text(output, text, inputs=paths)
         click.echo(f"Wrote the validation report of {len(results)} file(s) to {output}", err=True)
 
     if targets:
-        from matrix_tools.reports.annotate import write_annotated_workbook
-
         for result, target in zip(results, targets, strict=True):
             if result.matrix is None:
                 click.echo(f"Not annotated: {result.path} could not be read.", err=True)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from matrix_tools.errors import EXIT_DATA, InputError, MatrixToolsError
 from matrix_tools.model import Catalogue, Matrix
+from matrix_tools.reading.parse import load_matrix
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,7 +85,6 @@ def read_matrices(
 
     One bad file never stops the others (untrusted-input.md, policy 6).
     """
-    from matrix_tools.reading.parse import load_matrix
 
     matrices: list[tuple[Matrix, Path]] = []
     failed: list[tuple[Path, str]] = []

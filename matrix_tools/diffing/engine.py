@@ -43,6 +43,7 @@ from matrix_tools.model import (
     key_unknown_rows,
 )
 from matrix_tools.reading.normalise import cosmetic_key
+from matrix_tools.reading.parse import as_matrix
 
 __all__ = [
     "KINDS", "Change", "DiffResult", "HeaderChange", "Kind", "Side", "TemplateField", "TemplateSide",
@@ -66,7 +67,6 @@ def diff(
     ``include_cosmetic`` is true, and are always counted in ``summary()["cosmetic"]``.
     Raises StateMismatchError (exit 2) when the two are matrices of different States.
     """
-    from matrix_tools.reading.parse import as_matrix  # the reading edge, only when paths are given
 
     old_m = as_matrix(old, catalogue)
     new_m = as_matrix(new, catalogue)

@@ -32,6 +32,7 @@ from matrix_tools.model import (
     key_unknown_rows,
 )
 from matrix_tools.reading.normalise import cosmetic_key
+from matrix_tools.reading.parse import as_matrix
 
 Side = Literal["ours", "theirs"]
 SIDES: tuple[Side, ...] = ("ours", "theirs")
@@ -490,7 +491,6 @@ def merge(
     the merged matrix, the applied changes and the conflicts; writes nothing (see
     ``render_merge.write_merge_workbook``).
     """
-    from matrix_tools.reading.parse import as_matrix  # the reading edge, only when paths are given
 
     return merge_matrices(
         as_matrix(base, catalogue),

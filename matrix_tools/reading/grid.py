@@ -14,6 +14,7 @@ from typing import Any
 
 from matrix_tools.errors import InputError
 from matrix_tools.limits import DEFAULT_LIMITS, Limits
+from matrix_tools.safety import ensure_defused
 
 CellValue = Any  # str | float | int | bool | date | datetime | time | timedelta
 
@@ -107,7 +108,6 @@ def _read_calamine(path: Path, limits: Limits) -> WorkbookGrid:
 
 def _read_openpyxl(path: Path, limits: Limits) -> WorkbookGrid:
     """Streamed, bounded read for sheets with cells far outside any plausible matrix area."""
-    from matrix_tools.safety import ensure_defused
 
     ensure_defused()
     import openpyxl

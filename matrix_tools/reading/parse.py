@@ -38,10 +38,13 @@ from matrix_tools.reading.grid import CellValue, SheetGrid, WorkbookGrid, cell_t
 from matrix_tools.reading.locate import TableLayout, assign_tables, key_text, match_row
 from matrix_tools.reading.normalise import (
     build_mark_lookup,
+    format_date,
     normalise_text,
     parse_date_list,
     parse_date_text,
+    parse_mark,
 )
+from matrix_tools.reading.preflight import check_file
 
 HEADER_SCAN_ROWS = 30
 HEADER_VALUE_SPAN = 6  # a header value sits within this many columns right of its label
@@ -51,7 +54,6 @@ TITLE_PATTERN = re.compile(r"1540\s+COMMITTEE\s+MATRIX", re.IGNORECASE)
 def load_matrix(path: str | Path, catalogue: Catalogue | str | Path | None = None,
                 *, limits: Limits = DEFAULT_LIMITS) -> Matrix:
     """Read one workbook. Raises InputError (exit 3) when it cannot be processed safely."""
-    from matrix_tools.reading.preflight import check_file
 
     path = Path(path)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
@@ -259,8 +261,6 @@ def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict, cell:
     if merged_from is not None and raw:
         extra = (f"value taken from a merged cell starting at row {merged_from[0] + 1}",)
     if kind is ColumnKind.MARK:
-        from matrix_tools.reading.normalise import parse_mark
-
         mark, notes = parse_mark(raw, mark_lookup)
         if mark is None:
             text, _ = normalise_text(raw)
@@ -378,8 +378,6 @@ def _header_value(item: HeaderItem, entries: list[tuple[str, str, CellValue, str
 
 
 def _header_text(value: CellValue) -> str:
-    from matrix_tools.reading.normalise import format_date
-
     if isinstance(value, dt.datetime):
         return format_date(value.date())
     if isinstance(value, dt.date):

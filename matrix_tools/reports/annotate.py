@@ -12,9 +12,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matrix_tools.errors import InputError
 from matrix_tools.model import Matrix, cell_ref, key_unknown_rows
 from matrix_tools.validation.engine import ValidationResult
 from matrix_tools.validation.findings import Finding
+from matrix_tools.writing.workbook import CellNote, write_matrix_workbook
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -61,7 +63,6 @@ def table_cell(finding: Finding, matrix: Matrix) -> str | None:
 
 def build_notes(findings: Iterable[Finding], matrix: Matrix) -> list[CellNote]:
     """One CellNote per finding that names a cell: style = severity, comment = the finding."""
-    from matrix_tools.writing.workbook import CellNote
 
     notes = []
     for finding in findings:
@@ -115,8 +116,6 @@ def write_annotated_workbook(
     path: str | Path, result: ValidationResult, *, inputs: Iterable[str | Path] = ()
 ) -> Path:
     """Write the annotated copy of ``result``'s matrix to ``path`` (atomically, never over an input)."""
-    from matrix_tools.errors import InputError
-    from matrix_tools.writing.workbook import write_matrix_workbook
 
     matrix = result.matrix
     if matrix is None:

@@ -15,6 +15,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from matrix_tools.writing.output import write_with
+
 STATUS_LABELS = {
     "ok": "OK",
     "warnings": "Warnings",
@@ -106,7 +108,6 @@ def summary_rows(document: Mapping[str, Any]) -> list[list[Any]]:
 
 def write_summary_xlsx(document: Mapping[str, Any], output: str | Path, *, inputs: Sequence[str | Path] = ()) -> Path:
     """Write summary.xlsx atomically (never over one of ``inputs``)."""
-    from matrix_tools.writing.output import write_with
 
     def build(tmp: Path) -> None:
         import xlsxwriter

@@ -20,6 +20,7 @@ from matrix_tools.consolidating.engine import (
     wide_view,
 )
 from matrix_tools.errors import OutputError
+from matrix_tools.safety import csv_safe
 from matrix_tools.writing.output import write_bytes, write_with
 
 if TYPE_CHECKING:
@@ -72,7 +73,6 @@ def render_consolidated_csv(df: pd.DataFrame) -> bytes:
     otherwise pandas turns the mark NA into a missing value. Text from submissions that a
     spreadsheet would run as a formula gets a leading apostrophe (``safety.csv_safe``).
     """
-    from matrix_tools.safety import csv_safe
 
     safe = df.apply(lambda col: col.map(lambda v: csv_safe(v) if isinstance(v, str) else v))
     text: str = safe.to_csv(index=False, lineterminator="\r\n")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from matrix_tools import __version__
 from matrix_tools.diffing.consultation import iter_consultation_points
 from matrix_tools.diffing.engine import DiffResult
 from matrix_tools.reports.diff_json import diff_to_dict
@@ -30,7 +31,6 @@ def render_diff_html(result: DiffResult) -> str:
     """The HTML report as text."""
     from jinja2 import Environment, StrictUndefined
 
-    from matrix_tools import __version__
 
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = env.from_string(read_template_text(TEMPLATE))

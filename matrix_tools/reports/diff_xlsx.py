@@ -19,6 +19,14 @@ from matrix_tools.diffing.engine import Change, DiffResult, Side, format_dates
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.model import key_unknown_rows
 from matrix_tools.reports.diff_text import summary_sentence
+from matrix_tools.writing.output import write_with
+from matrix_tools.writing.workbook import (
+    CellNote,
+    Styles,
+    add_about_sheet,
+    add_table_sheets,
+    new_workbook,
+)
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -49,7 +57,6 @@ def _clip(text: str) -> str:
 
 def cell_notes(result: DiffResult) -> list[CellNote]:
     """Highlights and comments for the new matrix's sheets: one per change that has a place in it."""
-    from matrix_tools.writing.workbook import CellNote
 
     notes: list[CellNote] = []
     for change in result.changes:
@@ -382,13 +389,6 @@ class _Report:
 
 def write_diff_xlsx(result: DiffResult, output: str | Path, *, inputs: Sequence[str | Path] = ()) -> Path:
     """Write the xlsx change report atomically (never over one of ``inputs``)."""
-    from matrix_tools.writing.output import write_with
-    from matrix_tools.writing.workbook import (
-        Styles,
-        add_about_sheet,
-        add_table_sheets,
-        new_workbook,
-    )
 
     def build(tmp: Path) -> None:
         state = result.new.state or result.old.state

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
+from matrix_tools import __version__
 from matrix_tools.model import Catalogue
 from matrix_tools.validation.engine import ValidationResult
 from matrix_tools.validation.findings import Finding, FindingCatalogue, Severity, count_by_severity
@@ -156,7 +157,6 @@ def result_as_dict(result: ValidationResult) -> dict[str, Any]:
 
 def render_json(results: Sequence[ValidationResult], *, threshold: Severity = Severity.ERROR) -> str:
     """The JSON report (schemas/validate.schema.json)."""
-    from matrix_tools import __version__
 
     document = {
         "matrix_tools": __version__,

@@ -23,6 +23,7 @@ from matrix_tools.merging.engine import (
     MergeResult,
 )
 from matrix_tools.model import Matrix
+from matrix_tools.writing.workbook import CellNote, write_matrix_workbook
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -81,7 +82,6 @@ def conflict_comment(conflict: Conflict) -> str:
 
 def iter_conflict_notes(result: MergeResult) -> list[CellNote]:
     """Highlight + comment for every conflict cell (whole-row conflicts go on the agenda only)."""
-    from matrix_tools.writing.workbook import CellNote
 
     return [
         CellNote(*note_key(c.field, c.column), style="conflict", comment=conflict_comment(c))
@@ -113,7 +113,6 @@ def write_merge_workbook(
 
     Returns the result with cells as written in the new workbook.
     """
-    from matrix_tools.writing.workbook import write_matrix_workbook
 
     sources = [m.source.path for m in (result.base, result.ours, result.theirs) if m.source]
     holder: dict[str, MergeResult] = {}

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from matrix_tools import resources
 from matrix_tools.errors import ConfigError
 from matrix_tools.jsonfile import read_json_file
 from matrix_tools.limits import DEFAULT_LIMITS
@@ -64,7 +65,6 @@ def parse_config(
     """A Config from parsed JSON; ConfigError (one line naming the file) when it is invalid."""
     import jsonschema  # lazy: only when a configuration file is used
 
-    from matrix_tools import resources
 
     name = source or "configuration"
     validator = jsonschema.Draft202012Validator(resources.load_schema(SCHEMA))

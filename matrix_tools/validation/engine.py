@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.errors import MatrixToolsError
 from matrix_tools.model import Catalogue, Matrix
+from matrix_tools.reading.parse import as_matrix
 from matrix_tools.validation.config import DEFAULT_CONFIG, Config
 from matrix_tools.validation.findings import (
     Finding,
@@ -141,9 +143,6 @@ def validate(
     """Validate a Matrix or a workbook file. Raises InputError when the file cannot be read."""
     if isinstance(matrix_or_path, Matrix):
         return validate_matrix(matrix_or_path, config=config)
-    from matrix_tools.reading.parse import (
-        as_matrix,  # the reader (and calamine) only when a file is given
-    )
 
     matrix = as_matrix(matrix_or_path, _catalogue(catalogue))
     return validate_matrix(matrix, config=config, path=str(matrix_or_path))
@@ -178,7 +177,6 @@ def validate_files(
 def _catalogue(catalogue: Catalogue | str | Path | None) -> Catalogue | None:
     if catalogue is None or isinstance(catalogue, Catalogue):
         return catalogue
-    from matrix_tools.catalogue import load_catalogue
 
     return load_catalogue(catalogue)
 

@@ -16,9 +16,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from matrix_tools import layout
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.errors import EXIT_USAGE, MatrixToolsError
 from matrix_tools.model import Catalogue, HeaderKind, HeaderValue, Matrix, State, Value, cell_ref
 from matrix_tools.reading.normalise import format_date, has_control_characters, parse_date_text
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 DRAFT_TITLE = "DRAFT 1540 COMMITTEE MATRIX"
 APPROVED_TITLE = "APPROVED 1540 COMMITTEE MATRIX OF {STATE}"
@@ -146,8 +148,6 @@ def write_template(
     (atomically), unless it is the catalogue file. Raises TemplateUsageError (exit 2) for bad
     options, OutputError when the path cannot be written, CatalogueError for a bad catalogue.
     """
-    from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.writing.workbook import write_matrix_workbook
 
     out = Path(path)
     if out.suffix.lower() != ".xlsx":

@@ -35,6 +35,7 @@ from matrix_tools.model import (
     key_unknown_rows,
 )
 from matrix_tools.reading.normalise import format_date
+from matrix_tools.writing.output import write_with
 from matrix_tools.writing.xlsx import (  # noqa: F401 - re-exported for the writers of reports
     FILLS,
     NOTE_STYLES,
@@ -96,7 +97,6 @@ def write_matrix_workbook(
     (field, column) to its ``'Sheet'!A1``). The file is written atomically and never over a
     path in ``inputs`` (OutputError). Returns the cell map.
     """
-    from matrix_tools.writing.output import write_with
 
     cells: dict[CellKey, str] = {}
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from matrix_tools import resources
+from matrix_tools.export import export_matrix
 from matrix_tools.model import Matrix
 from matrix_tools.validation.config import Config
 from matrix_tools.validation.findings import Finding, make_finding, shorten
@@ -25,17 +27,11 @@ def _schema(schema_name: str) -> tuple[Any, Mapping[str, Any]]:
     """(validator class, schema); jsonschema is imported here, only when this rule runs."""
     import jsonschema  # lazy: ~50 ms at start-up
 
-    from matrix_tools import resources
-
     schema = resources.load_schema(schema_name)
     return jsonschema.Draft202012Validator, schema
 
 
-def _default_exporter() -> Exporter | None:
-    try:
-        from matrix_tools.export import export_matrix
-    except ImportError:  # the exporter is not part of this installation
-        return None
+def _default_exporter() -> Exporter:
     exporter: Exporter = export_matrix
     return exporter
 
