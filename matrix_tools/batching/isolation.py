@@ -22,6 +22,7 @@ timeout counts from the child's start, so it includes start-up (~0.1-0.3 s).
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import multiprocessing
 import os
@@ -122,10 +123,8 @@ class _Child:
             return ""
 
     def discard_stderr(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self.stderr_path)
-        except OSError:
-            pass
 
 
 def _start(ctx: Any, index: int, func: Callable[..., Any], args: tuple[Any, ...], timeout: float,

@@ -164,10 +164,8 @@ def _compare_values(old: Value, new: Value, kind: ColumnKind) -> tuple[Kind, boo
         return "added", False
     if not new.text:
         return "removed", False
-    if kind is ColumnKind.TEXT or not (old.recognised and new.recognised):
-        if cosmetic_key(old.text) == cosmetic_key(new.text):
-            return "changed", True
-    return "changed", False
+    comparable_as_text = kind is ColumnKind.TEXT or not (old.recognised and new.recognised)
+    return "changed", comparable_as_text and cosmetic_key(old.text) == cosmetic_key(new.text)
 
 
 def _pair_fields(
@@ -232,10 +230,7 @@ def _compare_headers(old: Matrix, new: Matrix) -> tuple[list[HeaderChange], list
         if otext == ntext:
             continue
         is_dates = bool(odates or ndates) and not (ov and ov.unparsed) and not (nv and nv.unparsed)
-        if is_dates:
-            same = odates == ndates
-        else:
-            same = cosmetic_key(otext) == cosmetic_key(ntext)
+        same = odates == ndates if is_dates else cosmetic_key(otext) == cosmetic_key(ntext)
         kind: Kind = "added" if not otext else "removed" if not ntext else "changed"
         item = new.catalogue.header_item(key) or old.catalogue.header_item(key)
         change = HeaderChange(

@@ -77,7 +77,7 @@ def _read_calamine(path: Path, limits: Limits) -> WorkbookGrid:
 
     try:
         wb = pc.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises several error types (CalamineError, ZipError...)
+    except Exception as exc:  # noqa: BLE001 - calamine raises several error types (CalamineError, ZipError...)
         raise InputError(f"cannot read {path.name} as an Excel workbook: {_one_line(exc)}", path=path) from None
     sheets = []
     try:
@@ -97,7 +97,7 @@ def _read_calamine(path: Path, limits: Limits) -> WorkbookGrid:
             )
     except InputError:
         raise
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any parser failure on an untrusted file is an unreadable input
         raise InputError(f"cannot read {path.name}: {_one_line(exc)}", path=path) from None
     finally:
         close = getattr(wb, "close", None)
@@ -114,7 +114,7 @@ def _read_openpyxl(path: Path, limits: Limits) -> WorkbookGrid:
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types (KeyError, BadZipFile, ...)
         raise InputError(f"cannot read {path.name} as an Excel workbook: {_one_line(exc)}", path=path) from None
     sheets = []
     try:

@@ -23,6 +23,7 @@ from matrix_tools.model import (
     HeaderItem,
     HeaderKind,
     HeaderValue,
+    Mark,
     Matrix,
     Observation,
     Row,
@@ -197,7 +198,7 @@ def _column_observations(fit: TableLayout) -> list[Observation]:
     return out
 
 
-def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict, entries: dict,
+def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict[str, Mark], entries: dict[tuple[str, str], Value],
                      unknown: list[UnknownRow], found_rows: dict[str, str], obs: list[Observation]) -> None:
     sheet, table = fit.sheet, fit.table
     remaining: dict[str, Row] = {row.field: row for row in table.rows}
@@ -251,7 +252,7 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict, 
                 f"{prefix}{column_letter(at)}{r + 1}", _merged_origin(sheet, r, at) if sheet.merged else None)
 
 
-def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict, cell: str,
+def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict[str, Mark], cell: str,
                 merged_from: tuple[int, int] | None = None) -> Value:
     """One data cell -> Value, with notes on what was normalised."""
     raw = cell_text(raw_value)

@@ -202,9 +202,8 @@ class PartScan:
                 first = True
                 while True:
                     chunk = stream.read(READ_CHUNK_BYTES)
-                    if first and sniff:
-                        if not looks_like_xml(chunk):
-                            return
+                    if first and sniff and not looks_like_xml(chunk):
+                        return
                     if first and name in self._targets("worksheet"):
                         extent = Extent(self.package, chunk[:256])
                     first = False

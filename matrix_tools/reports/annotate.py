@@ -21,7 +21,8 @@ from matrix_tools.writing.workbook import CellNote, write_matrix_workbook
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
 
-    from matrix_tools.writing.workbook import CellKey, CellNote, Styles
+    from matrix_tools.writing.workbook import CellKey
+    from matrix_tools.writing.xlsx import Styles
 
 FINDINGS_SHEET = "Findings"
 COLUMNS = (

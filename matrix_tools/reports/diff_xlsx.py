@@ -20,20 +20,14 @@ from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.model import key_unknown_rows
 from matrix_tools.reports.diff_text import summary_sentence
 from matrix_tools.writing.output import write_with
-from matrix_tools.writing.workbook import (
-    CellNote,
-    Styles,
-    add_about_sheet,
-    add_table_sheets,
-    new_workbook,
-)
+from matrix_tools.writing.workbook import CellNote, add_about_sheet, add_table_sheets
+from matrix_tools.writing.xlsx import Styles, new_workbook
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-    from matrix_tools.writing.workbook import CellNote, Styles
 
 KIND_FILLS = {"added": "#D8F0D2", "removed": "#F8D0CE", "changed": "#FFF2A8", "cosmetic": "#EDEDED"}
 KIND_FONTS = {"added": "#1E6B30", "removed": "#9C1C14", "changed": "#7A5200"}

@@ -36,7 +36,7 @@ from matrix_tools.model import (
 )
 from matrix_tools.reading.normalise import format_date
 from matrix_tools.writing.output import write_with
-from matrix_tools.writing.xlsx import (  # noqa: F401 - re-exported for the writers of reports
+from matrix_tools.writing.xlsx import (
     FILLS,
     NOTE_STYLES,
     STYLE_MEANINGS,
