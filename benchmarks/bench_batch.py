@@ -115,7 +115,7 @@ def stage_times(files: list[Path]) -> dict[str, float]:
 
 def time_inprocess(files: list[Path]) -> float:
     """The same work as a batch worker (read, validate, render reports), in a plain loop."""
-    from matrix_tools.batching.run import WorkContext, process_file
+    from matrix_tools.batching.work import WorkContext, process_file
     from matrix_tools.catalogue import load_catalogue
     from matrix_tools.validation.config import DEFAULT_CONFIG
     from matrix_tools.validation.findings import Severity

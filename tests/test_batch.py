@@ -16,14 +16,9 @@ import pytest
 import golden_files
 from hostile import CASES
 from matrix_tools import resources
-from matrix_tools.batching.run import (
-    WorkContext,
-    batch,
-    iter_candidates,
-    key_from_name,
-    process_file,
-    report_dir_name,
-)
+from matrix_tools.batching.inbox import iter_candidates, key_from_name, report_dir_name
+from matrix_tools.batching.run import batch
+from matrix_tools.batching.work import WorkContext, process_file
 from matrix_tools.model import Catalogue, Value
 from matrix_tools.writing.template import blank_matrix
 from matrix_tools.writing.workbook import write_matrix_workbook
@@ -450,3 +445,21 @@ def test_submitted_text_in_the_summary_workbook_stays_text(tmp_path: Path) -> No
     assert not any(b"<f>" in data for name, data in parts.items() if name.startswith("xl/worksheets/"))
     assert not any("hyperlink" in name for name in parts)
     assert b"=HYPERLINK(x).xlsx" in parts["xl/sharedStrings.xml"] and b"=1+1" in parts["xl/sharedStrings.xml"]
+
+
+@pytest.mark.parametrize(("counts", "fail_on", "failed"), [
+    ({"error": 0, "warning": 1, "info": 0}, "info", True),  # at or above info includes warnings
+    ({"error": 1, "warning": 0, "info": 0}, "info", True),
+    ({"error": 0, "warning": 0, "info": 1}, "warning", False),
+    ({"error": 0, "warning": 1, "info": 0}, "error", False),
+])
+def test_fail_on_counts_every_severity_at_or_above_the_threshold(counts: dict[str, int], fail_on: str,
+                                                                  failed: bool) -> None:
+    from matrix_tools.batching.run import _summary
+    from matrix_tools.batching.state import StateEntry
+    from matrix_tools.validation.findings import Severity
+
+    entry = StateEntry("xaa.xlsx", "in/xaa.xlsx", "XAA", "Aland", "XAA", "warnings", counts, "0" * 64, 1)
+    summary = _summary([entry], [], Severity(fail_on))
+    assert summary["failed"] is failed
+    assert summary["exit_code"] == (1 if failed else 0)

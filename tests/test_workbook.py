@@ -13,7 +13,8 @@ import pytest
 from matrix_tools import layout
 from matrix_tools.errors import OutputError
 from matrix_tools.model import Catalogue, Matrix, UnknownRow, Value
-from matrix_tools.writing.workbook import CellNote, write_matrix_workbook
+from matrix_tools.writing.cells import CellNote
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 FIXED = dt.datetime(2024, 1, 2, 3, 4, 5)
 

@@ -29,20 +29,28 @@ has a finding at or above ``fail_on``; else 0.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
-import os
-import re
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from matrix_tools import __version__
+from matrix_tools.batching.folders import ReportWriter, refuse_duplicates
+from matrix_tools.batching.inbox import iter_candidates, read_sha256
 from matrix_tools.batching.isolation import default_jobs
+from matrix_tools.batching.state import (
+    STATE_FILE,
+    STATE_FORMAT,
+    STATUSES,
+    StateEntry,
+    fingerprint,
+    read_state,
+    record_outcome,
+    still_valid,
+    tool_version,
+)
 from matrix_tools.batching.work import (
-    REPORT_NAMES,
     WorkContext,
     Worker,
     identify_file,
@@ -63,64 +71,13 @@ from matrix_tools.validation.engine import unreadable_result
 from matrix_tools.validation.findings import Severity
 from matrix_tools.writing.output import write_text
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-STATE_FILE = "state.json"
-STATE_FORMAT = 1
-STATES_DIR = "states"
-STATUSES = ("ok", "warnings", "errors", "unreadable", "duplicate")
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a real matrix takes well under one
 DEFAULT_MEMORY_MB = 2048  # address space per worker (RLIMIT_AS); a real matrix needs ~100 MB
 # Failures that may depend on the machine (load, memory) rather than the file: tried again.
-TRANSIENT_ERRORS = frozenset({"reader-crashed", "reader-timeout", "reader-out-of-memory", "processing-failed"})
-_ISO3_IN_NAME = re.compile(r"^([A-Za-z]{3})(?![A-Za-z])")
-_SAFE_KEY = re.compile(r"[^A-Za-z0-9._-]+")
 
 Progress = Callable[[int, int, "StateEntry"], None]
 
 
-@dataclass(frozen=True)
-class StateEntry:
-    """One submitted file in the summary: its State, status, counts and reports."""
-
-    file: str  # file name inside the batch folder
-    path: str
-    key: str  # ISO code, or a name derived from the file when the workbook names no ISO code
-    state: str
-    iso3: str
-    status: str  # one of STATUSES
-    counts: Mapping[str, int]
-    sha256: str
-    size: int
-    error: Mapping[str, str] | None = None  # {"code", "message"} when not processed
-    dates: Mapping[str, Any] = field(default_factory=dict)
-    baseline: Mapping[str, str] | None = None  # {"file", "sha256"} of the approved matrix compared
-    changes: Mapping[str, Any] | None = None  # counts of the diff against the baseline
-    notes: tuple[str, ...] = ()
-    reports: Mapping[str, str] = field(default_factory=dict)  # kind -> path relative to OUTDIR
-    reused: bool = False
-    seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file, "path": self.path, "key": self.key,
-            "state": {"name": self.state, "iso3": self.iso3}, "status": self.status,
-            "counts": dict(self.counts), "sha256": self.sha256, "size": self.size,
-            "error": dict(self.error) if self.error else None, "dates": dict(self.dates),
-            "baseline": dict(self.baseline) if self.baseline else None,
-            "changes": dict(self.changes) if self.changes is not None else None,
-            "notes": list(self.notes), "reports": dict(self.reports), "reused": self.reused,
-            "seconds": round(self.seconds, 3),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any], *, reused: bool = False) -> StateEntry:
-        return cls(
-            file=data["file"], path=data["path"], key=data["key"], state=data["state"]["name"],
-            iso3=data["state"]["iso3"], status=data["status"], counts=dict(data["counts"]),
-            sha256=data["sha256"], size=data["size"], error=data.get("error"), dates=data.get("dates", {}),
-            baseline=data.get("baseline"), changes=data.get("changes"), notes=tuple(data.get("notes", ())),
-            reports=dict(data.get("reports", {})), reused=reused, seconds=float(data.get("seconds", 0.0)),
-        )
 
 
 @dataclass(frozen=True)
@@ -144,53 +101,12 @@ class BatchResult:
 # --- finding the files -------------------------------------------------------------------
 
 
-def iter_candidates(folder: Path, *, ignore: Path | None = None) -> tuple[list[Path], list[dict[str, str]]]:
-    """Workbooks in ``folder`` (sorted), and the other entries skipped with the reason.
-
-    ``ignore`` (the output folder, when it lies inside ``folder``) is left out silently.
-    """
-    files: list[Path] = []
-    skipped: list[dict[str, str]] = []
-    ignored = ignore.resolve() if ignore is not None else None
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if ignored is not None and path.resolve() == ignored:
-            continue
-        if path.name.startswith("~$"):
-            skipped.append({"file": path.name, "reason": "Excel lock file (the workbook is open somewhere)"})
-        elif path.name.startswith("."):
-            continue  # hidden files (.DS_Store, our own temporary files) are not submissions
-        elif not path.is_file():
-            skipped.append({"file": path.name, "reason": "not a file"})
-        elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            skipped.append({"file": path.name, "reason": f"not a workbook ({path.suffix or 'no extension'})"})
-        else:
-            files.append(path)
-    return files, skipped
 
 
-def read_sha256(path: Path) -> tuple[str, int]:
-    """Content hash and size (a file that cannot be opened gives an empty hash)."""
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError:
-        return "", 0
-    return digest.hexdigest(), size
 
 
-def key_from_name(path: Path) -> str:
-    """A State key from a file name: 'xaa-2024.xlsx' -> 'XAA'; otherwise the file stem."""
-    match = _ISO3_IN_NAME.match(path.stem)
-    return match.group(1).upper() if match else path.stem
 
 
-def report_dir_name(key: str) -> str:
-    """A folder name for a State key, safe on every file system."""
-    return _SAFE_KEY.sub("_", key).strip("._") or "unnamed"
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -232,9 +148,9 @@ def batch(
     cfg = _config(config, source)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     out_dir = _output_dir(output, source, base_dir)
-    previous = _read_state(out_dir) if out_dir is not None and not full else {}
-    fingerprint = _fingerprint(cat, cfg, threshold)
-    if previous.get("fingerprint") != fingerprint:
+    previous = read_state(out_dir) if out_dir is not None and not full else {}
+    settings = fingerprint(cat, cfg, threshold)
+    if previous.get("fingerprint") != settings:
         previous = {}
 
     workers = max(1, jobs or default_jobs())
@@ -259,12 +175,12 @@ def batch(
     for path in files:
         sha, _size = hashes[path.name]
         prior = old_files.get(path.name)
-        if prior is not None and sha and prior["entry"]["sha256"] == sha and _still_valid(prior, ctx.baselines, base_info, out_dir):
+        if prior is not None and sha and prior["entry"]["sha256"] == sha and still_valid(prior, ctx.baselines, base_info, out_dir):
             records[path.name] = prior
         else:
             to_read.append(path)
 
-    writer = _ReportWriter(out_dir, [source, *( [base_dir] if base_dir else [])])
+    writer = ReportWriter(out_dir, [source, *( [base_dir] if base_dir else [])])
     total = len(files)
     done = 0
     for _name, record in sorted(records.items()):
@@ -278,7 +194,7 @@ def batch(
                                             timeout=timeout, memory_mb=memory_mb):
             p = Path(name)
             sha, size = hashes[p.name]
-            record = _record(p, sha, size, outcome, base_info, ctx)
+            record = record_outcome(p, sha, size, outcome, base_info, ctx)
             entry = writer.write(StateEntry.from_dict(record["entry"]), outcome)
             record["entry"] = entry.as_dict()
             records[p.name] = record
@@ -291,7 +207,7 @@ def batch(
 
             shutil.rmtree(staging, ignore_errors=True)  # reports of refused or interrupted files
 
-    entries = _refuse_duplicates([StateEntry.from_dict(r["entry"], reused=name not in {p.name for p in to_read})
+    entries = refuse_duplicates([StateEntry.from_dict(r["entry"], reused=name not in {p.name for p in to_read})
                                   for name, r in sorted(records.items())], writer)
     entries.sort(key=lambda e: (e.key.casefold(), e.file))
     writer.prune(entries)
@@ -299,7 +215,7 @@ def batch(
     summary = _summary(entries, skipped, threshold)
     finished = time.time()
     document = {
-        "matrix_tools": _version(),
+        "matrix_tools": tool_version(),
         "run": {
             "folder": str(source), "baseline": str(base_dir) if base_dir else None,
             "output": str(out_dir) if out_dir else None,
@@ -319,7 +235,7 @@ def batch(
         written.append(str(write_text(out_dir / "summary.json", render_summary_json(document), inputs)))
         written.append(str(write_summary_xlsx(document, out_dir / "summary.xlsx", inputs=inputs)))
         written.append(str(write_text(out_dir / "junit.xml", junit_text, inputs)))
-        state = {"format": STATE_FORMAT, "fingerprint": fingerprint, "files": records, "baselines": base_info}
+        state = {"format": STATE_FORMAT, "fingerprint": settings, "files": records, "baselines": base_info}
         written.append(str(write_text(out_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, allow_nan=False),
                                       inputs)))
     if junit is not None:
@@ -369,39 +285,10 @@ def _output_dir(output: str | Path | None, source: Path, base_dir: Path | None) 
     return out
 
 
-def _read_state(out_dir: Path) -> dict[str, Any]:
-    try:
-        data = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
-        return {}
-    return data
 
 
-def _fingerprint(cat: Catalogue, cfg: Any, threshold: Severity) -> str:
-    """What earlier results depend on besides the file: tool version, catalogue, config, fail-on."""
-    # The real "today" is left out on purpose, or every nightly run would read everything again;
-    # a date check on an unchanged file is refreshed when the file changes or with --full.
-    text = repr((_version(), cat, cfg.severity, cfg.rules, cfg.long_text_chars, cfg.today, threshold.value))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _still_valid(prior: Mapping[str, Any], baselines: Mapping[str, str], base_info: Mapping[str, Any],
-                 out_dir: Path | None) -> bool:
-    """An earlier result can be reused: same baseline, its reports still there, not a transient failure."""
-    entry = prior["entry"]
-    if entry.get("error") and entry["error"].get("code") in TRANSIENT_ERRORS:
-        return False
-    iso3 = entry["state"]["iso3"]
-    chosen = baselines.get(iso3) if iso3 else None
-    current = base_info[Path(chosen).name]["sha256"] if chosen is not None else None
-    used = (entry.get("baseline") or {}).get("sha256")
-    if current != used:
-        return False
-    if out_dir is None:
-        return True
-    return all((out_dir / rel).is_file() for rel in entry.get("reports", {}).values())
 
 
 def _identify_baselines(
@@ -452,121 +339,10 @@ def _identify_baselines(
     return chosen, info, notes
 
 
-def _record(path: Path, sha: str, size: int, outcome: Any, base_info: Mapping[str, Any],
-            ctx: WorkContext) -> dict[str, Any]:
-    """The state.json record of one file just processed: its summary entry and junit fragment."""
-    seconds = float(outcome.get("seconds", 0.0))
-    if "error" in outcome:
-        error = outcome["error"]
-        entry = StateEntry(path.name, str(path), key_from_name(path), "", "", "unreadable",
-                           {"error": 0, "warning": 0, "info": 0}, sha, size, error=dict(error), seconds=seconds)
-        exc = InputError(error["message"], code=error["code"])
-        junit = render_junit([unreadable_result(path, exc)], threshold=ctx.threshold)
-        return {"entry": entry.as_dict(), "junit": junit}
-    outcome = outcome["ok"]
-    counts = outcome["counts"]
-    status = "errors" if counts.get("error") else "warnings" if counts.get("warning") else "ok"
-    iso3 = outcome["iso3"]
-    baseline = None
-    if iso3 and iso3 in ctx.baselines:
-        bname = Path(ctx.baselines[iso3]).name
-        baseline = {"file": bname, "sha256": base_info.get(bname, {}).get("sha256", "")}
-    notes = list(outcome.get("notes", ()))
-    if not iso3:
-        notes.append("the workbook names no ISO code; the State is identified by the file name")
-    entry = StateEntry(path.name, str(path), iso3 or key_from_name(path), outcome["state"], iso3, status,
-                       counts, sha, size, dates=outcome["dates"], baseline=baseline,
-                       changes=outcome.get("changes"), notes=tuple(notes), seconds=seconds)
-    return {"entry": entry.as_dict(), "junit": outcome["junit"]}
 
 
-class _ReportWriter:
-    """Writes each State's reports into OUTDIR/states/<KEY>/ (atomically) and tracks claims."""
-
-    def __init__(self, out_dir: Path | None, inputs: Iterable[Path]):
-        self.out_dir = out_dir
-        self.inputs: list[Path] = [p for folder in inputs for p in folder.iterdir() if p.is_file()]
-        self.claims: dict[str, list[str]] = {}
-        self.written: list[str] = []
-
-    def claim(self, entry: StateEntry) -> None:
-        if entry.status != "unreadable":
-            self.claims.setdefault(entry.key, []).append(entry.file)
-
-    def write(self, entry: StateEntry, outcome: Any) -> StateEntry:
-        """Write the reports of a file just processed; return the entry with their paths."""
-        import dataclasses
-
-        if "error" in outcome or self.out_dir is None:
-            return entry
-        outcome = outcome["ok"]
-        self.claim(entry)
-        if len(self.claims[entry.key]) > 1:
-            return entry  # a second file for this State: refused later, nothing written
-        folder = self.out_dir / STATES_DIR / report_dir_name(entry.key)
-        folder.mkdir(parents=True, exist_ok=True)
-        reports: dict[str, str] = {}
-        for kind, staged in outcome["reports"].items():
-            target = folder / REPORT_NAMES[kind]
-            try:
-                os.replace(staged, target)  # same folder tree: an atomic rename, like output.py's
-            except PermissionError as exc:
-                raise OutputError(f"cannot write {target}: permission denied (is the file open in Excel?) "
-                                  f"[{exc.strerror}]", path=target) from None
-            reports[kind] = target.relative_to(self.out_dir).as_posix()
-        for kind, name in REPORT_NAMES.items():
-            if kind not in reports:
-                (folder / name).unlink(missing_ok=True)  # from an earlier run: no longer true
-        self.written.extend(str(self.out_dir / r) for r in reports.values())
-        return dataclasses.replace(entry, reports=reports)
-
-    def prune(self, entries: Iterable[StateEntry]) -> None:
-        """Remove report folders of States no longer in the folder (their file was taken out)."""
-        if self.out_dir is None or not (self.out_dir / STATES_DIR).is_dir():
-            return
-        keep = {report_dir_name(e.key) for e in entries if e.reports}
-        for folder in (self.out_dir / STATES_DIR).iterdir():
-            if folder.is_dir() and folder.name not in keep:
-                self.drop_folder(folder)
-
-    def drop(self, key: str) -> None:
-        """Remove a refused State's reports, so no earlier report is mistaken for this run's."""
-        if self.out_dir is None:
-            return
-        self.drop_folder(self.out_dir / STATES_DIR / report_dir_name(key))
-
-    @staticmethod
-    def drop_folder(folder: Path) -> None:
-        """Delete our reports in ``folder``, and the folder when nothing else is in it."""
-        for name in REPORT_NAMES.values():
-            (folder / name).unlink(missing_ok=True)
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
 
 
-def _refuse_duplicates(entries: list[StateEntry], writer: _ReportWriter) -> list[StateEntry]:
-    """Two or more readable files for one State: each becomes a 'duplicate' entry naming the others."""
-    import dataclasses
-
-    by_key: dict[str, list[StateEntry]] = {}
-    for entry in entries:
-        if entry.status != "unreadable":
-            by_key.setdefault(entry.key, []).append(entry)
-    out: list[StateEntry] = []
-    for entry in entries:
-        group = by_key.get(entry.key, [])
-        if entry.status == "unreadable" or len(group) < 2:
-            out.append(entry)
-            continue
-        names = ", ".join(e.file for e in group)
-        message = (f"{len(group)} files claim the State {entry.key} ({names}); none of them was used. "
-                   "Keep only the one to check in the folder and run again.")
-        out.append(dataclasses.replace(entry, status="duplicate", reports={},
-                                       error={"code": "duplicate-state", "message": message}))
-    for key, group in by_key.items():
-        if len(group) > 1:
-            writer.drop(key)
-    return out
 
 
 def _junit(entries: list[StateEntry], records: Mapping[str, Any], threshold: Severity) -> str:
@@ -586,9 +362,8 @@ def _summary(entries: list[StateEntry], skipped: list[dict[str, str]], threshold
     statuses = {s: sum(1 for e in entries if e.status == s) for s in STATUSES}
     counted = [e for e in entries if e.status in ("ok", "warnings", "errors")]
     totals = {sev: sum(e.counts.get(sev, 0) for e in counted) for sev in ("error", "warning", "info")}
-    failing = [e for e in counted if e.counts.get("error", 0)
-               or (threshold is Severity.WARNING and e.counts.get("warning", 0))
-               or (threshold is Severity.INFO and e.counts.get("info", 0))]
+    failing = [e for e in counted
+               if any(e.counts.get(sev.value, 0) for sev in Severity if sev.at_least(threshold))]
     not_processed = statuses["unreadable"] + statuses["duplicate"]
     exit_code = EXIT_INPUT if not_processed else EXIT_DATA if failing else EXIT_OK
     return {
@@ -606,12 +381,10 @@ def _summary(entries: list[StateEntry], skipped: list[dict[str, str]], threshold
     }
 
 
-def _version() -> str:
-    return __version__
 
 
 def _iso(timestamp: float) -> str:
     return dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc).isoformat(timespec="seconds")
 
 
-__all__ = ["BatchResult", "StateEntry", "batch", "iter_candidates", "key_from_name", "process_file"]
+__all__ = ["BatchResult", "StateEntry", "batch"]

@@ -16,12 +16,13 @@ from matrix_tools.errors import InputError
 from matrix_tools.model import Matrix, cell_ref, key_unknown_rows
 from matrix_tools.validation.engine import ValidationResult
 from matrix_tools.validation.findings import Finding
-from matrix_tools.writing.workbook import CellNote, write_matrix_workbook
+from matrix_tools.writing.cells import CellNote
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
 
-    from matrix_tools.writing.workbook import CellKey
+    from matrix_tools.writing.cells import CellKey
     from matrix_tools.writing.xlsx import Styles
 
 FINDINGS_SHEET = "Findings"

@@ -19,8 +19,10 @@ from matrix_tools.diffing.engine import Change, DiffResult, Side, format_dates
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.model import key_unknown_rows
 from matrix_tools.reports.diff_text import summary_sentence
+from matrix_tools.writing.cells import CellNote
+from matrix_tools.writing.front import add_about_sheet
 from matrix_tools.writing.output import write_with
-from matrix_tools.writing.workbook import CellNote, add_about_sheet, add_table_sheets
+from matrix_tools.writing.workbook import add_table_sheets
 from matrix_tools.writing.xlsx import Styles, new_workbook
 
 if TYPE_CHECKING:
@@ -45,7 +47,7 @@ def row_height(texts: Sequence[tuple[str, float]]) -> float:
     return min(409.0, 15.0 * lines + 2)
 
 
-def _clip(text: str) -> str:
+def clip(text: str) -> str:
     return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
 
 
@@ -63,7 +65,7 @@ def cell_notes(result: DiffResult) -> list[CellNote]:
             lines.append(change.meaning)
         if change.cosmetic:
             lines[0] = f"Was typed: {change.old_raw or change.old!r}"
-        notes.append(CellNote(change.field, change.column, style, _clip("\n".join(lines))))
+        notes.append(CellNote(change.field, change.column, style, clip("\n".join(lines))))
     for header in (*result.header_changes, *(result.cosmetic_headers if result.include_cosmetic else ())):
         was = header.old or "(empty)"
         notes.append(CellNote(f"header:{header.key}", "", "changed" if header.old else "added", f"Was: {was}"))
@@ -128,7 +130,7 @@ class _Report:
             ws.set_row(row, 20)
 
         state = r.new.state or r.old.state
-        ws.write_string(0, 0, _clip(f"Changes in the 1540 matrix of {state}"), title)
+        ws.write_string(0, 0, clip(f"Changes in the 1540 matrix of {state}"), title)
         ws.set_row(0, 24)
         ws.merge_range(
             1, 0, 1, last_col,
@@ -149,7 +151,7 @@ class _Report:
             ws.write_string(row, 0, caption, label)
             texts = [getter(r.old), getter(r.new)]
             for col, text in ((1, texts[0]), (2, texts[1])):
-                ws.write_string(row, col, _clip(text), small if caption == "SHA-256" else wrap)
+                ws.write_string(row, col, clip(text), small if caption == "SHA-256" else wrap)
             ws.set_row(row, 26 if caption == "SHA-256" else row_height([(t, 38) for t in texts]))
         row += 2
         heading(row, "Summary")
@@ -184,7 +186,7 @@ class _Report:
         for table, counts in s["by_table"].items():
             row += 1
             ws.write_string(row, 0, r.table_titles.get(table, table), label)
-            ws.merge_range(row, 1, row, 2, _clip(titles.get(table, "")), small)
+            ws.merge_range(row, 1, row, 2, clip(titles.get(table, "")), small)
             for col, kind in enumerate(("added", "removed", "changed", "total"), start=3):
                 ws.write_number(row, col, counts[kind], numb if kind == "total" else num)
         first, last = header_row + 1, row
@@ -279,12 +281,12 @@ class _Report:
                 change.new_raw if change.cosmetic and change.new_raw is not None else change.new,
             ]
             for col, value in enumerate(values):
-                ws.write_string(row, col, _clip(value), fk if col == 4 else f)
+                ws.write_string(row, col, clip(value), fk if col == 4 else f)
             self._write_words(ws, row, 7, change, f, kind)
             extra = [change.transition.replace("->", " → ") if change.transition else "", self._meaning(change),
                      change.new_cell, change.old_cell, change.field]
             for col, value in enumerate(extra, start=8):
-                ws.write_string(row, col, _clip(value), f)
+                ws.write_string(row, col, clip(value), f)
             texts = [(v, captions[i][1]) for i, v in enumerate(values)] + [(self._meaning(change), 30)]
             texts.append(("".join(w.text for w in change.words), 40))
             ws.set_row(row, row_height(texts))
@@ -313,7 +315,7 @@ class _Report:
                 text = change.old
             else:
                 text = ""
-            ws.write_string(row, col, _clip(text), f)
+            ws.write_string(row, col, clip(text), f)
             return
         base = {"font_name": "Calibri"}
         fdel = self.fmt("w:del", **base, font_strikeout=True, font_color="#C00000")
@@ -359,7 +361,7 @@ class _Report:
             values = [point.topic, r.table_titles.get(point.table, point.table), point.row_number, point.label,
                       point.column.split(" (")[0], point.old or ("blank" if point.new else ""), point.new, point.question]
             for col, value in enumerate(values):
-                ws.write_string(row, col, _clip(value), ftopic if col == 0 else f)
+                ws.write_string(row, col, clip(value), ftopic if col == 0 else f)
             ws.write_blank(row, 8, None, fout)
             ws.write_string(row, 9, point.cell, f)
             ws.set_row(row, 45)

@@ -23,12 +23,13 @@ from matrix_tools.merging.engine import (
     MergeResult,
 )
 from matrix_tools.model import Matrix
-from matrix_tools.writing.workbook import CellNote, write_matrix_workbook
+from matrix_tools.writing.cells import CellNote
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
 
-    from matrix_tools.writing.workbook import CellKey
+    from matrix_tools.writing.cells import CellKey
     from matrix_tools.writing.xlsx import Styles
 
 CONFLICTS_SHEET = "Conflicts"

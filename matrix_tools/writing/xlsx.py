@@ -7,6 +7,11 @@ links or numbers, so nothing a State typed becomes active in an output (design.m
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -163,3 +168,10 @@ def new_workbook(
         properties["created"] = created.replace(tzinfo=None)
     workbook.set_properties(properties)
     return workbook
+
+
+def set_print_portrait(ws: Worksheet) -> None:
+    ws.set_portrait()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&L&8&A&R&8Page &P of &N")

@@ -1,0 +1,147 @@
+"""What a batch run remembers between runs (``OUTDIR/state.json``) and its per-file entries.
+
+A StateEntry is one submitted file in the summary; ``record_outcome`` turns what a worker
+returned into the entry and JUnit fragment stored in state.json, so an unchanged file is not
+read again next time (``still_valid``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from matrix_tools import __version__
+from matrix_tools.batching.inbox import key_from_name
+from matrix_tools.batching.work import WorkContext
+from matrix_tools.errors import InputError
+from matrix_tools.model import Catalogue
+from matrix_tools.reports.findings import render_junit
+from matrix_tools.validation.engine import unreadable_result
+from matrix_tools.validation.findings import Severity
+
+STATE_FILE = "state.json"
+
+
+STATE_FORMAT = 1
+
+
+STATUSES = ("ok", "warnings", "errors", "unreadable", "duplicate")
+
+
+TRANSIENT_ERRORS = frozenset({"reader-crashed", "reader-timeout", "reader-out-of-memory", "processing-failed"})
+
+
+@dataclass(frozen=True)
+class StateEntry:
+    """One submitted file in the summary: its State, status, counts and reports."""
+
+    file: str  # file name inside the batch folder
+    path: str
+    key: str  # ISO code, or a name derived from the file when the workbook names no ISO code
+    state: str
+    iso3: str
+    status: str  # one of STATUSES
+    counts: Mapping[str, int]
+    sha256: str
+    size: int
+    error: Mapping[str, str] | None = None  # {"code", "message"} when not processed
+    dates: Mapping[str, Any] = field(default_factory=dict)
+    baseline: Mapping[str, str] | None = None  # {"file", "sha256"} of the approved matrix compared
+    changes: Mapping[str, Any] | None = None  # counts of the diff against the baseline
+    notes: tuple[str, ...] = ()
+    reports: Mapping[str, str] = field(default_factory=dict)  # kind -> path relative to OUTDIR
+    reused: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file, "path": self.path, "key": self.key,
+            "state": {"name": self.state, "iso3": self.iso3}, "status": self.status,
+            "counts": dict(self.counts), "sha256": self.sha256, "size": self.size,
+            "error": dict(self.error) if self.error else None, "dates": dict(self.dates),
+            "baseline": dict(self.baseline) if self.baseline else None,
+            "changes": dict(self.changes) if self.changes is not None else None,
+            "notes": list(self.notes), "reports": dict(self.reports), "reused": self.reused,
+            "seconds": round(self.seconds, 3),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, reused: bool = False) -> StateEntry:
+        return cls(
+            file=data["file"], path=data["path"], key=data["key"], state=data["state"]["name"],
+            iso3=data["state"]["iso3"], status=data["status"], counts=dict(data["counts"]),
+            sha256=data["sha256"], size=data["size"], error=data.get("error"), dates=data.get("dates", {}),
+            baseline=data.get("baseline"), changes=data.get("changes"), notes=tuple(data.get("notes", ())),
+            reports=dict(data.get("reports", {})), reused=reused, seconds=float(data.get("seconds", 0.0)),
+        )
+
+
+def read_state(out_dir: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
+        return {}
+    return data
+
+
+def fingerprint(cat: Catalogue, cfg: Any, threshold: Severity) -> str:
+    """What earlier results depend on besides the file: tool version, catalogue, config, fail-on."""
+    # The real "today" is left out on purpose, or every nightly run would read everything again;
+    # a date check on an unchanged file is refreshed when the file changes or with --full.
+    text = repr((tool_version(), cat, cfg.severity, cfg.rules, cfg.long_text_chars, cfg.today, threshold.value))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def still_valid(prior: Mapping[str, Any], baselines: Mapping[str, str], base_info: Mapping[str, Any],
+                 out_dir: Path | None) -> bool:
+    """An earlier result can be reused: same baseline, its reports still there, not a transient failure."""
+    entry = prior["entry"]
+    if entry.get("error") and entry["error"].get("code") in TRANSIENT_ERRORS:
+        return False
+    iso3 = entry["state"]["iso3"]
+    chosen = baselines.get(iso3) if iso3 else None
+    current = base_info[Path(chosen).name]["sha256"] if chosen is not None else None
+    used = (entry.get("baseline") or {}).get("sha256")
+    if current != used:
+        return False
+    if out_dir is None:
+        return True
+    return all((out_dir / rel).is_file() for rel in entry.get("reports", {}).values())
+
+
+def record_outcome(path: Path, sha: str, size: int, outcome: Any, base_info: Mapping[str, Any],
+            ctx: WorkContext) -> dict[str, Any]:
+    """The state.json record of one file just processed: its summary entry and junit fragment."""
+    seconds = float(outcome.get("seconds", 0.0))
+    if "error" in outcome:
+        error = outcome["error"]
+        entry = StateEntry(path.name, str(path), key_from_name(path), "", "", "unreadable",
+                           {"error": 0, "warning": 0, "info": 0}, sha, size, error=dict(error), seconds=seconds)
+        exc = InputError(error["message"], code=error["code"])
+        junit = render_junit([unreadable_result(path, exc)], threshold=ctx.threshold)
+        return {"entry": entry.as_dict(), "junit": junit}
+    outcome = outcome["ok"]
+    counts = outcome["counts"]
+    status = "errors" if counts.get("error") else "warnings" if counts.get("warning") else "ok"
+    iso3 = outcome["iso3"]
+    baseline = None
+    if iso3 and iso3 in ctx.baselines:
+        bname = Path(ctx.baselines[iso3]).name
+        baseline = {"file": bname, "sha256": base_info.get(bname, {}).get("sha256", "")}
+    notes = list(outcome.get("notes", ()))
+    if not iso3:
+        notes.append("the workbook names no ISO code; the State is identified by the file name")
+    entry = StateEntry(path.name, str(path), iso3 or key_from_name(path), outcome["state"], iso3, status,
+                       counts, sha, size, dates=outcome["dates"], baseline=baseline,
+                       changes=outcome.get("changes"), notes=tuple(notes), seconds=seconds)
+    return {"entry": entry.as_dict(), "junit": outcome["junit"]}
+
+
+def tool_version() -> str:
+    return __version__
