@@ -77,6 +77,11 @@ def check_catalogue_data(data: Any) -> list[str]:
         keys = [c["key"] for c in sets[t["columns"]]]
         if len(set(keys)) != len(keys):
             problems.append(f"column set '{t['columns']}' repeats a column key")
+        text_keys = {c["key"] for c in sets[t["columns"]] if c["kind"] == "text"}
+        for c in sets[t["columns"]]:
+            if "source" in c and (c["kind"] != "mark" or c["source"] not in text_keys):
+                problems.append(f"column '{c['key']}' of set '{t['columns']}' names source '{c['source']}', "
+                                "which is not a text column of the set (only mark columns name a source)")
         for weapon in t.get("weapons", [None]):
             if weapon is not None and weapon not in weapons:
                 problems.append(f"table {t['id']} names weapon '{weapon}', which is not in 'weapons'")
@@ -174,6 +179,7 @@ def _column(c: dict[str, Any]) -> Column:
         help=c.get("help", ""),
         aliases=tuple(c.get("aliases", ())),
         marks=marks,
+        source=c.get("source"),
     )
 
 

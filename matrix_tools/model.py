@@ -74,6 +74,7 @@ class Column:
     help: str = ""
     aliases: tuple[str, ...] = ()
     marks: tuple[Mark, ...] = (Mark.X, Mark.QUERY, Mark.NA)
+    source: str | None = None  # mark columns: key of the text column naming the source (catalogue)
 
     @property
     def is_mark(self) -> bool:
@@ -119,6 +120,14 @@ class Table:
             if col.key == key:
                 return col
         raise KeyError(key)
+
+    def source_column(self, mark_key: str) -> Column | None:
+        """The text column that gives the source of mark column ``mark_key`` (as the catalogue declares)."""
+        keys = {col.key: col for col in self.columns}
+        mark = keys.get(mark_key)
+        if mark is None or mark.source is None:
+            return None
+        return keys.get(mark.source)
 
 
 @dataclass(frozen=True)

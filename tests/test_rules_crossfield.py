@@ -10,7 +10,6 @@ from matrix_tools.validation.rules.crossfield import (
     check_enforcement,
     check_query_remarks,
     check_sources,
-    source_column,
 )
 
 OP2 = "OP2.NW.manufacture"
@@ -52,9 +51,29 @@ def test_op6_table_uses_its_information_column_as_source(catalogue) -> None:
 
 def test_source_of_each_mark_column_comes_from_the_catalogue(catalogue) -> None:
     op2, op1 = catalogue.table("OP2.NW"), catalogue.table("OP1")
-    assert source_column(op2, "status").key == "source"  # type: ignore[union-attr]
-    assert source_column(op2, "enforcement").key == "enforcement_source"  # type: ignore[union-attr]
-    assert source_column(op1, "status").key == "info"  # type: ignore[union-attr]
+    assert op2.source_column("status").key == "source"  # type: ignore[union-attr]
+    assert op2.source_column("enforcement").key == "enforcement_source"  # type: ignore[union-attr]
+    assert op1.source_column("status").key == "info"  # type: ignore[union-attr]
+    assert op2.source_column("source") is None  # a text column names no source
+
+
+def test_a_catalogue_names_each_mark_columns_source_in_its_data() -> None:
+    import copy
+    import json
+
+    from matrix_tools import resources
+    from matrix_tools.catalogue import check_catalogue_data, parse_catalogue
+
+    data = json.loads(resources.schema_file(resources.DEFAULT_CATALOGUE).read_text(encoding="utf-8"))
+    renamed = copy.deepcopy(data)
+    for col in renamed["column_sets"]["measure"]:
+        if col["key"] == "status":
+            col["source"] = "remarks"  # a catalogue may point the legal framework at another column
+    cat = parse_catalogue(renamed)
+    assert cat.table("OP2.NW").source_column("status").key == "remarks"  # type: ignore[union-attr]
+    broken = copy.deepcopy(data)
+    broken["column_sets"]["measure"][0]["source"] = "enforcement"  # a mark column is no source
+    assert any("names source 'enforcement'" in p for p in check_catalogue_data(broken))
 
 
 def test_source_missing_message_names_the_mark_cell_and_the_column() -> None:

@@ -19,8 +19,6 @@ NO_SOURCE = "X without a source"
 ROW_ADDED = "Row added by the State"
 TOPICS = (REMOVED, DOWNGRADED, NO_SOURCE, ROW_ADDED)
 
-# mark column -> the text column that should give its source document
-SOURCE_OF = {"status": ("source", "info"), "enforcement": ("enforcement_source",)}
 
 
 @dataclass(frozen=True)
@@ -90,12 +88,10 @@ def _iter_missing_sources(result: DiffResult, new: Matrix, touched: set[tuple[st
     """X marks in the new matrix whose source cell is empty, where the mark or source changed."""
     cat = new.catalogue
     for table in cat.tables:
-        keys = {c.key for c in table.columns}
+        pairs = [(c.key, src.key) for c in table.columns if c.is_mark
+                 for src in (table.source_column(c.key),) if src is not None]
         for row in table.rows:
-            for mark_col, sources in SOURCE_OF.items():
-                source_col = next((s for s in sources if s in keys), None)
-                if mark_col not in keys or source_col is None:
-                    continue
+            for mark_col, source_col in pairs:
                 if (row.field, mark_col) not in touched and (row.field, source_col) not in touched:
                     continue
                 if new.text(row.field, mark_col) != "X" or new.text(row.field, source_col):

@@ -1,8 +1,8 @@
 """Cross-field rules: the cells of one row must agree (a mark X names its source, ...).
 
-Which text column is a mark's "source" comes from the catalogue's column keys: ``source`` for
-``status`` in the OP 2 / OP 3 tables, ``enforcement_source`` for ``enforcement``, ``info`` for
-``status`` in the OP 1 and OP 6 / OP 8 (d) tables. Default severities are in findings.json;
+Which text column is a mark's "source" is declared in the catalogue (a mark column's
+``source`` key, read through ``Table.source_column``): ``source`` for ``status`` in the OP 2 / OP 3
+tables, ``enforcement_source`` for ``enforcement``, ``info`` for ``status`` in OP 1 and OP 6 / 8 (d). Default severities are in findings.json;
 configuration changes them.
 """
 
@@ -10,25 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from matrix_tools.model import Column, Mark, Matrix, Row, Table, Value
+from matrix_tools.model import Mark, Matrix, Row, Value
 from matrix_tools.validation.config import Config
 from matrix_tools.validation.findings import Finding, make_finding, shorten
 
 LEGAL_FRAMEWORK = "status"
 ENFORCEMENT = "enforcement"
 REMARKS = "remarks"
-
-
-def source_column(table: Table, mark_key: str) -> Column | None:
-    """The text column that holds the reference for mark column ``mark_key``, if any."""
-    keys = {col.key: col for col in table.columns}
-    candidates = [f"{mark_key}_source"]
-    if mark_key == LEGAL_FRAMEWORK:
-        candidates += ["source", "info"]
-    for key in candidates:
-        if key in keys and not keys[key].is_mark:
-            return keys[key]
-    return None
 
 
 def _missing_columns(matrix: Matrix) -> set[tuple[str, str]]:
@@ -44,7 +32,7 @@ def check_sources(matrix: Matrix, config: Config) -> Iterator[Finding]:
     """X without a source reference; a source given while the mark is blank."""
     missing = _missing_columns(matrix)
     for table in matrix.catalogue.tables:
-        pairs = [(col, source_column(table, col.key)) for col in table.columns if col.is_mark]
+        pairs = [(col, table.source_column(col.key)) for col in table.columns if col.is_mark]
         for row in table.rows:
             for mark_col, src_col in pairs:
                 if src_col is None or {(table.id, mark_col.key), (table.id, src_col.key)} & missing:
