@@ -8,8 +8,6 @@ from typing import Any, TypeVar
 
 import click
 
-from matrix_tools.catalogue import load_catalogue
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -22,7 +20,3 @@ def catalogue_option(func: F) -> F:
         default=None,
         help="Matrix catalogue (JSON) to use instead of the shipped one, e.g. the official template's.",
     )(func)
-
-
-def load_catalogue_option(path: Path | None) -> Any:
-    return load_catalogue(path)

@@ -17,8 +17,6 @@ REMOVED = "Measure no longer recorded"
 DOWNGRADED = "Mark downgraded to ?"
 NO_SOURCE = "X without a source"
 ROW_ADDED = "Row added by the State"
-TOPICS = (REMOVED, DOWNGRADED, NO_SOURCE, ROW_ADDED)
-
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,6 @@ COLUMNS: tuple[tuple[str, float], ...] = (
     ("Changes since baseline", 12), ("Date of report", 12), ("Latest report", 12), ("Date of approval", 12),
     ("File", 28), ("Message", 60), ("Reused from last run", 10), ("SHA-256", 20),
 )
-FILE_COL = 10
 MESSAGE_COL = 11
 MAX_CELL = 32_000  # below Excel's 32,767 characters per cell
 

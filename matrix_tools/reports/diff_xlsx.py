@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matrix_tools.diffing.consultation import iter_consultation_points
-from matrix_tools.diffing.engine import Change, DiffResult, Side, format_dates
+from matrix_tools.diffing.engine import Change, DiffResult, format_dates
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.model import key_unknown_rows
 from matrix_tools.reports.diff_text import summary_sentence
@@ -407,8 +407,3 @@ def write_diff_xlsx(result: DiffResult, output: str | Path, *, inputs: Sequence[
         wb.close()
 
     return write_with(output, build, inputs)
-
-
-def render_side_name(side: Side) -> str:
-    """'testland-2013.xlsx' or '(in memory)'."""
-    return side.name or "(in memory)"

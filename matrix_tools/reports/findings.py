@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from matrix_tools import __version__
@@ -291,15 +291,3 @@ def render_catalogue_md(kinds: FindingCatalogue) -> str:
             f"**{_md_cell(kind.title)}.** {_md_cell(kind.description)} |"
         )
     return "\n".join(lines) + "\n"
-
-
-RENDERERS: Mapping[str, Callable[..., str]] = {
-    "text": render_text,
-    "json": render_json,
-    "junit": render_junit,
-}
-
-
-def iter_failing(results: Iterable[ValidationResult], threshold: Severity) -> Iterable[Finding]:
-    for result in results:
-        yield from (f for f in result.findings if f.severity.at_least(threshold))

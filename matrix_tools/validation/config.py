@@ -28,7 +28,6 @@ from matrix_tools.validation.findings import FindingCatalogue, Severity, load_fi
 
 CONFIG_NAME = "matrix-tools.json"
 SCHEMA = "config.schema.json"
-RULE_GROUPS = ("structure", "header", "marks", "cross-field", "text", "schema")
 
 
 @dataclass(frozen=True)

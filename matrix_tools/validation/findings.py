@@ -8,14 +8,12 @@ message template with ``{placeholders}``, default severity, group). Rules build 
 
 from __future__ import annotations
 
-import json
 import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from matrix_tools import resources
@@ -127,11 +125,6 @@ def parse_finding_catalogue(data: Mapping[str, Any]) -> FindingCatalogue:
 def load_finding_catalogue() -> FindingCatalogue:
     """The shipped catalogue of finding types (``schemas/findings.json``), cached."""
     return parse_finding_catalogue(resources.load_schema(FINDINGS_FILE))
-
-
-def read_finding_catalogue(path: str | Path) -> FindingCatalogue:
-    """A finding catalogue from another file (tests, translations)."""
-    return parse_finding_catalogue(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")

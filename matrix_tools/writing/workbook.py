@@ -27,7 +27,6 @@ from matrix_tools.model import (
     Table,
     Value,
     cell_ref,
-    column_letter,
     key_unknown_rows,
 )
 from matrix_tools.writing.cells import (
@@ -58,8 +57,6 @@ _TEXT_WIDTH = 34.0
 _NUMBER_WIDTH = 5.5
 _LABEL_WIDTH = 46.0
 _FIELD_ID_WIDTH = 22.0
-
-
 
 
 # --- workbook ----------------------------------------------------------------------------
@@ -100,26 +97,10 @@ def write_matrix_workbook(
     return cells
 
 
-
-
-
-
 # --- About ---------------------------------------------------------------------------------
 
 
-
-
-
-
-
-
-
-
 # --- Legend --------------------------------------------------------------------------------
-
-
-
-
 
 
 # --- table sheets --------------------------------------------------------------------------
@@ -340,27 +321,10 @@ def _set_print(ws: Worksheet, table: Table, title: str, state: str, last_row: in
     ws.set_footer(f"&L&8{amp(title, 90)}&R&8Page &P of &N")
 
 
-
-
 # --- helpers -------------------------------------------------------------------------------
-
-
-
-
-
-
 
 
 def _width(col: Column) -> float:
     if col.is_mark:
         return _MARK_WIDTH
     return _COLUMN_WIDTHS.get(col.key, _TEXT_WIDTH)
-
-
-
-
-
-
-def column_range(table: Table, column_key: str) -> str:
-    """Letter of a catalogue column in a generated sheet (for report sheets that point at it)."""
-    return column_letter(layout.value_col(table, column_key))
