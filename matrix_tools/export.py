@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 from matrix_tools import __version__
-from matrix_tools.model import Matrix
+from matrix_tools.model import ItemKey, Matrix
 from matrix_tools.safety import csv_safe
 
 SCHEMA = "export.schema.json"
@@ -91,7 +91,7 @@ def render_export_json(data: dict[str, Any]) -> str:
 
 
 def render_export_csv(data: dict[str, Any]) -> str:
-    """One line per (field, column), then the header items (field ``header:<key>``) and the
+    """One line per (field, column), then the header items (field ``ItemKey.header(key)``) and the
     rows the catalogue does not know (empty field, their label and cells), so nothing read is
     left out. Text is made safe for spreadsheets (no live formulas)."""
 
@@ -107,7 +107,7 @@ def render_export_csv(data: dict[str, Any]) -> str:
         line(entry["field"], entry["column"], entry["value"], entry["cell"], entry["table"],
              entry["row_number"], entry["label"], entry.get("original", ""))
     for key, item in data["header"].items():
-        line(f"header:{key}", "", item["value"], item["cell"], "", "", item["label"], item.get("original", ""))
+        line(ItemKey.header(key), "", item["value"], item["cell"], "", "", item["label"], item.get("original", ""))
     for row in data["unknown_rows"]:
         for value in row["values"]:
             line("", value["column"], value["value"], value["cell"], row["table"], row.get("number", ""), row["label"])

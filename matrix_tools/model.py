@@ -331,6 +331,47 @@ class Matrix:
 BLANK = Value("")
 
 
+class ItemKey(str):
+    """What a finding, a cell note or a merge item is about, as one string (so JSON keeps it as is).
+
+    A catalogue field id (``"OP2.NW.manufacture"``), a header item (``ItemKey.header("iso3")``) or
+    a row the State inserted (``ItemKey.row(key)``, key from ``key_unknown_rows``). This class is
+    the only place that knows how the three are told apart.
+    """
+
+    __slots__ = ()
+    _HEADER = "header:"
+    _ROW = "row:"
+
+    @classmethod
+    def header(cls, key: str) -> ItemKey:
+        """The key of header item ``key`` (e.g. "date_of_report")."""
+        return cls(cls._HEADER + key)
+
+    @classmethod
+    def row(cls, key: str) -> ItemKey:
+        """The key of an inserted row (its ``key_unknown_rows`` key)."""
+        return cls(cls._ROW + key)
+
+    @staticmethod
+    def header_of(text: str) -> str | None:
+        """The header item a key names, or None when it names no header item."""
+        return text[len(ItemKey._HEADER):] if text.startswith(ItemKey._HEADER) else None
+
+    @staticmethod
+    def row_of(text: str) -> str | None:
+        """The inserted row a key names, or None."""
+        return text[len(ItemKey._ROW):] if text.startswith(ItemKey._ROW) else None
+
+    @staticmethod
+    def is_header(text: str) -> bool:
+        return text.startswith(ItemKey._HEADER)
+
+    @staticmethod
+    def is_row(text: str) -> bool:
+        return text.startswith(ItemKey._ROW)
+
+
 def sheet_ref(sheet: str, coordinate: str) -> str:
     """Excel reference ``'Sheet name'!A1`` (quotes always, doubled inside, as Excel does)."""
     return "'" + sheet.replace("'", "''") + "'!" + coordinate

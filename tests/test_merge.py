@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from helpers_merge import added_row, with_rows
-from matrix_tools.merging.engine import HEADER_PREFIX, ROW_PRESENCE, merge, merge_text
+from matrix_tools.merging.engine import ROW_PRESENCE, merge, merge_text
+from matrix_tools.model import ItemKey
 
 NPT = ("OP1.npt", "status")
 NPT_INFO = ("OP1.npt", "info")
@@ -100,7 +101,7 @@ def test_header_items_conflict_like_cells(make_matrix):
     theirs = make_matrix(header={"dates_of_additional_reports": "1 June 2006; 3 May 2008"})
     result = merge(base, ours, theirs)
     (conflict,) = result.conflicts
-    assert conflict.field == HEADER_PREFIX + "dates_of_additional_reports"
+    assert conflict.field == ItemKey.header("dates_of_additional_reports")
     assert conflict.table == "header"
     assert result.matrix.header["dates_of_additional_reports"].text == "1 June 2006; 2 May 2008"
     assert (

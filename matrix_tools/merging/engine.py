@@ -24,6 +24,7 @@ from matrix_tools.model import (
     BLANK,
     Catalogue,
     HeaderValue,
+    ItemKey,
     Matrix,
     State,
     UnknownRow,
@@ -36,8 +37,6 @@ from matrix_tools.reading.parse import as_matrix
 
 Side = Literal["ours", "theirs"]
 SIDES: tuple[Side, ...] = ("ours", "theirs")
-HEADER_PREFIX = "header:"
-ROW_PREFIX = "row:"
 ROW_PRESENCE = "(row)"  # the pseudo-column of a conflict about a whole added row
 
 
@@ -50,7 +49,7 @@ def check_same_state(base: Matrix, ours: Matrix, theirs: Matrix) -> None:
 class Applied:
     """A change taken into the merged matrix without conflict."""
 
-    field: str  # catalogue field id, "header:<key>" or "row:<key>"
+    field: str  # an ItemKey: catalogue field id, header item or inserted row
     column: str
     side: str  # "ours", "theirs" or "both"
     base: str
@@ -108,7 +107,7 @@ class MergeResult:
             "applied_both": sum(1 for a in self.applied if a.side == "both"),
             "cosmetic": sum(1 for a in self.applied if a.note),
             "conflicts": len(self.conflicts),
-            "header_conflicts": sum(1 for c in self.conflicts if c.field.startswith(HEADER_PREFIX)),
+            "header_conflicts": sum(1 for c in self.conflicts if ItemKey.is_header(c.field)),
             "rows_added": sum(
                 1 for a in self.applied if a.column == ROW_PRESENCE and a.value == "row added"
             ),
@@ -279,7 +278,7 @@ def _merge_header(
             chosen = t
         if chosen is not _NO_HEADER:
             merged[key] = chosen
-        field = HEADER_PREFIX + key
+        field = ItemKey.header(key)
         item = catalogue.header_item(key)
         label = item.label if item else key
         cell = header_output_cell(catalogue, key)
@@ -347,7 +346,7 @@ def _merge_rows(
     conflicts: list[Conflict] = []
     for key in order:
         b, o, t = rb.get(key), ro.get(key), rt.get(key)
-        field = ROW_PREFIX + key
+        field = ItemKey.row(key)
         if o is None and t is None:
             assert b is not None
             applied.append(_row_event(field, "both", "row removed", b))
@@ -504,7 +503,7 @@ def merge(
 def iter_side_values(matrix: Matrix) -> Mapping[str, str]:
     """Every value of a matrix under a flat key (entries, header, added rows): for checks and tests."""
     out: dict[str, str] = {f"{f}|{c}": v.text for (f, c), v in matrix.entries.items()}
-    out.update({f"{HEADER_PREFIX}{k}|": v.text for k, v in matrix.header.items()})
+    out.update({f"{ItemKey.header(k)}|": v.text for k, v in matrix.header.items()})
     for key, row in key_unknown_rows(matrix.unknown_rows).items():
-        out.update({f"{ROW_PREFIX}{key}|{c}": v.text for c, v in row.values.items()})
+        out.update({f"{ItemKey.row(key)}|{c}": v.text for c, v in row.values.items()})
     return out

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matrix_tools.errors import InputError
-from matrix_tools.model import Matrix, cell_ref, key_unknown_rows
+from matrix_tools.model import ItemKey, Matrix, cell_ref, key_unknown_rows
 from matrix_tools.validation.engine import ValidationResult
 from matrix_tools.validation.findings import Finding
 from matrix_tools.writing.cells import CellNote
@@ -42,7 +42,7 @@ COLUMNS = (
 
 def note_key(finding: Finding, matrix: Matrix) -> tuple[str, str] | None:
     """The (field, column) of the written workbook a finding belongs on, or None (workbook-wide)."""
-    if finding.field.startswith("header:"):
+    if ItemKey.is_header(finding.field):
         return (finding.field, "")
     if finding.field and finding.column and (finding.field, finding.column) in matrix.entries:
         return (finding.field, finding.column)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from matrix_tools.diffing.consultation import iter_consultation_points
 from matrix_tools.diffing.engine import Change, DiffResult, format_dates
 from matrix_tools.diffing.worddiff import Segment
-from matrix_tools.model import key_unknown_rows
+from matrix_tools.model import ItemKey, key_unknown_rows
 from matrix_tools.reports.diff_text import summary_sentence
 from matrix_tools.writing.cells import CellNote
 from matrix_tools.writing.front import add_about_sheet
@@ -68,7 +68,7 @@ def cell_notes(result: DiffResult) -> list[CellNote]:
         notes.append(CellNote(change.field, change.column, style, clip("\n".join(lines))))
     for header in (*result.header_changes, *(result.cosmetic_headers if result.include_cosmetic else ())):
         was = header.old or "(empty)"
-        notes.append(CellNote(f"header:{header.key}", "", "changed" if header.old else "added", f"Was: {was}"))
+        notes.append(CellNote(ItemKey.header(header.key), "", "changed" if header.old else "added", f"Was: {was}"))
     new = result.new_matrix
     if new is not None:
         added = {(u.table, u.label) for u in result.unknown_rows if u.kind in ("added", "changed")}
@@ -269,7 +269,7 @@ class _Report:
             row += 1
             kind = "cosmetic" if change.cosmetic else change.kind
             base = {"text_wrap": True, "border": 1, "border_color": "#BFBFBF", "bg_color": KIND_FILLS[kind]}
-            f = self.fmt(f"row:{kind}", **base)
+            f = self.fmt(f"inserted-row-{kind}", **base)
             fk = self.fmt(f"kind:{kind}", **base, bold=True, font_color=KIND_FONTS.get(kind, "#404040"))
             values = [
                 r.table_titles.get(change.table, change.table),
@@ -400,7 +400,7 @@ def write_diff_xlsx(result: DiffResult, output: str | Path, *, inputs: Sequence[
                 "The sheets after this one show the NEW version of the matrix. Highlighted cells changed: "
                 "green = added, yellow = changed, red = removed. The earlier value is in each cell's comment."
             )
-            header_notes = [n for n in notes if n.field.startswith("header:")]
+            header_notes = [n for n in notes if ItemKey.is_header(n.field)]
             add_about_sheet(wb, styles, result.new_matrix, notes=[*header_notes, intro])
             add_table_sheets(wb, styles, result.new_matrix, notes, validations=False)
         wb.get_worksheet_by_name("Summary").activate()

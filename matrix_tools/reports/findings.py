@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from matrix_tools import __version__
-from matrix_tools.model import Catalogue
+from matrix_tools.model import Catalogue, ItemKey
 from matrix_tools.validation.engine import ValidationResult
 from matrix_tools.validation.findings import Finding, FindingCatalogue, Severity, count_by_severity
 
@@ -28,7 +28,7 @@ def group_name(finding: Finding) -> str:
     """Where a finding belongs in a report: its table id, "Header" or "Workbook"."""
     if finding.table:
         return finding.table
-    if finding.field.startswith("header:"):
+    if ItemKey.is_header(finding.field):
         return HEADER_GROUP
     return WORKBOOK_GROUP
 

@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matrix_tools.merging.engine import (
-    HEADER_PREFIX,
-    ROW_PREFIX,
     ROW_PRESENCE,
     Applied,
     Conflict,
     MergeResult,
 )
-from matrix_tools.model import Matrix
+from matrix_tools.model import ItemKey, Matrix
 from matrix_tools.writing.cells import CellNote
 from matrix_tools.writing.workbook import write_matrix_workbook
 
@@ -67,9 +65,10 @@ def shown(text: str) -> str:
 
 
 def note_key(field: str, column: str) -> tuple[str, str]:
-    """The writer's cell key for a merge item ("row:<key>" items are the writer's row keys)."""
-    if field.startswith(ROW_PREFIX):
-        return (field[len(ROW_PREFIX) :], column)
+    """The writer's cell key for a merge item (inserted-row items name the writer's row keys)."""
+    row = ItemKey.row_of(field)
+    if row is not None:
+        return (row, column)
     return (field, column)
 
 
@@ -159,7 +158,7 @@ def _row_height(*texts: tuple[str, int]) -> float:
 
 
 def _table_label(field: str, table: str, result: MergeResult) -> str:
-    if field.startswith(HEADER_PREFIX):
+    if ItemKey.is_header(field):
         return "About"
     try:
         return result.matrix.catalogue.table(table).display
@@ -172,8 +171,8 @@ def _column_label(field: str, column: str, result: MergeResult) -> str:
     if column == ROW_PRESENCE:
         return "whole row"
     cat = result.matrix.catalogue
-    if field.startswith(HEADER_PREFIX):
-        item = cat.header_item(field[len(HEADER_PREFIX):])
+    if ItemKey.is_header(field):
+        item = cat.header_item(ItemKey.header_of(field) or "")
         return item.label.rstrip(":") if item else column
     table = cat.table_of(field) if cat.has_field(field) else None
     if table is None:
@@ -333,9 +332,9 @@ def _one_line(text: str) -> str:
 
 
 def _where(field: str, column: str, table: str, row_number: str, label: str) -> str:
-    if field.startswith(HEADER_PREFIX):
+    if ItemKey.is_header(field):
         return f"Header: {label.rstrip(':')}"
-    if field.startswith(ROW_PREFIX):
+    if ItemKey.is_row(field):
         if column == ROW_PRESENCE:
             return f"{table}, added row {label!r}"
         return f"{table}, added row {label!r}: {column}"

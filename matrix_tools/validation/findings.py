@@ -84,7 +84,7 @@ class Finding:
     severity: Severity
     message: str
     cell: str = ""  # "'OP2 NW'!D12"; "" for the workbook as a whole
-    field: str = ""  # "OP2.NW.manufacture", or "header:<key>" for a header item
+    field: str = ""  # "OP2.NW.manufacture", or an ItemKey.header(...) for a header item
     column: str = ""  # catalogue column key: "status", "source"...
     value: str = ""  # the text found
     expected: str = ""  # what was expected, when a rule knows

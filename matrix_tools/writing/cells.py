@@ -1,7 +1,7 @@
 """Cells of generated workbooks: notes (highlight + comment) and their placement, text fitting.
 
 A ``CellNote`` marks one cell of a written matrix (merge conflicts, findings, changes);
-``CellKey`` is (field id, column key), with ("header:<key>", "") for a header item.
+``CellKey`` is (field id, column key), with (ItemKey.header(key), "") for a header item.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ LINE_HEIGHT = 14.5  # points per line of 10-11 pt text
 class CellNote:
     """A highlight and a comment for one cell of a written matrix."""
 
-    field: str  # field id, or "header:<key>" for a header item (e.g. "header:date_of_report")
+    field: str  # field id, or ItemKey.header(key) for a header item
     column: str  # column key ("" for header items)
     style: str  # one of NOTE_STYLES
     comment: str  # plain text, shown as an Excel comment (cell note) on that cell

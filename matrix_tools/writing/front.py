@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from matrix_tools import layout
-from matrix_tools.model import Catalogue, HeaderKind, Matrix, cell_ref
+from matrix_tools.model import Catalogue, HeaderKind, ItemKey, Matrix, cell_ref
 from matrix_tools.reading.normalise import format_date
 from matrix_tools.writing.cells import (
     CellKey,
@@ -71,9 +71,9 @@ def add_about_sheet(
 ) -> dict[CellKey, str]:
     """The About sheet: header items (label in A, value in B from ``layout.ABOUT_FIRST_ROW``).
 
-    ``notes`` may hold CellNotes (those for "header:<key>" highlight that value) and plain
+    ``notes`` may hold CellNotes (those for an ItemKey.header highlight that value) and plain
     strings (paragraphs written below the header). Dates are written as text in the matrix
-    style so Excel does not reformat them. Returns {("header:<key>", ""): cell}.
+    style so Excel does not reformat them. Returns {(ItemKey.header(key), ""): cell}.
     """
     ws = wb.add_worksheet(layout.ABOUT_SHEET)
     catalogue = matrix.catalogue
@@ -90,7 +90,7 @@ def add_about_sheet(
     cells: dict[CellKey, str] = {}
     row = layout.ABOUT_FIRST_ROW
     for item in catalogue.header:
-        key = (f"header:{item.key}", "")
+        key = (ItemKey.header(item.key), "")
         ws.write_string(row, 0, item.label, styles.get("about_label"))
         note_style, comment = merge_notes(by_cell.pop(key, []))
         fmt = styles.get(note_style) if note_style else styles.get("about_value")

@@ -49,7 +49,6 @@ if TYPE_CHECKING:  # xlsxwriter is imported lazily: only writing commands need i
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
-"""(field id, column key); ("header:<key>", "") for a header item on the About sheet."""
 
 _COLUMN_WIDTHS = {"info": 40.0, "source": 34.0, "enforcement_source": 34.0, "remarks": 38.0}
 _MARK_WIDTH = 13.0

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from matrix_tools import resources
-from matrix_tools.model import HeaderKind, HeaderValue, Matrix
+from matrix_tools.model import HeaderKind, HeaderValue, ItemKey, Matrix
 from matrix_tools.reading.normalise import format_date
 from matrix_tools.validation.config import Config
 from matrix_tools.validation.findings import Finding, make_finding
@@ -52,7 +52,7 @@ def check_state(matrix: Matrix, config: Config) -> Iterator[Finding]:
     header = matrix.header.get("state")
     name = matrix.state.name.strip() or (header.text.strip() if header else "")
     if not name:
-        yield make_finding("state-missing", cell=_header_cell(matrix, "state"), field="header:state",
+        yield make_finding("state-missing", cell=_header_cell(matrix, "state"), field=ItemKey.header("state"),
                            expected="the name of the State")
 
 
@@ -60,7 +60,7 @@ def check_iso3(matrix: Matrix, config: Config) -> Iterator[Finding]:
     """The ISO code is three capital letters, assigned by ISO 3166-1 (or in a user range)."""
     header = matrix.header.get("iso3")
     code = matrix.state.iso3.strip() or (header.text.strip() if header else "")
-    where: dict[str, Any] = {"cell": _header_cell(matrix, "iso3"), "field": "header:iso3"}
+    where: dict[str, Any] = {"cell": _header_cell(matrix, "iso3"), "field": ItemKey.header("iso3")}
     if not code:
         yield make_finding("iso3-missing", expected="three capital letters, e.g. FRA", **where)
         return
@@ -108,11 +108,11 @@ def check_dates(matrix: Matrix, config: Config) -> Iterator[Finding]:
             continue
         parts = value.unparsed or ((value.text,) if value.text.strip() and not value.dates else ())
         for part in parts:
-            yield make_finding("date-unparsed", cell=value.cell, field=f"header:{key}", value=part,
+            yield make_finding("date-unparsed", cell=value.cell, field=ItemKey.header(key), value=part,
                                expected="a date such as 12 October 2004", label=_label(matrix, key, value))
         for day in _dates(value):
             if day > today:
-                yield make_finding("date-in-future", cell=value.cell, field=f"header:{key}",
+                yield make_finding("date-in-future", cell=value.cell, field=ItemKey.header(key),
                                    value=format_date(day), expected=f"a date up to {format_date(today)}",
                                    date=format_date(day), label=_label(matrix, key, value),
                                    today=format_date(today))
@@ -120,10 +120,10 @@ def check_dates(matrix: Matrix, config: Config) -> Iterator[Finding]:
     report = matrix.header.get("date_of_report")
     if "date_of_report" in items and (report is None or not report.text.strip()):
         yield make_finding("date-of-report-missing", cell=report.cell if report else "",
-                           field="header:date_of_report", expected="the date of the first national report")
+                           field=ItemKey.header("date_of_report"), expected="the date of the first national report")
     first = _dates(report)[0] if _dates(report) else None
     additional = matrix.header.get("dates_of_additional_reports")
-    where_add: dict[str, Any] = {"cell": additional.cell if additional else "", "field": "header:dates_of_additional_reports"}
+    where_add: dict[str, Any] = {"cell": additional.cell if additional else "", "field": ItemKey.header("dates_of_additional_reports")}
     previous: dt.date | None = None
     for day in _dates(additional):
         if first is not None and day <= first:
@@ -141,6 +141,6 @@ def check_dates(matrix: Matrix, config: Config) -> Iterator[Finding]:
     approved = _dates(approval)[0] if _dates(approval) else None
     if approval is not None and approved is not None and reports and approved < max(reports):
         last = max(reports)
-        yield make_finding("approval-before-report", cell=approval.cell, field="header:date_of_committee_approval",
+        yield make_finding("approval-before-report", cell=approval.cell, field=ItemKey.header("date_of_committee_approval"),
                            value=format_date(approved), expected=f"on or after {format_date(last)}",
                            date=format_date(approved), last=format_date(last))

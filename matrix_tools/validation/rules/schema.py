@@ -14,7 +14,7 @@ from typing import Any
 
 from matrix_tools import resources
 from matrix_tools.export import export_matrix
-from matrix_tools.model import Matrix
+from matrix_tools.model import ItemKey, Matrix
 from matrix_tools.validation.config import Config
 from matrix_tools.validation.findings import Finding, make_finding, shorten
 
@@ -54,11 +54,11 @@ def locate(document: Mapping[str, Any], path: Sequence[Any], matrix: Matrix) -> 
     if head == "header" and len(path) > 1:
         key = str(path[1])
         value = matrix.header.get(key)
-        return {"cell": value.cell if value else "", "field": f"header:{key}"}
+        return {"cell": value.cell if value else "", "field": ItemKey.header(key)}
     if head == "state" and len(path) > 1:
         key = {"name": "state", "iso3": "iso3"}.get(str(path[1]), str(path[1]))
         value = matrix.header.get(key)
-        return {"cell": value.cell if value else "", "field": f"header:{key}"}
+        return {"cell": value.cell if value else "", "field": ItemKey.header(key)}
     return {}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from matrix_tools import layout
-from matrix_tools.model import Matrix, cell_ref
+from matrix_tools.model import ItemKey, Matrix, cell_ref
 from matrix_tools.validation.config import Config
 from matrix_tools.validation.findings import Finding, Severity, load_finding_catalogue, make_finding
 
@@ -33,7 +33,7 @@ def check_observations(matrix: Matrix, config: Config) -> Iterator[Finding]:
             continue
         field = obs.field
         if not field and obs.code == "header-missing" and obs.value:
-            field = f"header:{obs.value}"  # so an annotated workbook can mark the header item
+            field = ItemKey.header(obs.value)  # so an annotated workbook can mark the header item
         yield make_finding(
             obs.code,
             cell=obs.cell,

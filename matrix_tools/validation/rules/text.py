@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from matrix_tools.model import Matrix, Value
+from matrix_tools.model import ItemKey, Matrix, Value
 from matrix_tools.reading.normalise import has_control_characters, normalise_text
 from matrix_tools.validation.config import Config
 from matrix_tools.validation.findings import Finding, make_finding, shorten
@@ -54,7 +54,7 @@ def iter_text_cells(matrix: Matrix) -> Iterator[TextCell]:
             yield TextCell(value, "", key, unknown.table)
     for key, head in matrix.header.items():
         notes = normalise_text(head.raw)[1] if head.raw is not None else ()
-        yield TextCell(Value(head.text, head.cell, head.raw, notes), f"header:{key}", "", "")
+        yield TextCell(Value(head.text, head.cell, head.raw, notes), ItemKey.header(key), "", "")
 
 
 def find_placeholder(text: str) -> str | None:
