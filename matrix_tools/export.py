@@ -39,7 +39,7 @@ def export_matrix(matrix: Matrix) -> dict[str, Any]:
         if value.raw is not None:
             entry["original"] = value.raw
         if value.notes:
-            entry["notes"] = list(value.notes)
+            entry["notes"] = [str(note) for note in value.notes]
         if not value.recognised:
             entry["recognised"] = False
         entries.append(entry)

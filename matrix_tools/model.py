@@ -213,6 +213,47 @@ class Catalogue:
         return sum(1 for _, _, col in self.iter_keys() if col.is_mark)
 
 
+_READ_NOTE_TEXT = {
+    "escapes-decoded": "decoded _xHHHH_ escapes",
+    "line-breaks-uniform": "line breaks made uniform",
+    "zero-width-removed": "removed zero-width characters",
+    "spaces-plain": "non-breaking or special spaces made plain",
+    "unicode-nfc": "Unicode normalised (NFC)",
+    "spaces-trimmed": "extra spaces removed",
+}
+
+
+@dataclass(frozen=True)
+class ReadNote:
+    """What the reader changed about a value while cleaning it: a stable code and its details.
+
+    Codes: the cosmetic cleanups of ``_READ_NOTE_TEXT``; ``mark-read-as`` (a mark written
+    another way, with ``written`` as typed and ``read`` as the mark it was read as);
+    ``from-merged-cell`` (the value of a merged range, ``row`` its first row). ``str()`` gives
+    the sentence reports and the export show.
+    """
+
+    code: str
+    written: str = ""
+    read: str = ""
+    row: int = 0
+
+    MARK_READ_AS = "mark-read-as"
+    FROM_MERGED_CELL = "from-merged-cell"
+
+    @property
+    def cosmetic(self) -> bool:
+        """Whitespace, escapes, Unicode form: no change of content."""
+        return self.code != ReadNote.MARK_READ_AS
+
+    def __str__(self) -> str:
+        if self.code == ReadNote.MARK_READ_AS:
+            return f"mark {self.written!r} read as {self.read!r}"
+        if self.code == ReadNote.FROM_MERGED_CELL:
+            return f"value taken from a merged cell starting at row {self.row}"
+        return _READ_NOTE_TEXT.get(self.code, self.code)
+
+
 @dataclass(frozen=True)
 class Value:
     """One cell's content as read: normalised text, the original, and where it came from."""
@@ -220,7 +261,7 @@ class Value:
     text: str  # normalised value ("" for blank); for marks the canonical mark text
     cell: str = ""  # "'OP2 NW'!D12"; "" when the cell is absent from the workbook
     raw: str | None = None  # original text when it differs from ``text``
-    notes: tuple[str, ...] = ()  # what normalisation did, e.g. ("mark 'x' read as 'X'",)
+    notes: tuple[ReadNote, ...] = ()  # what normalisation did, e.g. ReadNote("spaces-trimmed")
     recognised: bool = True  # False for a mark cell whose content is not a known mark
 
     @property

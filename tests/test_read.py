@@ -157,7 +157,7 @@ def test_merged_cells_give_their_value_to_the_whole_range(tmp_path, catalogue):
     m = load_matrix(path, catalogue)
     assert m.value("OP2.NW.manufacture", "status").text == "X"
     second = m.value("OP2.NW.acquire", "status")
-    assert second.text == "X" and second.cell == "'OP2 NW'!C7" and "merged" in second.notes[-1]
+    assert second.text == "X" and second.cell == "'OP2 NW'!C7" and second.notes[-1].code == "from-merged-cell"
 
 
 def test_dates_typed_as_text_or_stored_as_excel_dates(tmp_path, catalogue):

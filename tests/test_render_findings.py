@@ -16,7 +16,7 @@ import golden_files
 from helpers_validate import CONFIG, sample_matrix, with_values
 from matrix_tools import resources
 from matrix_tools.errors import InputError
-from matrix_tools.model import Value
+from matrix_tools.model import ReadNote, Value
 from matrix_tools.reports.findings import (
     render_catalogue_md,
     render_catalogue_text,
@@ -43,7 +43,7 @@ def results():
         ("OP2.NW.acquire", "enforcement"): "X",
     }, iso3="XEX", header={"date_of_report": "12 October 2004", "dates_of_additional_reports": "1 June 2003"})
     matrix = with_values(matrix, {("OP1.cwc", "status"): Value("maybe", recognised=False),
-                                  ("OP1.bwc", "status"): Value("X", raw="x", notes=("mark 'x' read as 'X'",))})
+                                  ("OP1.bwc", "status"): Value("X", raw="x", notes=(ReadNote(ReadNote.MARK_READ_AS, written="x", read="X"),))})
     checked = validate(matrix, config=CONFIG)
     checked = type(checked)("returns/examplia.xlsx", checked.findings, None, checked.state, checked.iso3, matrix)
     clean = validate(sample_matrix(iso3="FRA"), config=CONFIG)

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from helpers_validate import CONFIG, cell_of, sample_matrix, summary, with_values
-from matrix_tools.model import Mark, Value
+from matrix_tools.model import Mark, ReadNote, Value
 from matrix_tools.validation.rules.marks import allowed_marks, check_marks
 
 FIELD = ("OP2.NW.manufacture", "status")
@@ -18,8 +18,8 @@ CASES = [
     (Value("?"), []),
     (Value("NA"), []),
     (Value(""), []),
-    (Value("X", raw=" X ", notes=("extra spaces removed",)), []),  # cosmetic: the text rule's business
-    (Value("X", raw="x", notes=("mark 'x' read as 'X'",)), [("mark-normalised", "warning")]),
+    (Value("X", raw=" X ", notes=(ReadNote("spaces-trimmed"),)), []),  # cosmetic: the text rule's business
+    (Value("X", raw="x", notes=(ReadNote(ReadNote.MARK_READ_AS, written="x", read="X"),)), [("mark-normalised", "warning")]),
     (Value("X", raw="Yes", notes=("mark 'Yes' read as 'X'",)), [("mark-normalised", "warning")]),
     (Value("NA", raw="N/A", notes=("mark 'N/A' read as 'NA'",)), [("mark-normalised", "warning")]),
     (Value("", raw="-", notes=("mark '-' read as 'blank'",)), [("mark-normalised", "warning")]),
@@ -37,7 +37,7 @@ def test_mark_cell_gives_expected_findings_at_its_cell(value: Value, expected: l
 
 
 def test_normalised_mark_says_what_it_was_read_as() -> None:
-    matrix = with_values(sample_matrix(), {FIELD: Value("X", raw="x", notes=("mark 'x' read as 'X'",))})
+    matrix = with_values(sample_matrix(), {FIELD: Value("X", raw="x", notes=(ReadNote(ReadNote.MARK_READ_AS, written="x", read="X"),))})
     (finding,) = check_marks(matrix, CONFIG)
     assert finding.message == "Read 'x' as 'X'"
     assert (finding.value, finding.expected, finding.field, finding.column) == ("x", "X", *FIELD)

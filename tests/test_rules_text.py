@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from helpers_validate import CONFIG, cell_of, sample_matrix, summary, with_values
-from matrix_tools.model import HeaderValue, UnknownRow, Value
+from matrix_tools.model import HeaderValue, ReadNote, UnknownRow, Value
 from matrix_tools.validation.rules.text import (
     check_text,
     check_text_normalised,
@@ -77,12 +77,12 @@ def test_mark_cells_are_left_to_the_mark_rules() -> None:
 
 
 NORMALISED_CASES = [
-    (FIELD, Value("Act 1", raw="Act\u00a01", notes=("non-breaking or special spaces made plain",)),
+    (FIELD, Value("Act 1", raw="Act\u00a01", notes=(ReadNote("spaces-plain"),)),
      [("text-normalised", "info")]),
     (FIELD, Value("Act 1"), []),
-    (("OP2.NW.manufacture", "status"), Value("X", raw=" X ", notes=("extra spaces removed",)),
+    (("OP2.NW.manufacture", "status"), Value("X", raw=" X ", notes=(ReadNote("spaces-trimmed"),)),
      [("text-normalised", "info")]),
-    (("OP2.NW.manufacture", "status"), Value("X", raw=" x ", notes=("extra spaces removed", "mark 'x' read as 'X'")),
+    (("OP2.NW.manufacture", "status"), Value("X", raw=" x ", notes=(ReadNote("spaces-trimmed"), ReadNote(ReadNote.MARK_READ_AS, written="x", read="X"))),
      []),  # reported as mark-normalised instead
 ]
 

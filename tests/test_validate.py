@@ -115,7 +115,7 @@ _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_si
 @given(mark=_ANY_TEXT, text=_ANY_TEXT, recognised=st.booleans(), iso3=_ANY_TEXT, date=_ANY_TEXT,
        day=st.dates() | st.datetimes())
 def test_any_content_gives_findings_never_an_exception(mark, text, recognised, iso3, date, day) -> None:
-    from matrix_tools.model import HeaderValue, Value
+    from matrix_tools.model import HeaderValue, ReadNote, Value
     from matrix_tools.validation.findings import load_finding_catalogue
 
     matrix = sample_matrix(iso3=iso3, header={"date_of_report": date})
@@ -124,7 +124,7 @@ def test_any_content_gives_findings_never_an_exception(mark, text, recognised, i
                                                        dates=(day,))
     matrix = with_values(dataclasses.replace(matrix, header=header), {
         ("OP2.NW.manufacture", "status"): Value(mark, raw=text or None, recognised=recognised),
-        ("OP2.NW.manufacture", "source"): Value(text, raw=mark or None, notes=(mark,)),
+        ("OP2.NW.manufacture", "source"): Value(text, raw=mark or None, notes=(ReadNote(ReadNote.MARK_READ_AS, written=mark, read=text),)),
     })
     result = validate(matrix, config=CONFIG)
     kinds = load_finding_catalogue()

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from matrix_tools.model import Mark, MarkDef
+from matrix_tools.model import Mark, MarkDef, ReadNote
 
 # Characters that are invisible or are spaces in disguise.
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -29,7 +29,7 @@ def unescape_excel(text: str) -> str:
     return _X_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
-def normalise_text(text: str) -> tuple[str, tuple[str, ...]]:
+def normalise_text(text: str) -> tuple[str, tuple[ReadNote, ...]]:
     """Clean text for comparison and storage; return it with notes on what changed.
 
     Keeps line breaks (a cell may hold several treaty statements) but makes them ``\\n``,
@@ -39,27 +39,27 @@ def normalise_text(text: str) -> tuple[str, tuple[str, ...]]:
     if not text or (text.isascii() and text.isprintable() and "  " not in text and "_x" not in text
                     and text[0] != " " and text[-1] != " "):
         return text, ()  # the common case: nothing to clean
-    notes: list[str] = []
+    notes: list[ReadNote] = []
     out = text
     if "_x" in out:
         decoded = unescape_excel(out)
         if decoded != out:
-            notes.append("decoded _xHHHH_ escapes")
+            notes.append(ReadNote("escapes-decoded"))
             out = decoded
     if "\r" in out:
         out = out.replace("\r\n", "\n").replace("\r", "\n")
-        notes.append("line breaks made uniform")
+        notes.append(ReadNote("line-breaks-uniform"))
     stripped = out.translate(_ZERO_WIDTH)
     if stripped != out:
-        notes.append("removed zero-width characters")
+        notes.append(ReadNote("zero-width-removed"))
         out = stripped
     spaced = out.translate(_SPACES)
     if spaced != out:
-        notes.append("non-breaking or special spaces made plain")
+        notes.append(ReadNote("spaces-plain"))
         out = spaced
     nfc = unicodedata.normalize("NFC", out)
     if nfc != out:
-        notes.append("Unicode normalised (NFC)")
+        notes.append(ReadNote("unicode-nfc"))
         out = nfc
     lines = [_MULTI_SPACE.sub(" ", line).strip() for line in out.split("\n")]
     while lines and not lines[-1]:
@@ -68,7 +68,7 @@ def normalise_text(text: str) -> tuple[str, tuple[str, ...]]:
         lines.pop(0)
     trimmed = "\n".join(lines)
     if trimmed != out:
-        notes.append("extra spaces removed")
+        notes.append(ReadNote("spaces-trimmed"))
         out = trimmed
     return out, tuple(notes)
 
@@ -95,7 +95,7 @@ def build_mark_lookup(marks: Iterable[MarkDef]) -> dict[str, Mark]:
     return lookup
 
 
-def parse_mark(text: str, lookup: dict[str, Mark]) -> tuple[Mark | None, tuple[str, ...]]:
+def parse_mark(text: str, lookup: dict[str, Mark]) -> tuple[Mark | None, tuple[ReadNote, ...]]:
     """Read a mark cell: (mark or None when unrecognised, notes on normalisation).
 
     ``x``, `` X ``, ``Yes`` and ``N/A`` are recognised (with a note, so validation can warn);
@@ -108,7 +108,7 @@ def parse_mark(text: str, lookup: dict[str, Mark]) -> tuple[Mark | None, tuple[s
     mark = lookup.get(cleaned.casefold()) or lookup.get(key)
     if mark is None:
         return None, notes
-    return mark, (*notes, f"mark {text.strip()!r} read as {mark.display!r}")
+    return mark, (*notes, ReadNote(ReadNote.MARK_READ_AS, written=text.strip(), read=mark.display))
 
 
 # --- dates --------------------------------------------------------------------------------

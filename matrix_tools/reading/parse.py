@@ -26,6 +26,7 @@ from matrix_tools.model import (
     Mark,
     Matrix,
     Observation,
+    ReadNote,
     Row,
     SourceInfo,
     State,
@@ -258,9 +259,9 @@ def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict[str, M
     raw = cell_text(raw_value)
     if not raw:
         return Value("", cell)
-    extra: tuple[str, ...] = ()
+    extra: tuple[ReadNote, ...] = ()
     if merged_from is not None and raw:
-        extra = (f"value taken from a merged cell starting at row {merged_from[0] + 1}",)
+        extra = (ReadNote(ReadNote.FROM_MERGED_CELL, row=merged_from[0] + 1),)
     if kind is ColumnKind.MARK:
         mark, notes = parse_mark(raw, mark_lookup)
         if mark is None:

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
-from matrix_tools.model import Column, Mark, Matrix, Value
+from matrix_tools.model import Column, Mark, Matrix, ReadNote, Value
 from matrix_tools.reading.normalise import normalise_text
 from matrix_tools.validation.config import Config
 from matrix_tools.validation.findings import Finding, make_finding, shorten
-
-_READ_AS = re.compile(r"^mark (.+) read as (.+)$")
 
 
 def allowed_marks(column: Column) -> str:
@@ -31,9 +28,8 @@ def mark_rewrite(value: Value) -> tuple[str, str] | None:
         if cleaned != value.text:
             return value.raw.strip(), Mark(value.text).display if value.text in ("X", "?", "NA", "") else value.text
     for note in value.notes:
-        match = _READ_AS.match(note)
-        if match:
-            return match.group(1).strip("'\""), match.group(2).strip("'\"")
+        if note.code == ReadNote.MARK_READ_AS:
+            return note.written, note.read
     return None
 
 

@@ -105,7 +105,7 @@ def check_text_normalised(matrix: Matrix, config: Config) -> Iterator[Finding]:
     """Cosmetic cleanup done while reading (information only)."""
     for cell in iter_text_cells(matrix):
         value = cell.value
-        notes = [note for note in value.notes if not note.startswith("mark ")]
+        notes = [str(note) for note in value.notes if note.cosmetic]
         if not notes or (cell.is_mark and mark_rewrite(value) is not None):
             continue
         yield make_finding(
