@@ -9,10 +9,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from matrix_tools import layout
 from matrix_tools.errors import OutputError
 from matrix_tools.model import Catalogue, Matrix, UnknownRow, Value
+from matrix_tools.reading.parse import load_matrix
 from matrix_tools.writing.cells import CellNote
 from matrix_tools.writing.workbook import write_matrix_workbook
 
@@ -310,10 +313,9 @@ def test_unknown_note_style_is_refused(tmp_path: Path, make_matrix) -> None:
 def test_written_matrix_reads_back_with_the_same_entries_and_cells(
     tmp_path: Path, make_matrix
 ) -> None:
-    read = pytest.importorskip("matrix_tools.reading.parse")
     matrix = make_matrix(VALUES, state="Republic of Testland", iso3="XTL")
     write_matrix_workbook(tmp_path / "r.xlsx", matrix)
-    back = read.load_matrix(tmp_path / "r.xlsx")
+    back = load_matrix(tmp_path / "r.xlsx")
     assert {k: (v.text, v.cell) for k, v in back.entries.items()} == {
         k: (v.text, v.cell) for k, v in matrix.entries.items()
     }
@@ -323,7 +325,6 @@ def test_written_matrix_reads_back_with_the_same_entries_and_cells(
 
 
 def _realistic_text():
-    from hypothesis import strategies as st
 
     from matrix_tools.reading.normalise import normalise_text
 
@@ -348,16 +349,14 @@ def test_any_values_written_read_back_identical(
     tmp_path_factory: pytest.TempPathFactory, catalogue
 ) -> None:
     """Round trip, property-based: whatever the values, write then read gives the same entries."""
-    hypothesis = pytest.importorskip("hypothesis")
-    from hypothesis import strategies as st
 
     from conftest import build_matrix
     from matrix_tools.reading.parse import load_matrix
 
     keys = [(row.field, col.key, col.is_mark) for _, row, col in catalogue.iter_keys()]
 
-    @hypothesis.settings(max_examples=12, deadline=None, database=None)
-    @hypothesis.given(
+    @settings(max_examples=12, deadline=None, database=None)
+    @given(
         st.dictionaries(
             st.sampled_from(keys),
             st.one_of(st.sampled_from(["X", "?", "NA"]), _realistic_text()),
