@@ -246,9 +246,12 @@ def test_a_crash_is_not_reused_by_the_next_run(tmp_path: Path, catalogue: Catalo
     folder.mkdir()
     write_state(folder / "xcc-crash.xlsx", catalogue, "XCC", "Crashland", GOOD)
     out = tmp_path / "out"
-    assert batch(folder, output=out, jobs=1, worker=crash_on_marked_files).exit_code == 3
+    crashed = batch(folder, output=out, jobs=1, worker=crash_on_marked_files)
+    assert crashed.exit_code == 3
+    assert crashed.entries[0].status == "unreadable" and crashed.entries[0].error["code"] == "reader-crashed"  # type: ignore[index]
     again = batch(folder, output=out, jobs=1)  # e.g. the machine was short of memory last night
     assert again.document["run"]["read"] == 1 and again.exit_code == 0
+    assert again.entries[0].status == "ok" and not again.entries[0].reused
 
 
 def test_each_state_is_compared_with_its_baseline(tmp_path: Path, catalogue: Catalogue) -> None:

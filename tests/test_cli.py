@@ -33,3 +33,4 @@ def test_debug_shows_the_traceback_but_keeps_the_exit_code(tmp_path):
 def test_unknown_command_is_a_usage_error():
     result = CliRunner().invoke(cli, ["vaildate"])
     assert result.exit_code == 2
+    assert "No such command 'vaildate'" in result.output

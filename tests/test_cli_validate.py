@@ -133,13 +133,17 @@ def test_output_never_overwrites_an_input(wrong: Path) -> None:
 def test_configuration_file_changes_the_outcome(tmp_path: Path, warned: Path) -> None:
     config = tmp_path / "strict.json"
     config.write_text(json.dumps({"severity": {"mark-normalised": "error"}}), encoding="utf-8")
-    assert run(str(warned), "--config", str(config)).exit_code == 1
+    result = run(str(warned), "--config", str(config))
+    assert result.exit_code == 1
+    assert "mark-normalised" in result.output and "error" in result.output
 
 
 def test_configuration_beside_the_workbooks_is_used(tmp_path: Path, warned: Path) -> None:
     (tmp_path / "matrix-tools.json").write_text(json.dumps({"severity": {"mark-normalised": "error"}}),
                                                 encoding="utf-8")
-    assert run(str(warned)).exit_code == 1
+    result = run(str(warned))
+    assert result.exit_code == 1
+    assert "mark-normalised" in result.output
 
 
 def test_invalid_configuration_is_a_usage_error(tmp_path: Path, clean: Path) -> None:
@@ -151,7 +155,9 @@ def test_invalid_configuration_is_a_usage_error(tmp_path: Path, clean: Path) -> 
 
 def test_another_catalogue_can_be_given(clean: Path) -> None:
     catalogue = resources.schema_file("catalogue-1540.json")
-    assert run(str(clean), "--catalogue", str(catalogue)).exit_code == 0
+    result = run(str(clean), "--catalogue", str(catalogue))
+    assert result.exit_code == 0
+    assert "clean.xlsx" in result.output and "mark-invalid" not in result.output
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "md"])
