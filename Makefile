@@ -29,6 +29,7 @@ layers: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+	$(BIN)/mypy --config-file tests/mypy.ini
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest

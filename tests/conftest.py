@@ -44,10 +44,10 @@ def build_matrix(
         raise KeyError(f"not in the catalogue: {sorted(given)}")
     head_text = {"state": state, "iso3": iso3, "date_of_report": "12 October 2004"}
     head_text.update(header or {})
-    head = {}
-    for i, (key, text) in enumerate(head_text.items()):
-        dates, bad = parse_date_list(text) if key.startswith("date") else ((), ())
-        head[key] = HeaderValue(key, text, f"'About'!B{3 + i}", dates=dates, unparsed=bad)
+    head: dict[str, HeaderValue] = {}
+    for i, (item, text) in enumerate(head_text.items()):
+        dates, bad = parse_date_list(text) if item.startswith("date") else ((), ())
+        head[item] = HeaderValue(item, text, f"'About'!B{3 + i}", dates=dates, unparsed=bad)
     return Matrix(
         catalogue=cat,
         state=State(state, iso3),

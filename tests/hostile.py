@@ -13,6 +13,7 @@ import random
 import struct
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -204,7 +205,7 @@ def _quoted_overlap(path: Path) -> Path:
     """An entry whose local header sits inside the previous entry's stored data."""
     inner_name = b"xl/sharedStrings.xml"
     inner_data = SHARED_STRINGS.encode()
-    crc = zipfile.crc32(inner_data)
+    crc = zlib.crc32(inner_data)
     inner_local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, 0, 0, 0, 0, crc, len(inner_data),
                               len(inner_data), len(inner_name), 0) + inner_name + inner_data
     parts = minimal_xlsx_parts()

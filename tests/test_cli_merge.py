@@ -27,7 +27,7 @@ def versions(make_matrix, tmp_path):
     return paths
 
 
-def run(*args: str):
+def run(*args: object):
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 

@@ -107,7 +107,7 @@ def test_cosmetic_edits_are_counted_not_listed(noisy):
     assert result.has_differences is False
     listed = diff(old, new, include_cosmetic=True)
     [change] = listed.changes
-    assert change.cosmetic and change.kind == "changed" and change.meaning.startswith("cosmetic")
+    assert change.cosmetic and change.kind == "changed" and (change.meaning or "").startswith("cosmetic")
     assert listed.has_differences is False
 
 

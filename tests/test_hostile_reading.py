@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,12 +121,8 @@ CASES: dict[str, tuple[Edit, str | None]] = {
 }
 
 
-def case_params() -> list[object]:
-    params = []
-    for name in CASES:
-        marks: list[object] = []
-        params.append(pytest.param(name, marks=marks, id=name))
-    return params
+def case_params() -> list[Any]:
+    return [pytest.param(name, id=name) for name in CASES]
 
 
 @pytest.fixture(scope="module")

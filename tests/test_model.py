@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from matrix_tools.model import ItemKey
 
-NAMES = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30)
+NAMES = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=30)
 
 
 @given(NAMES)

@@ -195,7 +195,7 @@ def test_zip_written_with_data_descriptors_passes(tmp_path: Path) -> None:
             pass
 
     sink = Unseekable()
-    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[call-overload]
         for name, data in minimal_xlsx_parts().items():
             archive.writestr(name, data)
     path = tmp_path / "streamed.xlsx"

@@ -20,9 +20,9 @@ CASES = [
     (Value(""), []),
     (Value("X", raw=" X ", notes=(ReadNote("spaces-trimmed"),)), []),  # cosmetic: the text rule's business
     (Value("X", raw="x", notes=(ReadNote(ReadNote.MARK_READ_AS, written="x", read="X"),)), [("mark-normalised", "warning")]),
-    (Value("X", raw="Yes", notes=("mark 'Yes' read as 'X'",)), [("mark-normalised", "warning")]),
-    (Value("NA", raw="N/A", notes=("mark 'N/A' read as 'NA'",)), [("mark-normalised", "warning")]),
-    (Value("", raw="-", notes=("mark '-' read as 'blank'",)), [("mark-normalised", "warning")]),
+    (Value("X", raw="Yes", notes=(ReadNote(ReadNote.MARK_READ_AS, written="Yes", read="X"),)), [("mark-normalised", "warning")]),
+    (Value("NA", raw="N/A", notes=(ReadNote(ReadNote.MARK_READ_AS, written="N/A", read="NA"),)), [("mark-normalised", "warning")]),
+    (Value("", raw="-", notes=(ReadNote(ReadNote.MARK_READ_AS, written="-", read="blank"),)), [("mark-normalised", "warning")]),
     (Value("maybe", recognised=False), [("mark-invalid", "error")]),
     (Value("see Act 12", recognised=False), [("mark-invalid", "error")]),
     (Value("=1+1", recognised=False), [("mark-invalid", "error")]),

@@ -114,7 +114,7 @@ def test_results_remembered_across_documents_are_the_same_as_fresh_ones():
 
     schema = resources.load_schema("export.schema.json")
     entry = {"field": "OP1.npt", "column": "status", "value": "X", "cell": "'OP1'!C6", "kind": "mark"}
-    good = {"state": {"name": "A", "iso3": "XAA"}, "catalogue": {"id": "c", "version": "1"}, "header": {},
+    good: dict[str, Any] = {"state": {"name": "A", "iso3": "XAA"}, "catalogue": {"id": "c", "version": "1"}, "header": {},
             "entries": [entry, {**entry, "column": "info", "kind": "text", "value": "Act"}], "unknown_rows": []}
     bad = copy.deepcopy(good)
     bad["entries"].append({**entry, "value": "maybe"})  # not a mark

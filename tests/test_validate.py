@@ -108,7 +108,7 @@ def test_validate_raises_for_an_unreadable_file_and_validate_files_reports_it(tm
     assert results[1].error is None
 
 
-_ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+_ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
