@@ -16,10 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
 
 from matrix_tools import identity, layout
 from matrix_tools.identity import StateMismatchError  # noqa: F401 - part of merge's API
+from matrix_tools.merging.result import ROW_PRESENCE, SIDES, Applied, Conflict, MergeResult, Side
 from matrix_tools.model import (
     BLANK,
     Catalogue,
@@ -35,85 +35,16 @@ from matrix_tools.model import (
 from matrix_tools.reading.normalise import cosmetic_key
 from matrix_tools.reading.parse import as_matrix
 
-Side = Literal["ours", "theirs"]
-SIDES: tuple[Side, ...] = ("ours", "theirs")
-ROW_PRESENCE = "(row)"  # the pseudo-column of a conflict about a whole added row
-
 
 def check_same_state(base: Matrix, ours: Matrix, theirs: Matrix) -> None:
     """Refuse to merge matrices whose ISO codes differ (a blank code is not a difference)."""
     identity.check_same_state((("base", base), ("ours", ours), ("theirs", theirs)), job="merge")
 
 
-@dataclass(frozen=True)
-class Applied:
-    """A change taken into the merged matrix without conflict."""
-
-    field: str  # an ItemKey: catalogue field id, header item or inserted row
-    column: str
-    side: str  # "ours", "theirs" or "both"
-    base: str
-    value: str  # the text now in the merged matrix
-    cell: str  # where it sits in the merged workbook (catalogue layout); "" when unknown
-    table: str = ""
-    label: str = ""
-    note: str = ""  # e.g. which text was kept when the two sides differ only cosmetically
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """A cell both sides changed differently: the agenda item for the consultation."""
-
-    field: str
-    column: str
-    base: str
-    ours: str
-    theirs: str
-    kept: str  # "ours" or "theirs"
-    cell: str
-    table: str = ""
-    label: str = ""
-    row_number: str = ""
-    ours_cell: str = ""
-    theirs_cell: str = ""
-
-    @property
-    def kept_text(self) -> str:
-        return self.ours if self.kept == "ours" else self.theirs
 
 
-@dataclass(frozen=True)
-class MergeResult:
-    """The merged matrix, what was applied, and the conflicts to decide."""
-
-    matrix: Matrix
-    applied: tuple[Applied, ...]
-    conflicts: tuple[Conflict, ...]
-    prefer: Side
-    base: Matrix
-    ours: Matrix
-    theirs: Matrix
-
-    @property
-    def has_conflicts(self) -> bool:
-        return bool(self.conflicts)
-
-    def summary(self) -> dict[str, int | str]:
-        """Counts for reports: applied per side, conflicts, cosmetic choices."""
-        counts: dict[str, int | str] = {
-            "applied": len(self.applied),
-            "applied_ours": sum(1 for a in self.applied if a.side == "ours"),
-            "applied_theirs": sum(1 for a in self.applied if a.side == "theirs"),
-            "applied_both": sum(1 for a in self.applied if a.side == "both"),
-            "cosmetic": sum(1 for a in self.applied if a.note),
-            "conflicts": len(self.conflicts),
-            "header_conflicts": sum(1 for c in self.conflicts if ItemKey.is_header(c.field)),
-            "rows_added": sum(
-                1 for a in self.applied if a.column == ROW_PRESENCE and a.value == "row added"
-            ),
-            "prefer": self.prefer,
-        }
-        return counts
 
 
 @dataclass(frozen=True)

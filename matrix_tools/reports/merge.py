@@ -14,12 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matrix_tools.merging.engine import (
-    ROW_PRESENCE,
-    Applied,
-    Conflict,
-    MergeResult,
-)
+from matrix_tools.merging.result import ROW_PRESENCE, Applied, Conflict, MergeResult
 from matrix_tools.model import ItemKey, Matrix
 from matrix_tools.writing.cells import CellNote
 from matrix_tools.writing.workbook import write_matrix_workbook
