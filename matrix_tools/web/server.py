@@ -54,18 +54,23 @@ def serve(*, port: int = DEFAULT_PORT, open_browser: bool = True, registry: Any 
         echo(f"Registry: {registry}")
     if open_browser:
         threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-    _stop_on_sigterm()
+    _stop_on_signals()
     server.run()  # returns on Ctrl+C (waitress catches KeyboardInterrupt and stops its threads)
     server.close()
     echo("Stopped.")
 
 
-def _stop_on_sigterm() -> None:
-    """Treat SIGTERM like Ctrl+C, so uploads in progress are cleaned up (main thread only)."""
+def _stop_on_signals() -> None:
+    """Ctrl+C (SIGINT) and SIGTERM stop the server (main thread only).
+
+    SIGINT is set explicitly: a process started in the background by a script inherits it
+    ignored, and would then not stop on Ctrl+C or ``kill -INT``.
+    """
     if threading.current_thread() is not threading.main_thread():
         return
 
     def interrupt(_signum: int, _frame: Any) -> None:
         raise KeyboardInterrupt
 
+    signal.signal(signal.SIGINT, interrupt)
     signal.signal(signal.SIGTERM, interrupt)
