@@ -26,7 +26,7 @@ Upload = Path | tuple[bytes, str]
 def make_app(tmp_path: Path, *, isolate: bool = False, **kwargs: Any) -> tuple[Flask, Path]:
     """An app whose private upload folders go under ``tmp_path/uploads`` (to check they go away)."""
     root = tmp_path / "uploads"
-    root.mkdir(exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     return create_app(upload_root=root, isolate=isolate, **kwargs), root
 
 

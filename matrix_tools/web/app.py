@@ -185,6 +185,10 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
         response.headers["Content-Disposition"] = "inline"
         return response
 
+    @app.get("/favicon.ico")
+    def favicon() -> Response:
+        return Response(status=204)  # browsers ask for one; the page has none
+
     @app.get("/static/<name>")
     def static_file(name: str) -> Response:
         from matrix_tools.resources import read_template_text

@@ -28,7 +28,7 @@ ALLOWED_HOSTS = ("localhost", "127.0.0.1")
 SAFE_FETCH_SITES = ("same-origin", "none")  # "none": typed in the address bar or a bookmark
 
 PAGE_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 # The HTML change report has its own <style> block and style attributes (bar widths), so it
