@@ -22,6 +22,7 @@ def test_demo_runs_every_step_and_lists_its_outputs(tmp_path):
                  "testland-returned-annotated.xlsx", "batch/summary.xlsx"):
         assert (tmp_path / "out" / name).is_file(), name
         assert name in result.output
+    assert "matrix-tools serve" in result.output  # the page is mentioned, not started
     assert {p.name: p.read_bytes() for p in SAMPLES.glob("*.xlsx")} == before  # samples untouched
 
 

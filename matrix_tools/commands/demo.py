@@ -87,6 +87,7 @@ def command(ctx: click.Context, out: Path, samples: Path | None) -> None:
     click.secho(f"\nDone. The outputs are in {out.resolve()}:", bold=True)
     for path in sorted(p for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")):
         click.echo(f"  {path.relative_to(out)}")
+    click.echo("\nThe same jobs in a browser, without typing commands: matrix-tools serve")
     failed = [name for name, code in results if code not in (0, 1)]
     if failed:
         raise click.exceptions.Exit(3)

@@ -1,0 +1,34 @@
+"""``matrix-tools serve``: the local web page (Compare, Check, Merge, Resolve, Registry)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("serve")
+@click.option("--port", type=click.IntRange(0, 65535), default=8540, show_default=True,
+              help="Port on this computer (0 picks a free one). The page is only ever served on 127.0.0.1.")
+@click.option("--no-browser", is_flag=True, help="Do not open the browser; only print the address.")
+@click.option("--registry", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              envvar="MATRIX_TOOLS_REGISTRY",
+              help="Registry file of versions to show on the Registry page (or set MATRIX_TOOLS_REGISTRY).")
+def command(port: int, no_browser: bool, registry: Path | None) -> None:
+    """Open the matrix-tools page in your browser: compare, check and merge workbooks
+    without typing commands.
+
+    The page runs on this computer only (http://127.0.0.1:8540/): files you choose are
+    never sent anywhere else, and are deleted as soon as the page has been made.
+    Press Ctrl+C to stop.
+
+    Example:
+
+    \b
+        matrix-tools serve
+        matrix-tools serve --port 8600 --no-browser
+    """
+    from matrix_tools.web.server import serve
+
+    serve(port=port, open_browser=not no_browser, registry=registry,
+          echo=lambda line: click.echo(line, err=True))
