@@ -11,7 +11,6 @@ refused as unreadable, unsafe or duplicate are not.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -107,8 +106,3 @@ def _record(store: Registry, result: BatchResult) -> Iterator[Recorded]:
             yield Recorded(entry.file, added.version.ref, True, "recorded as received")
         else:
             yield Recorded(entry.file, added.version.ref, False, "already in the registry")
-
-
-def remove_staging(output: str | Path) -> None:
-    """Remove the staged baselines of an output folder (they are copies from the registry)."""
-    shutil.rmtree(Path(output) / STAGED_FOLDER, ignore_errors=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from matrix_tools.commands.options import catalogue_option
+from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
 from matrix_tools.errors import EXIT_DATA, EXIT_OK
 
 FORMATS = ("text", "json", "md", "html", "xlsx")
@@ -43,6 +43,7 @@ FILE_ONLY = ("xlsx", "html")  # a workbook or a web page is not for the terminal
     help="Also list edits of spacing, letter case, quotes or invisible characters (they are always counted).",
 )
 @catalogue_option
+@registry_option
 def command(
     old: Path,
     new: Path,
@@ -51,6 +52,7 @@ def command(
     fail_if_diff: bool,
     include_cosmetic: bool,
     catalogue_path: Path | None,
+    registry_path: Path | None,
 ) -> None:
     """Compare two versions of a State's matrix, cell by cell.
 
@@ -63,6 +65,7 @@ def command(
       matrix-tools diff approved.xlsx returned.xlsx
       matrix-tools diff approved.xlsx returned.xlsx -o changes.xlsx
       matrix-tools diff approved.xlsx returned.xlsx --format json --fail-if-diff
+      matrix-tools diff XTL@approved XTL@latest     (versions in the registry)
 
     Exit codes: 0 done (1 with --fail-if-diff when the versions differ), 2 wrong usage,
     3 an input could not be read.
@@ -87,7 +90,9 @@ def command(
     from matrix_tools.diffing.engine import diff
 
     catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else None
-    result = diff(old, new, include_cosmetic=include_cosmetic, catalogue=catalogue)
+    lookup = workbook_lookup(registry_path, catalogue)
+    result = diff(lookup.workbook(old), lookup.workbook(new), include_cosmetic=include_cosmetic,
+                  catalogue=catalogue)
     _write(result, fmt, output, (old, new))
     if output is not None:
         from matrix_tools.reports.diff_text import summary_sentence

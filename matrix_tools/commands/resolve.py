@@ -37,7 +37,11 @@ def command(merged: Path, output: Path, report: Path | None, fmt: str, catalogue
     from matrix_tools.catalogue import load_catalogue
     from matrix_tools.errors import EXIT_DATA, OutputError
     from matrix_tools.merging.resolve import resolve
-    from matrix_tools.reports.resolve import render_resolve_json, render_resolve_text, write_final_workbook
+    from matrix_tools.reports.resolve import (
+        render_resolve_json,
+        render_resolve_text,
+        write_final_workbook,
+    )
     from matrix_tools.writing.output import check_output_path, write_text
 
     if output.suffix.lower() != ".xlsx":

@@ -17,7 +17,15 @@ from pathlib import Path
 from matrix_tools.errors import InputError
 from matrix_tools.merging.agenda import KEY_SEPARATOR, Agenda, AgendaItem, read_agenda
 from matrix_tools.merging.engine import HEADER_PREFIX, ROW_PREFIX, ROW_PRESENCE
-from matrix_tools.model import Catalogue, ColumnKind, HeaderKind, HeaderValue, Matrix, Value, key_unknown_rows
+from matrix_tools.model import (
+    Catalogue,
+    ColumnKind,
+    HeaderKind,
+    HeaderValue,
+    Matrix,
+    Value,
+    key_unknown_rows,
+)
 from matrix_tools.reading.normalise import (
     build_mark_lookup,
     cosmetic_key,
@@ -97,12 +105,12 @@ def _identify(item: AgendaItem, matrix: Matrix) -> tuple[str, str] | None:
     if not item.cell:
         return None
     wanted = item.cell.replace("$", "")
-    for key, value in matrix.entries.items():
+    for entry_key, value in matrix.entries.items():
         if value.cell == wanted:
-            return key
-    for key, header in matrix.header.items():
+            return entry_key
+    for header_key, header in matrix.header.items():
         if header.cell == wanted:
-            return HEADER_PREFIX + key, ""
+            return HEADER_PREFIX + header_key, ""
     for row_key, row in key_unknown_rows(matrix.unknown_rows).items():
         for column, value in row.values.items():
             if value.cell == wanted:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from matrix_tools.errors import InputError, UsageError
 from matrix_tools.model import Catalogue, ColumnKind, Matrix, SourceInfo, key_unknown_rows
+
 if TYPE_CHECKING:
     from matrix_tools.registry.history import History
 from matrix_tools.registry.refs import Reference, Selector, parse_reference
