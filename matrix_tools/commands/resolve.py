@@ -59,6 +59,7 @@ def command(merged: Path, output: Path, report: Path | None, fmt: str, catalogue
         click.echo(text, nl=False, err=not result.ok and report is not None)
     if report is not None and result.ok:
         write_text(report, text, inputs=[merged, output])
-        click.echo(f"Wrote {output} ({len(result.decided)} decisions) and the record {report}", err=True)
+        count = len(result.decided)
+        click.echo(f"Wrote {output} ({count} decision{'s' if count != 1 else ''}) and the record {report}", err=True)
     if not result.ok:
         raise click.exceptions.Exit(EXIT_DATA)
