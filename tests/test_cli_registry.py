@@ -95,7 +95,16 @@ def test_list_shows_reference_state_status_dates_hash_and_marks(stored, files):
     assert hashlib.sha256(files[1].read_bytes()).hexdigest()[:12] in lines[1]
     assert "X:2 ?:0 NA:0" in lines[1] and "X:1 ?:1 NA:0" in lines[2]
     data = json.loads(run("registry", "list", "--format", "json", "--registry", stored).output)
+    jsonschema.validate(data, load_schema("registry-list.schema.json"))
     assert [v["ref"] for v in data["versions"]] == ["TST@1", "TST@2", "TST@3", "TST@4"]
+
+
+def test_add_takes_a_folder_of_workbooks(files, reg, tmp_path):
+    (files[0].parent / "~$testland-v1.xlsx").write_bytes(b"lock")
+    result = run("registry", "add", files[0].parent, "--registry", reg)
+    assert result.exit_code == 0, result.output
+    with Registry(reg) as r:
+        assert len(r.versions("TST")) == 4
 
 
 def test_export_writes_the_stored_workbook_byte_for_byte(stored, files, tmp_path):

@@ -221,3 +221,19 @@ def test_an_agenda_saved_by_libreoffice_is_read(tmp_path):
     assert matrix.text("OP3ab.NW.personnel_reliability", "source") == "Nuclear Security Regulation (2019), art. 22"
     assert matrix.text("OP1.npt", "remarks") == "Corrected during the consultation"
     assert copy.read_bytes() == source.read_bytes()  # the input is never modified
+
+
+def test_a_merge_without_conflicts_resolves_to_the_merged_values(make_matrix, tmp_path):
+    from matrix_tools.writing.workbook import write_matrix_workbook
+
+    base, ours = make_matrix(), make_matrix({NPT: "X"})
+    paths = [tmp_path / f"{n}.xlsx" for n in ("base", "ours", "theirs")]
+    for path, matrix in zip(paths, (base, ours, base), strict=True):
+        write_matrix_workbook(path, matrix)
+    merged = tmp_path / "merged.xlsx"
+    assert run("merge", *paths, "-o", merged).exit_code == 0
+    final = tmp_path / "final.xlsx"
+    result = run("resolve", merged, "-o", final)
+    assert result.exit_code == 0, result.output
+    assert "0 conflicts" in result.output
+    assert load_matrix(final).text(*NPT) == "X"

@@ -44,7 +44,7 @@ def command() -> None:
 
 
 @command.command("add")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, metavar="FILE_OR_FOLDER...", type=click.Path(path_type=Path))
 @click.option("--status", type=click.Choice(["received", "working", "approved"]), default="received",
               show_default=True, help="received: a State's return; working: the experts' copy; approved: the Committee's.")
 @click.option("--note", default="", help="A note kept with each version added (e.g. where it came from).")
@@ -56,17 +56,24 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
         registry_path: Path | None, catalogue_path: Path | None) -> None:
     """Store workbooks in the registry, each as a new version of its State.
 
-    Each file is checked and read as always; a file that cannot be read or is unsafe is
-    reported and nothing of it is stored (exit code 3). The same bytes twice are stored once.
+    A folder stands for the workbooks in it (Excel's ~$ lock files skipped). Each file is
+    checked and read as always; a file that cannot be read or is unsafe is reported and
+    nothing of it is stored (exit code 3). The same bytes twice are stored once.
     """
     from matrix_tools.catalogue import load_catalogue
     from matrix_tools.errors import EXIT_INPUT, MatrixToolsError
     from matrix_tools.reports.registry import one_line
 
+    from matrix_tools.commands.validate import expand_paths
+    from matrix_tools.errors import UsageError
+
+    paths = expand_paths(files)
+    if not paths:
+        raise UsageError("no workbooks (.xlsx, .xlsm) found in " + ", ".join(str(f) for f in files))
     catalogue = load_catalogue(catalogue_path)
     failed = 0
     with _open(registry_path, create=True) as registry:
-        for path in files:
+        for path in paths:
             try:
                 added = registry.add(path, status=status, note=note,
                                      received=received.date() if received else None, catalogue=catalogue)

@@ -26,6 +26,7 @@ class Change:
     label: str = ""
     section: str = ""
     is_mark: bool = False
+    caption: str = ""  # the column as the matrix captions it ("National legal framework")
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class FieldTimeline:
     label: str
     section: str
     events: tuple[MarkEvent, ...]
+    caption: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,15 @@ def _label(catalogue: Catalogue | None, fid: str) -> str:
     return fid
 
 
+def _caption(catalogue: Catalogue | None, fid: str, column: str) -> str:
+    if catalogue is not None and catalogue.has_field(fid):
+        try:
+            return catalogue.column(fid, column).caption.split(" (")[0]
+        except KeyError:
+            pass
+    return column
+
+
 def compare_entries(old: EntryMap, new: EntryMap, catalogue: Catalogue | None = None) -> tuple[Change, ...]:
     """Values added, removed or changed from ``old`` to ``new``; spacing, case and quote edits
     are not changes (as in ``diff``)."""
@@ -98,7 +109,7 @@ def compare_entries(old: EntryMap, new: EntryMap, catalogue: Catalogue | None = 
         ref = n if n is not None and n.cell else o
         assert ref is not None
         changes.append(Change(key[0], key[1], kind, before, after, ref.cell, _label(catalogue, key[0]),
-                              ref.section, ref.kind == "mark"))
+                              ref.section, ref.kind == "mark", _caption(catalogue, key[0], key[1])))
     return tuple(changes)
 
 
@@ -121,7 +132,7 @@ def build_history(versions: Sequence[Version], entries: Sequence[EntryMap],
             sections[(change.field, change.column)] = change.section
         previous = current
     fields = tuple(
-        FieldTimeline(f, c, _label(catalogue, f), sections[(f, c)], tuple(events))
+        FieldTimeline(f, c, _label(catalogue, f), sections[(f, c)], tuple(events), _caption(catalogue, f, c))
         for (f, c), events in timelines.items()
     )
     last = versions[-1]

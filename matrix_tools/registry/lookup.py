@@ -11,8 +11,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from matrix_tools.model import Catalogue, Matrix
+from typing import TYPE_CHECKING
+
 from matrix_tools.registry.refs import looks_like_reference
-from matrix_tools.registry.store import Registry
+
+if TYPE_CHECKING:  # sqlite3 and the store only when a reference is actually given
+    from matrix_tools.registry.store import Registry
 
 
 def is_reference(item: str | Path) -> bool:
@@ -31,6 +35,8 @@ class Lookup:
 
     def registry(self) -> Registry:
         """The registry, opened on first use (it must exist: a reference into nothing is an error)."""
+        from matrix_tools.registry.store import Registry
+
         if self._registry is None:
             self._registry = Registry(self.registry_path, create=False)
         return self._registry

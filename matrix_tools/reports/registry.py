@@ -59,12 +59,13 @@ def history_dict(history: History) -> dict[str, Any]:
             {**version_dict(step.version), "previous": step.previous.ref if step.previous else None,
              "counts": step.counts(),
              "changes": [{"field": c.field, "column": c.column, "label": c.label, "section": c.section,
-                          "kind": c.kind, "old": c.old, "new": c.new, "cell": c.cell, "is_mark": c.is_mark}
+                          "kind": c.kind, "old": c.old, "new": c.new, "cell": c.cell, "is_mark": c.is_mark,
+                          "caption": c.caption}
                          for c in step.changes]}
             for step in history.steps
         ],
         "fields": [
-            {"field": f.field, "column": f.column, "label": f.label, "section": f.section,
+            {"field": f.field, "column": f.column, "caption": f.caption, "label": f.label, "section": f.section,
              "events": [e.__dict__ for e in f.events]}
             for f in history.fields
         ],
@@ -98,13 +99,13 @@ def render_history_text(history: History) -> str:
             continue
         lines.append(f"   since {step.previous.ref}: {_counts(step)}")
         for c in step.changes:
-            lines.append(f"   {c.kind:<8} {one_line(c.label)}: {c.column}: {one_line(c.old)} -> {one_line(c.new)}")
+            lines.append(f"   {c.kind:<8} {one_line(c.label)}: {c.caption}: {one_line(c.old)} -> {one_line(c.new)}")
     moved = [f for f in history.fields if len(f.events) > 1 or f.events[0].version != history.steps[0].version.ref]
     lines.append(f"Marks recorded, changed or removed after {history.steps[0].version.ref}: {len(moved)}")
     for f in moved:
         events = "; ".join(f"{e.event} {one_line(e.new) if e.event != 'removed' else one_line(e.old)} in {e.version}"
                            for e in f.events)
-        lines.append(f"   {one_line(f.label)} ({f.column}): {events}")
+        lines.append(f"   {one_line(f.label)} ({f.caption}): {events}")
     return "\n".join(lines) + "\n"
 
 
@@ -130,12 +131,12 @@ def render_history_md(history: History) -> str:
             out.append("No changes.")
             continue
         out += ["| Field | Column | Change | Before | After |", "|---|---|---|---|---|"]
-        out += [f"| {_md(c.label)} | {_md(c.column)} | {c.kind} | {_md(c.old)} | {_md(c.new)} |" for c in step.changes]
+        out += [f"| {_md(c.label)} | {_md(c.caption)} | {c.kind} | {_md(c.old)} | {_md(c.new)} |" for c in step.changes]
     out += ["", "## Marks: when each was recorded, changed or removed", "",
             "| Field | Column | Events |", "|---|---|---|"]
     for f in history.fields:
         events = "; ".join(f"{e.event} {_md(e.new or e.old)} ({e.version})" for e in f.events)
-        out.append(f"| {_md(f.label)} | {_md(f.column)} | {events} |")
+        out.append(f"| {_md(f.label)} | {_md(f.caption)} | {events} |")
     return "\n".join(out) + "\n"
 
 
@@ -169,12 +170,12 @@ def write_history_xlsx(history: History, path: str | Path, *, inputs: Iterable[s
         _sheet(wb, styles, "Changes", "What changed from one version to the next",
                [("Version", 10), ("Since", 10), ("Field", 44), ("Column", 14), ("Change", 10),
                 ("Before", 36), ("After", 36), ("Cell", 16)],
-               [[v["ref"], v["previous"] or "", c["label"], c["column"], c["kind"], c["old"], c["new"], c["cell"]]
+               [[v["ref"], v["previous"] or "", c["label"], c["caption"], c["kind"], c["old"], c["new"], c["cell"]]
                 for v in data["versions"] for c in v["changes"]])
         _sheet(wb, styles, "Marks timeline", "When each mark was first recorded, changed or removed",
                [("Field", 44), ("Column", 14), ("Section", 14), ("Version", 10), ("Received", 12),
                 ("Event", 10), ("Before", 8), ("After", 8)],
-               [[f["label"], f["column"], f["section"], e["version"], e["received"], e["event"], e["old"], e["new"]]
+               [[f["label"], f["caption"], f["section"], e["version"], e["received"], e["event"], e["old"], e["new"]]
                 for f in data["fields"] for e in f["events"]])
         wb.close()
 
