@@ -61,11 +61,9 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
     nothing of it is stored (exit code 3). The same bytes twice are stored once.
     """
     from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.errors import EXIT_INPUT, MatrixToolsError
-    from matrix_tools.reports.registry import one_line
-
     from matrix_tools.commands.validate import expand_paths
-    from matrix_tools.errors import UsageError
+    from matrix_tools.errors import EXIT_INPUT, MatrixToolsError, UsageError
+    from matrix_tools.reports.registry import one_line
 
     paths = expand_paths(files)
     if not paths:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-
-from matrix_tools.model import Catalogue, Matrix
 from typing import TYPE_CHECKING
 
+from matrix_tools.model import Catalogue, Matrix
 from matrix_tools.registry.refs import looks_like_reference
 
 if TYPE_CHECKING:  # sqlite3 and the store only when a reference is actually given
