@@ -106,7 +106,7 @@ def test_a_process_killed_during_an_add_leaves_a_consistent_registry(make_matrix
     registry, ready = tmp_path / "r.sqlite", tmp_path / "inside-the-transaction"
     with Registry(registry) as r:
         r.add(files[0])
-    # The child stops in the middle of its add: version row and blob written, entries half
+    # The child stops in the middle of its add: version row and blob written, two values
     # written, inside the open transaction; then it is killed with SIGKILL (no clean-up runs).
     script = textwrap.dedent(f"""
         import sys, time
@@ -117,7 +117,7 @@ def test_a_process_killed_during_an_add_leaves_a_consistent_registry(make_matrix
         original = store.iter_entry_rows
         def slow_rows(matrix):
             for i, row in enumerate(original(matrix)):
-                if i == 50:
+                if i == 2:
                     Path({str(ready)!r}).touch()
                     time.sleep(60)
                 yield row

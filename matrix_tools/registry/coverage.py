@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matrix_tools.registry.store import Registry, StoredEntry, Version
+from matrix_tools.registry.store import Registry, Version
 
 ALL_SECTIONS = "All sections"
 MEASURE = "X"
@@ -43,15 +43,6 @@ def in_force(versions: Sequence[Version], end: dt.date, *, approved_first: bool 
     return chosen
 
 
-def count_measures(entries: dict[tuple[str, str], StoredEntry]) -> dict[str, int]:
-    """X marks per section of one version."""
-    counts: dict[str, int] = {}
-    for entry in entries.values():
-        if entry.kind == "mark" and entry.value == MEASURE:
-            counts[entry.section] = counts.get(entry.section, 0) + 1
-    return counts
-
-
 def coverage_over_time(registry: Registry, *, as_of: dt.date | None = None,
                        approved_first: bool = True, sections: Sequence[str] = ()) -> list[CoveragePoint]:
     """Figures for every year from the first version received to ``as_of`` (default: today)."""
@@ -60,16 +51,14 @@ def coverage_over_time(registry: Registry, *, as_of: dt.date | None = None,
         return []
     end = as_of or dt.date.today()
     first = min(v.received for v in versions).year
-    cache: dict[int, dict[str, int]] = {}
+    cache = registry.measure_counts(MEASURE)
     points: list[CoveragePoint] = []
     for year in range(first, end.year + 1):
         cutoff = min(dt.date(year, 12, 31), end)
         chosen = in_force(versions, cutoff, approved_first=approved_first)
         totals: dict[str, int] = {}
         for v in chosen:
-            if v.id not in cache:
-                cache[v.id] = count_measures(registry.entries(v))
-            for section, n in cache[v.id].items():
+            for section, n in cache.get(v.id, {}).items():
                 totals[section] = totals.get(section, 0) + n
         states = len(chosen)
         names = list(sections) or sorted(s for s in {s for c in cache.values() for s in c} if s)

@@ -36,6 +36,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             catalogue TEXT NOT NULL,
             date_of_report TEXT NOT NULL DEFAULT '',
             date_of_approval TEXT NOT NULL DEFAULT '',
+            stored_values INTEGER NOT NULL DEFAULT 0,
             UNIQUE (iso3, n)
         )""",
         """CREATE TABLE entry (

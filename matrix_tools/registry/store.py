@@ -100,9 +100,13 @@ def _now() -> str:
 
 
 def iter_entry_rows(matrix: Matrix) -> Iterator[tuple[str, str, str, str, str, str]]:
-    """(field, column, kind, section, value, cell) for every entry and every unplaced row's value."""
+    """(field, column, kind, section, value, cell) for every value a version holds: entries and
+    the values of rows the catalogue does not know. Blank cells are not stored (a missing entry
+    reads as blank), which keeps the registry about the size of the workbooks themselves."""
     cat = matrix.catalogue
     for (fid, col), value in matrix.entries.items():
+        if not value.text:
+            continue
         kind, section = "text", ""
         if cat.has_field(fid):
             table = cat.table_of(fid)
@@ -118,7 +122,8 @@ def iter_entry_rows(matrix: Matrix) -> Iterator[tuple[str, str, str, str, str, s
         except KeyError:
             section = ""
         for col, value in row.values.items():
-            yield ROW_PREFIX + key, col, "text", section, value.text, value.cell
+            if value.text:
+                yield ROW_PREFIX + key, col, "text", section, value.text, value.cell
 
 
 class Registry:
@@ -163,12 +168,17 @@ class Registry:
         ISO code: nothing is stored then.
         """
         from matrix_tools.reading.parse import load_matrix
+        from matrix_tools.reading.preflight import check_file
 
         check_status(status)
         path = Path(path)
-        matrix = load_matrix(path, catalogue)
+        check_file(path)  # the size and safety checks before the bytes are read into memory
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
+        known = self._conn.execute(f"SELECT {_VERSION_COLUMNS} FROM version WHERE sha256 = ?", (sha,)).fetchone()
+        if known is not None:  # these bytes were read and stored before: nothing to read again
+            return Added(_version(known), new=False, path=str(path))
+        matrix = load_matrix(path, catalogue)
         if matrix.source is not None and matrix.source.sha256 != sha:
             raise InputError(f"{path} changed while it was being read; add it again", path=path)
         return self.add_matrix(matrix, data, file_name=path.name, status=status, note=note,
@@ -209,6 +219,9 @@ class Registry:
                 "VALUES (?,?,?,?,?,?,?)",
                 ((version_id, *entry) for entry in iter_entry_rows(matrix)),
             )
+            # Recorded so an integrity check can tell a complete version from a damaged one.
+            conn.execute("UPDATE version SET stored_values = (SELECT COUNT(*) FROM entry WHERE version_id = ?) "
+                         "WHERE id = ?", (version_id, version_id))
             conn.executemany(
                 "INSERT INTO header (version_id, key, value, dates) VALUES (?,?,?,?)",
                 ((version_id, key, hv.text, json.dumps([d.isoformat() for d in hv.dates]))
@@ -315,6 +328,16 @@ class Registry:
         )
         return {(r[0], r[1]): StoredEntry(*r) for r in rows}
 
+    def measure_counts(self, mark: str = "X") -> dict[int, dict[str, int]]:
+        """Per version id, per section: how many mark cells hold ``mark`` (one query)."""
+        counts: dict[int, dict[str, int]] = {}
+        for vid, section, count in self._conn.execute(
+            "SELECT version_id, section, COUNT(*) FROM entry WHERE kind = 'mark' AND value = ? "
+            "GROUP BY version_id, section", (mark,)
+        ):
+            counts.setdefault(vid, {})[section] = count
+        return counts
+
     def latest_per_state(self, *, as_of: dt.date | None = None, approved_first: bool = True) -> builtins.list[Version]:
         """Per State: its latest approved version received by ``as_of`` (or its latest, when none
         is approved or ``approved_first`` is false)."""
@@ -348,11 +371,12 @@ class Registry:
         ).fetchone()[0]
         if orphans:
             problems.append(f"{orphans} version(s) without their stored bytes")
-        empty = self._conn.execute(
-            "SELECT COUNT(*) FROM version v WHERE NOT EXISTS (SELECT 1 FROM entry e WHERE e.version_id = v.id)"
+        partial = self._conn.execute(
+            "SELECT COUNT(*) FROM version v WHERE v.stored_values != "
+            "(SELECT COUNT(*) FROM entry e WHERE e.version_id = v.id)"
         ).fetchone()[0]
-        if empty:
-            problems.append(f"{empty} version(s) without entries")
+        if partial:
+            problems.append(f"{partial} version(s) whose stored values are incomplete")
         return problems
 
 
