@@ -94,6 +94,8 @@ def test_merged_workbook_highlights_conflicts_and_lists_them_on_the_agenda(resul
     assert rows[1][10] is None  # Decided value: for a new text decided in the consultation
     assert rows[1][12] == "OP1.npt|status"  # hidden Key: how resolve finds the cell
     assert agenda.column_dimensions["M"].hidden
+    (choices,) = agenda.data_validations.dataValidation
+    assert choices.formula1 == '"ours,theirs,base,blank"' and str(choices.sqref) == "J6"
     assert agenda["L6"].hyperlink.location == "'OP1'!C6"
     assert located.conflicts[0].cell == "'OP1'!C6"
     # Changes taken over are in the workbook, added rows included.

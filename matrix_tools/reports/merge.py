@@ -230,6 +230,12 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
     if not result.conflicts:
         ws.write_string(head_row + 1, 0, "No conflicts.", styles.get("small"))
     ws.set_column(KEY_COLUMN, KEY_COLUMN, None, None, {"hidden": True})
+    if result.conflicts:  # a drop-down for the Decision cells; other words are still accepted
+        ws.data_validation(head_row + 1, 9, head_row + count, 9, {
+            "validate": "list", "source": ["ours", "theirs", "base", "blank"], "show_error": False,
+            "input_title": "Decision", "input_message": "ours, theirs or base (or blank); for a new "
+            "text, type it in Decided value",
+        })
     ws.freeze_panes(head_row + 1, 0)
     last = head_row + max(count, 1)
     ws.autofilter(head_row, 0, last, len(CONFLICT_COLUMNS) - 1)
