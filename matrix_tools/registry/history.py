@@ -106,8 +106,8 @@ def compare_entries(old: EntryMap, new: EntryMap, catalogue: Catalogue | None = 
         if cosmetic_key(before) == cosmetic_key(after):
             continue
         kind = "added" if not before else "removed" if not after else "changed"
-        ref = n if n is not None and n.cell else o
-        assert ref is not None
+        ref = n if n is not None and (n.cell or o is None) else o
+        assert ref is not None  # the key came from one of the two
         changes.append(Change(key[0], key[1], kind, before, after, ref.cell, _label(catalogue, key[0]),
                               ref.section, ref.kind == "mark", _caption(catalogue, key[0], key[1])))
     return tuple(changes)
