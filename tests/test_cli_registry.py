@@ -308,3 +308,21 @@ def test_a_hostile_state_name_is_shown_inert_in_the_list(make_matrix, reg, tmp_p
     assert run("registry", "add", path, "--registry", reg).exit_code == 0
     output = run("registry", "list", "--registry", reg).output
     assert "\x1b" not in output and "\u202e" not in output
+
+
+def test_a_registry_held_by_another_writer_fails_cleanly_after_waiting(files, reg, monkeypatch):
+    import matrix_tools.registry.schema as schema
+
+    assert run("registry", "add", files[0], "--registry", reg).exit_code == 0
+    holder = sqlite3.connect(reg, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another program keeps the write lock
+    monkeypatch.setattr(schema, "BUSY_TIMEOUT_MS", 200)
+    try:
+        result = run("registry", "add", files[1], "--registry", reg)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 3
+    assert "cannot write to the registry" in result.output and "nothing was changed" in result.output
+    with Registry(reg) as r:
+        assert [v.ref for v in r.versions()] == ["TST@1"]

@@ -150,13 +150,28 @@ class Registry:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: all of it is stored, or none of it."""
-        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise self._cannot_write(exc) from None
         try:
             yield self._conn
+        except sqlite3.OperationalError as exc:
+            self._conn.execute("ROLLBACK")
+            raise self._cannot_write(exc) from None
         except BaseException:
             self._conn.execute("ROLLBACK")
             raise
-        self._conn.execute("COMMIT")
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            raise self._cannot_write(exc) from None
+
+    def _cannot_write(self, exc: sqlite3.OperationalError) -> InputError:
+        return InputError(
+            f"cannot write to the registry {self.path}: {exc} (is the folder writable, and is no other "
+            "program holding the file for long?); nothing was changed", path=self.path,
+        )
 
     # --- adding -----------------------------------------------------------------------------
 
