@@ -25,6 +25,8 @@ _API = {
     "merge": "matrix_tools.merging.engine",
     "consolidate": "matrix_tools.consolidating.engine",
     "batch": "matrix_tools.batching.run",
+    "resolve": "matrix_tools.merging.resolve",
+    "Registry": "matrix_tools.registry.store",
 }
 
 __all__ = sorted(_API)

@@ -24,6 +24,8 @@ COMMANDS = {
     "merge": "Three-way merge of the last agreed matrix, the experts' copy and the State's return.",
     "consolidate": "Combine many States' matrices into one table for analysis.",
     "batch": "Validate a folder of submissions unattended (cron, CI) with a summary.",
+    "resolve": "Apply the decisions typed into a merge's Conflicts sheet and write the final matrix.",
+    "registry": "Keep every version of every State's matrix: add, list, export, history, approve.",
     "serve": "Open the local web page: compare, check and merge workbooks in a browser.",
     "demo": "Run the main jobs on the bundled sample States and show where the outputs are.",
 }

@@ -95,7 +95,7 @@ def test_the_agenda_sheet_links_to_the_conflict_cell(versions, tmp_path):
     out = tmp_path / "merged.xlsx"
     run("merge", *versions, "-o", out)
     agenda = openpyxl.load_workbook(out)["Conflicts"]
-    assert agenda["K6"].hyperlink.location == "'OP1'!C6"
+    assert agenda["L6"].hyperlink.location == "'OP1'!C6"
 
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

@@ -77,7 +77,7 @@ def test_merged_workbook_highlights_conflicts_and_lists_them_on_the_agenda(resul
     rows = [r for r in agenda.iter_rows(min_row=5, values_only=True)]
     assert rows[0] == (
         "No.", "Table", "Row", "Label", "Column", "Base (last agreed)", "Ours (experts)",
-        "Theirs (State)", "Kept in this workbook", "Decision", "Cell",
+        "Theirs (State)", "Kept in this workbook", "Decision", "Decided value", "Cell", "Key",
     )  # fmt: skip
     assert rows[1][:9] == (
         "1",
@@ -91,7 +91,12 @@ def test_merged_workbook_highlights_conflicts_and_lists_them_on_the_agenda(resul
         "ours",
     )
     assert rows[1][9] is None  # Decision: left empty for the consultation
-    assert agenda["K6"].hyperlink.location == "'OP1'!C6"
+    assert rows[1][10] is None  # Decided value: for a new text decided in the consultation
+    assert rows[1][12] == "OP1.npt|status"  # hidden Key: how resolve finds the cell
+    assert agenda.column_dimensions["M"].hidden
+    (choices,) = agenda.data_validations.dataValidation
+    assert choices.formula1 == '"ours,theirs,base,blank"' and str(choices.sqref) == "J6"
+    assert agenda["L6"].hyperlink.location == "'OP1'!C6"
     assert located.conflicts[0].cell == "'OP1'!C6"
     # Changes taken over are in the workbook, added rows included.
     assert wb["OP2 NW"]["D6"].value == "Atomic Energy Act 1954, sect. 57"

@@ -11,9 +11,7 @@ from typing import Any
 
 import click
 
-from matrix_tools.batching.run import batch
-from matrix_tools.commands.options import catalogue_option
-from matrix_tools.reports.batch import status_label
+from matrix_tools.commands.options import catalogue_option, registry_mode_option
 
 
 @click.command("batch")
@@ -37,6 +35,7 @@ from matrix_tools.reports.batch import status_label
               help="Seconds one file may take to read before it is stopped and reported.")
 @click.option("--memory-mb", type=click.IntRange(min=256), default=2048, show_default=True, metavar="MB",
               help="Memory (MB of address space) a reading process may use; a file needing more is reported.")
+@registry_mode_option
 @catalogue_option
 def command(
     folder: Path,
@@ -49,6 +48,7 @@ def command(
     fail_on: str,
     timeout: float,
     memory_mb: int,
+    registry_path: str | None,
     catalogue_path: Path | None,
 ) -> None:
     """Validate every matrix workbook in FOLDER: for nightly or weekly jobs (cron, CI).
@@ -69,13 +69,34 @@ def command(
     \b
         matrix-tools batch incoming/ -o reports/
         matrix-tools batch incoming/ --baseline approved/ -o reports/ --junit junit.xml
-    """
+        matrix-tools batch incoming/ -o reports/ --registry
 
+    With --registry, every submission that could be read is recorded in the registry as
+    received, and (without --baseline) each State is compared with its version ISO@approved.
+    """
+    from matrix_tools.batching.run import batch
+
+    options: dict[str, Any] = dict(jobs=jobs, full=full, config=config_path, catalogue=catalogue_path,
+                                   fail_on=fail_on, junit=junit_path, timeout=timeout, memory_mb=memory_mb)
+    recorded: tuple[Any, ...] = ()
     with _progress() as progress:
-        result = batch(folder, baseline=baseline, output=output, jobs=jobs, full=full, config=config_path,
-                       catalogue=catalogue_path, progress=progress, fail_on=fail_on, junit=junit_path,
-                       timeout=timeout, memory_mb=memory_mb)
+        if registry_path is None:
+            result = batch(folder, baseline=baseline, output=output, progress=progress, **options)
+        else:
+            from matrix_tools.batching.registry_run import batch_with_registry
+
+            run = batch_with_registry(folder, registry=registry_path or None, baseline=baseline, output=output,
+                                      progress=progress, **options)
+            result, recorded = run.result, run.recorded
+            if baseline is None:
+                staged = ", ".join(run.baselines) or "none approved yet"
+                click.echo(f"Baselines from the registry (ISO@approved): {staged}", err=True)
     click.echo(render_overview(result.document), nl=False)
+    if registry_path is not None:
+        from matrix_tools.reports.registry import one_line
+
+        for item in recorded:
+            click.echo(f"  Registry: {one_line(item.file)}: {item.ref + ' ' if item.ref else ''}{item.message}")
     if result.output:
         click.echo(f"Reports written to {result.output} (open summary.xlsx).", err=True)
     raise click.exceptions.Exit(result.exit_code)
@@ -83,6 +104,7 @@ def command(
 
 def render_overview(document: dict[str, Any] | Any) -> str:
     """What the command prints: totals, then one line per State that needs attention."""
+    from matrix_tools.reports.batch import status_label
 
     summary = document["summary"]
     lines = [

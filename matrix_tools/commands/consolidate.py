@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
-from matrix_tools.catalogue import load_catalogue
-from matrix_tools.commands.options import catalogue_option
-from matrix_tools.consolidating.engine import (
-    check_unique_states,
-    consolidate_matrices,
-    iter_workbook_paths,
-    read_matrices,
-)
-from matrix_tools.errors import EXIT_INPUT, InputError, UsageError
-from matrix_tools.reports.consolidated import check_output_format, write_consolidated
-from matrix_tools.writing.output import check_output_path
+from matrix_tools.commands.options import catalogue_option, registry_mode_option, workbook_lookup
 
 
 @click.command("consolidate")
 @click.argument(
-    "items", nargs=-1, required=True, metavar="FILE_OR_FOLDER...", type=click.Path(path_type=Path)
+    "items", nargs=-1, required=False, metavar="FILE_OR_FOLDER...", type=click.Path(path_type=Path)
 )
 @click.option(
     "-o",
@@ -30,8 +22,12 @@ from matrix_tools.writing.output import check_output_path
     type=click.Path(dir_okay=False, path_type=Path),
     help="The table to write: .xlsx (with a Coverage sheet and charts), .csv or .parquet.",
 )
+@registry_mode_option
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="With --registry and no files: the versions in force on this date (YYYY-MM-DD).")
 @catalogue_option
-def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) -> None:
+def command(items: tuple[Path, ...], output: Path, registry_path: str | None, as_of: dt.datetime | None,
+            catalogue_path: Path | None) -> None:
     """Combine the matrices of many States into one table for analysis.
 
     Give workbooks and/or folders (a folder's *.xlsx and *.xlsm files are used; Excel's ~$
@@ -43,19 +39,51 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
     A file that cannot be read is reported and the others are consolidated (exit code 3). Two
     files claiming the same State are an error: nothing is written (exit code 1).
 
+    With --registry and no files, every State in the registry is taken: its latest approved
+    version (its latest version when none is approved), as of --as-of DATE if given; the .xlsx
+    then also has a "Coverage over time" sheet: per year and section, the measures (X marks)
+    recorded per State, with a chart. References such as XTL@approved may also be given
+    among the files.
+
     \b
     Examples:
       matrix-tools consolidate returns/ -o all-states.xlsx
+      matrix-tools consolidate --registry -o all-states.xlsx
+      matrix-tools consolidate --registry --as-of 2023-12-31 -o end-2023.xlsx
       matrix-tools consolidate samples/examplia.xlsx samples/nordmark.xlsx -o all.csv
     """
+    from matrix_tools.catalogue import load_catalogue
+    from matrix_tools.consolidating.engine import (
+        check_unique_states,
+        consolidate_matrices,
+        iter_workbook_paths,
+        read_matrices,
+    )
+    from matrix_tools.errors import EXIT_INPUT, InputError, UsageError
+    from matrix_tools.reports.consolidated import check_output_format, write_consolidated
+    from matrix_tools.writing.output import check_output_path
 
     check_output_format(output)
-    files = list(iter_workbook_paths(items, exclude=[output]))
+    if as_of is not None and (registry_path is None or items):
+        raise UsageError("--as-of works with --registry and no files: it picks the versions in force on that date")
+    if not items and registry_path is None:
+        raise UsageError("give workbooks or folders to consolidate, or --registry to take every State's "
+                         "approved version from the registry")
+    from matrix_tools.registry.lookup import is_reference
+
+    refs = [i for i in items if is_reference(i)]
+    files = list(iter_workbook_paths([i for i in items if not is_reference(i)], exclude=[output]))
     check_output_path(output, files)
-    if not files:
+    if not files and not refs and items:
         raise UsageError("no workbooks (.xlsx, .xlsm) found in " + ", ".join(str(i) for i in items))
     catalogue = load_catalogue(catalogue_path)
     matrices, failed = read_matrices(files, catalogue=catalogue)
+    lookup = workbook_lookup(registry_path or None, catalogue)
+    for ref in refs:
+        matrices.append((lookup.workbook(ref), ref))
+    over_time: list[object] = []
+    if not items:
+        matrices, over_time = _from_registry(lookup, as_of.date() if as_of else None, catalogue, output)
     for path, reason in failed:
         click.echo(
             f"Error: {path}: {reason}" if str(path) not in reason else f"Error: {reason}", err=True
@@ -64,7 +92,7 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
         raise InputError(f"none of the {len(files)} workbook(s) could be read; nothing written")
     check_unique_states(matrices)
     df = consolidate_matrices(matrices)
-    write_consolidated(df, output, inputs=files)
+    write_consolidated(df, output, inputs=files, over_time=over_time)
     click.echo(
         f"Consolidated {len(matrices)} State{'s' if len(matrices) != 1 else ''} "
         f"({len(df)} rows) -> {output}"
@@ -77,3 +105,21 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
     )
     if failed:
         raise click.exceptions.Exit(EXIT_INPUT)
+
+
+def _from_registry(lookup: Any, as_of: dt.date | None, catalogue: Any, output: Path) -> tuple[list[Any], list[Any]]:
+    """Every State's version in force (latest approved, else latest) and the coverage over time."""
+    from matrix_tools.errors import UsageError
+    from matrix_tools.registry.coverage import coverage_over_time
+
+    registry = lookup.registry()
+    versions = registry.latest_per_state(as_of=as_of)
+    if not versions:
+        raise UsageError(f"the registry {registry.path} holds no version"
+                         + (f" received on or before {as_of}" if as_of else "") + "; nothing written")
+    matrices = [(registry.get(v, catalogue), Path(v.ref)) for v in versions]
+    sections = list(dict.fromkeys(t.section for t in catalogue.tables))
+    over_time = coverage_over_time(registry, as_of=as_of, sections=sections) if output.suffix.lower() == ".xlsx" else []
+    for v in versions:
+        click.echo(f"  {v.ref} {v.state} ({v.status}, received {v.received})", err=True)
+    return matrices, over_time

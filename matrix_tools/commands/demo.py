@@ -11,6 +11,8 @@ import click
 from matrix_tools.errors import InputError
 
 # Each step: (what it shows, the command's arguments). "{samples}" and "{out}" are folders.
+# DECIDE is not a command: the demo plays the expert who fills in the agenda.
+DECIDE = "@decide"
 STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("A blank matrix workbook for a new State, with drop-downs for the marks",
      ("template", "--state", "Republic of Testland", "--iso3", "XTL", "--date-of-report", "12 October 2004",
@@ -32,6 +34,28 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Merge: approved matrix + experts' working copy + Testland's return, with a conflict agenda",
      ("merge", "{samples}/testland-approved.xlsx", "{samples}/testland-working.xlsx",
       "{samples}/testland-returned.xlsx", "-o", "{out}/testland-merged.xlsx")),
+    # The consultation cycle (README "The consultation cycle"): decide, resolve, keep every version.
+    ("The consultation decides the conflict: the demo types 'theirs' in the Decision column of the "
+     "Conflicts sheet, as an expert would in Excel",
+     (DECIDE, "{out}/testland-merged.xlsx", "{out}/testland-decided.xlsx")),
+    ("Resolve: the decisions applied, the final matrix written with a record of the decisions",
+     ("resolve", "{out}/testland-decided.xlsx", "-o", "{out}/testland-final.xlsx",
+      "--report", "{out}/testland-decisions.txt")),
+    ("The registry keeps every version: the approved matrix, Testland's return, the final one",
+     ("registry", "add", "{samples}/testland-approved.xlsx", "--status", "approved", "--received", "2019-05-01",
+      "--registry", "{out}/matrix-registry.sqlite")),
+    ("", ("registry", "add", "{samples}/testland-returned.xlsx", "--received", "2023-06-02",
+          "--registry", "{out}/matrix-registry.sqlite")),
+    ("", ("registry", "add", "{out}/testland-final.xlsx", "--status", "working",
+          "--note", "agreed at the consultation", "--registry", "{out}/matrix-registry.sqlite")),
+    ("The Committee approves the final version", ("registry", "approve", "XTL@latest",
+                                                  "--registry", "{out}/matrix-registry.sqlite")),
+    ("", ("registry", "list", "XTL", "--registry", "{out}/matrix-registry.sqlite")),
+    ("References instead of files: what the new approved version changed since the previous one",
+     ("diff", "XTL@1", "XTL@approved", "--registry", "{out}/matrix-registry.sqlite",
+      "-o", "{out}/testland-approved-changes.md")),
+    ("Testland's history: each version's changes, and when each mark was recorded",
+     ("registry", "history", "XTL", "-o", "{out}/testland-history.xlsx", "--registry", "{out}/matrix-registry.sqlite")),
     ("All States in one table for analysis, with coverage charts",
      ("consolidate", "{samples}/examplia.xlsx", "{samples}/nordmark.xlsx", "{samples}/testland-approved.xlsx",
       "-o", "{out}/all-states.xlsx")),
@@ -73,12 +97,21 @@ def command(ctx: click.Context, out: Path, samples: Path | None) -> None:
                          "(where samples/ is), or pass --samples FOLDER")
     out.mkdir(parents=True, exist_ok=True)
     _stage_folders(samples, out)
+    # The demo's registry is its own output: start it afresh, so its three versions are the
+    # cycle of this run (the final workbook's bytes differ from run to run: its creation time).
+    for suffix in ("", "-wal", "-shm"):
+        (out / f"matrix-registry.sqlite{suffix}").unlink(missing_ok=True)
     root = ctx.find_root().command
     results = []
     for title, args in STEPS:
         argv = [a.format(samples=samples.as_posix(), out=out.as_posix()) for a in args]
         if title:
             click.secho(f"\n== {title}", bold=True)
+        if argv[0] == DECIDE:
+            count = decide_all(Path(argv[1]), Path(argv[2]), "theirs")
+            click.echo(f"   ({count} decision{'s' if count != 1 else ''} typed; saved as {argv[2]})")
+            results.append((argv[0], 0))
+            continue
         click.secho("$ matrix-tools " + " ".join(shlex.quote(a) for a in argv), fg="cyan")
         code = _run(root, argv)
         results.append((argv[0], code))
@@ -119,3 +152,21 @@ def _run(root: click.Command, argv: list[str]) -> int:
         exc.show()
         return exc.exit_code
     return code if isinstance(code, int) else 0
+
+
+def decide_all(merged: Path, out: Path, decision: str) -> int:
+    """Type ``decision`` in every empty Decision cell of the agenda and save as ``out`` (what an
+    expert does in Excel; openpyxl re-saves the demo's own merged workbook, never an input)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(merged)
+    ws = wb["Conflicts"]
+    header = next(r for r in ws.iter_rows(min_row=1, max_row=10) if any(c.value == "Decision" for c in r))
+    col = next(c.column for c in header if c.value == "Decision")
+    count = 0
+    for r in range(header[0].row + 1, ws.max_row + 1):
+        if ws.cell(r, 1).value and str(ws.cell(r, 1).value).isdigit() and not ws.cell(r, col).value:
+            ws.cell(r, col).value = decision
+            count += 1
+    wb.save(out)
+    return count

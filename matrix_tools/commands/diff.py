@@ -6,16 +6,8 @@ from pathlib import Path
 
 import click
 
-from matrix_tools.catalogue import load_catalogue
-from matrix_tools.commands.options import catalogue_option
-from matrix_tools.diffing.engine import DiffResult, diff
+from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
 from matrix_tools.errors import EXIT_DATA, EXIT_OK
-from matrix_tools.reports.diff_html import render_diff_html
-from matrix_tools.reports.diff_json import render_diff_json
-from matrix_tools.reports.diff_md import render_diff_md
-from matrix_tools.reports.diff_text import render_diff_text, summary_sentence
-from matrix_tools.reports.diff_xlsx import write_diff_xlsx
-from matrix_tools.writing.output import check_output_path, write_text
 
 FORMATS = ("text", "json", "md", "html", "xlsx")
 SUFFIXES = {".txt": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
@@ -51,6 +43,7 @@ FILE_ONLY = ("xlsx", "html")  # a workbook or a web page is not for the terminal
     help="Also list edits of spacing, letter case, quotes or invisible characters (they are always counted).",
 )
 @catalogue_option
+@registry_option
 def command(
     old: Path,
     new: Path,
@@ -59,6 +52,7 @@ def command(
     fail_if_diff: bool,
     include_cosmetic: bool,
     catalogue_path: Path | None,
+    registry_path: Path | None,
 ) -> None:
     """Compare two versions of a State's matrix, cell by cell.
 
@@ -71,6 +65,7 @@ def command(
       matrix-tools diff approved.xlsx returned.xlsx
       matrix-tools diff approved.xlsx returned.xlsx -o changes.xlsx
       matrix-tools diff approved.xlsx returned.xlsx --format json --fail-if-diff
+      matrix-tools diff XTL@approved XTL@latest     (versions in the registry)
 
     Exit codes: 0 done (1 with --fail-if-diff when the versions differ), 2 wrong usage,
     3 an input could not be read.
@@ -88,25 +83,45 @@ def command(
             f"--format {fmt} writes a file: give its name with -o, e.g. -o changes.{fmt}"
         )
     if output is not None:
+        from matrix_tools.writing.output import check_output_path
+
         check_output_path(output, (old, new))  # refuse before reading anything
+    from matrix_tools.catalogue import load_catalogue
+    from matrix_tools.diffing.engine import diff
 
     catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else None
-    result = diff(old, new, include_cosmetic=include_cosmetic, catalogue=catalogue)
+    lookup = workbook_lookup(registry_path, catalogue)
+    result = diff(lookup.workbook(old), lookup.workbook(new), include_cosmetic=include_cosmetic,
+                  catalogue=catalogue)
     _write(result, fmt, output, (old, new))
     if output is not None:
+        from matrix_tools.reports.diff_text import summary_sentence
+
         click.echo(f"Wrote {output} ({fmt}). {summary_sentence(result)}", err=True)
     ctx = click.get_current_context()
     ctx.exit(EXIT_DATA if fail_if_diff and result.has_differences else EXIT_OK)
 
 
 def _write(result: object, fmt: str, output: Path | None, inputs: tuple[Path, Path]) -> None:
+    from matrix_tools.diffing.engine import DiffResult
+    from matrix_tools.writing.output import write_text
+
     assert isinstance(result, DiffResult)
     if fmt == "xlsx":
+        from matrix_tools.reports.diff_xlsx import write_diff_xlsx
+
         assert output is not None
         write_diff_xlsx(result, output, inputs=inputs)
         return
-    renderers = {"json": render_diff_json, "md": render_diff_md, "html": render_diff_html}
-    text = renderers.get(fmt, render_diff_text)(result)
+    if fmt == "json":
+        from matrix_tools.reports.diff_json import render_diff_json as render
+    elif fmt == "md":
+        from matrix_tools.reports.diff_md import render_diff_md as render
+    elif fmt == "html":
+        from matrix_tools.reports.diff_html import render_diff_html as render
+    else:
+        from matrix_tools.reports.diff_text import render_diff_text as render
+    text = render(result)
     if output is None:
         click.echo(text, nl=False)
     else:

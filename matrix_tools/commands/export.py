@@ -6,10 +6,7 @@ from pathlib import Path
 
 import click
 
-from matrix_tools.commands.options import catalogue_option
-from matrix_tools.export import export_matrix, render_export_csv, render_export_json
-from matrix_tools.reading.parse import load_matrix
-from matrix_tools.writing.output import write_bytes, write_text
+from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
 
 
 @click.command("export")
@@ -19,7 +16,9 @@ from matrix_tools.writing.output import write_bytes, write_text
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file instead of the screen.")
 @catalogue_option
-def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | None) -> None:
+@registry_option
+def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | None,
+            registry_path: Path | None) -> None:
     """Read a matrix workbook and write every field with its value and cell.
 
     Every field and column of the catalogue is listed, blanks included, each with the cell
@@ -29,9 +28,15 @@ def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | No
     Example:
 
         matrix-tools export samples/examplia.xlsx --format csv -o examplia.csv
-    """
 
-    matrix = load_matrix(file, catalogue_path)
+        matrix-tools export XTL@approved -o testland.json
+    """
+    from matrix_tools.export import export_matrix, render_export_csv, render_export_json
+    from matrix_tools.reading.parse import load_matrix
+    from matrix_tools.writing.output import write_bytes, write_text
+
+    item = workbook_lookup(registry_path).workbook(file)
+    matrix = load_matrix(item, catalogue_path) if isinstance(item, Path) else item
     data = export_matrix(matrix)
     text = render_export_json(data) if fmt == "json" else render_export_csv(data)
     if output is None:

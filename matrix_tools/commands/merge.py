@@ -6,12 +6,7 @@ from pathlib import Path
 
 import click
 
-from matrix_tools.catalogue import load_catalogue
-from matrix_tools.commands.options import catalogue_option
-from matrix_tools.errors import EXIT_DATA, OutputError
-from matrix_tools.merging.engine import merge
-from matrix_tools.reports.merge import render_merge_json, render_merge_text, write_merge_workbook
-from matrix_tools.writing.output import check_output_path, write_text
+from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
 
 
 @click.command("merge")
@@ -48,6 +43,7 @@ from matrix_tools.writing.output import check_output_path, write_text
     help="Format of the merge report.",
 )
 @catalogue_option
+@registry_option
 def command(
     base: Path,
     ours: Path,
@@ -57,6 +53,7 @@ def command(
     report: Path | None,
     fmt: str,
     catalogue_path: Path | None,
+    registry_path: Path | None,
 ) -> None:
     """Merge the last agreed matrix (BASE), the experts' working copy (OURS) and the workbook
     the State returned (THEIRS) into a new workbook.
@@ -70,7 +67,18 @@ def command(
     Example:
 
         matrix-tools merge agreed.xlsx experts.xlsx returned.xlsx -o merged.xlsx
+
+        matrix-tools merge XTL@approved XTL@2 XTL@latest -o merged.xlsx
     """
+    from matrix_tools.catalogue import load_catalogue
+    from matrix_tools.errors import EXIT_DATA, OutputError
+    from matrix_tools.merging.engine import merge
+    from matrix_tools.reports.merge import (
+        render_merge_json,
+        render_merge_text,
+        write_merge_workbook,
+    )
+    from matrix_tools.writing.output import check_output_path, write_text
 
     inputs = [base, ours, theirs]
     if output.suffix.lower() != ".xlsx":
@@ -80,7 +88,9 @@ def command(
     if report is not None:
         check_output_path(report, [*inputs, output])
     catalogue = load_catalogue(catalogue_path)
-    result = merge(base, ours, theirs, prefer=prefer, catalogue=catalogue)  # type: ignore[arg-type]
+    lookup = workbook_lookup(registry_path, catalogue)
+    base_in, ours_in, theirs_in = lookup.workbooks([base, ours, theirs])
+    result = merge(base_in, ours_in, theirs_in, prefer=prefer, catalogue=catalogue)  # type: ignore[arg-type]
     result = write_merge_workbook(result, output, inputs=inputs)
     text = (
         render_merge_json(result, output=output)

@@ -20,3 +20,45 @@ def catalogue_option(func: F) -> F:
         default=None,
         help="Matrix catalogue (JSON) to use instead of the shipped one, e.g. the official template's.",
     )(func)
+
+
+def load_catalogue_option(path: Path | None) -> Any:
+    from matrix_tools.catalogue import load_catalogue
+
+    return load_catalogue(path)
+
+
+# --- the registry (issue 15) ----------------------------------------------------------------
+
+
+def registry_option(func: F) -> F:
+    """``--registry PATH``: the registry file that references like ``XTL@approved`` are looked up in."""
+    return click.option(
+        "--registry",
+        "registry_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Registry file for references like XTL@approved (default: $MATRIX_TOOLS_REGISTRY, "
+        "else matrix-registry.sqlite in the current folder).",
+    )(func)
+
+
+def registry_mode_option(func: F) -> F:
+    """``--registry [PATH]``: use the registry (its default file when no PATH follows)."""
+    return click.option(
+        "--registry",
+        "registry_path",
+        is_flag=False,
+        flag_value="",
+        default=None,
+        metavar="[PATH]",
+        help="Use the registry: its file PATH, or without PATH $MATRIX_TOOLS_REGISTRY, else "
+        "matrix-registry.sqlite in the current folder. Put it after the folder arguments.",
+    )(func)
+
+
+def workbook_lookup(registry_path: Path | str | None, catalogue: Any = None) -> Any:
+    """The one resolver of workbook arguments (a file, or a reference such as XTL@approved)."""
+    from matrix_tools.registry.lookup import Lookup
+
+    return Lookup(registry_path, catalogue)

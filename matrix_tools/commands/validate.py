@@ -9,15 +9,7 @@ from pathlib import Path
 
 import click
 
-from matrix_tools.catalogue import load_catalogue
-from matrix_tools.commands.options import catalogue_option
-from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
-from matrix_tools.reports.annotate import write_annotated_workbook
-from matrix_tools.reports.findings import render_json, render_junit, render_text
-from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
-from matrix_tools.validation.engine import validate_files
-from matrix_tools.validation.findings import Severity
-from matrix_tools.writing.output import check_output_path, write_text
+from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -47,6 +39,7 @@ def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
         )
     if annotate.suffix.lower() != ".xlsx":
         raise click.UsageError("--annotate must name an .xlsx file (or an existing folder)")
+    from matrix_tools.writing.output import check_output_path
 
     check_output_path(annotate, files)  # a missing folder or an input path: refuse before working
     return [annotate]
@@ -68,6 +61,7 @@ def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, hidden=True,
               help="Date taken as today for the future-date check (for tests).")
 @catalogue_option
+@registry_option
 def command(
     files: tuple[Path, ...],
     fmt: str,
@@ -77,6 +71,7 @@ def command(
     fail_on: str,
     today: dt.datetime | None,
     catalogue_path: Path | None,
+    registry_path: Path | None,
 ) -> None:
     """Check matrix workbooks and report each finding with its cell.
 
@@ -93,9 +88,14 @@ def command(
         matrix-tools validate samples/examplia.xlsx
         matrix-tools validate samples/ --format json -o report.json
         matrix-tools validate samples/testland-returned.xlsx --annotate checked.xlsx
+        matrix-tools validate XTL@latest
     """
     import dataclasses
 
+    from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
+    from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
+    from matrix_tools.validation.engine import validate, validate_files
+    from matrix_tools.validation.findings import Severity
 
     paths = expand_paths(files)
     if not paths:
@@ -108,9 +108,18 @@ def command(
     threshold = Severity(fail_on)
     catalogue = None
     if catalogue_path is not None:
+        from matrix_tools.catalogue import load_catalogue
+
         catalogue = load_catalogue(catalogue_path)
 
-    results = validate_files(paths, config=config, catalogue=catalogue)
+    # References (XTL@latest) are read from the registry; files as always.
+    results = []
+    for item in workbook_lookup(registry_path, catalogue).workbooks(paths):
+        if isinstance(item, Path):
+            results.extend(validate_files([item], config=config, catalogue=catalogue))
+        else:
+            results.append(validate(item, config=config))
+    from matrix_tools.reports.findings import render_json, render_junit, render_text
 
     if fmt == "json":
         text = render_json(results, threshold=threshold)
@@ -122,10 +131,14 @@ def command(
     if output is None:
         click.echo(text, nl=False)
     else:
+        from matrix_tools.writing.output import write_text
+
         write_text(output, text, inputs=paths)
         click.echo(f"Wrote the validation report of {len(results)} file(s) to {output}", err=True)
 
     if targets:
+        from matrix_tools.reports.annotate import write_annotated_workbook
+
         for result, target in zip(results, targets, strict=True):
             if result.matrix is None:
                 click.echo(f"Not annotated: {result.path} could not be read.", err=True)

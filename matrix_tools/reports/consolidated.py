@@ -8,7 +8,7 @@ the chart stay together when the workbook is passed on.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,16 +54,18 @@ def check_output_format(path: str | Path) -> str:
 
 
 def write_consolidated(
-    df: pd.DataFrame, path: str | Path, *, inputs: Iterable[str | Path] = ()
+    df: pd.DataFrame, path: str | Path, *, inputs: Iterable[str | Path] = (), over_time: Sequence[Any] = ()
 ) -> Path:
-    """Write the long table to ``path`` in the format its extension names (atomically)."""
+    """Write the long table to ``path`` in the format its extension names (atomically).
+
+    ``over_time`` (registry ``CoveragePoint``s) adds a "Coverage over time" sheet to an xlsx."""
     suffix = check_output_format(path)
     inputs = list(inputs)
     if suffix == ".csv":
         return write_bytes(path, render_consolidated_csv(df), inputs)
     if suffix == ".parquet":
         return write_consolidated_parquet(df, path, inputs=inputs)
-    return write_consolidated_xlsx(df, path, inputs=inputs)
+    return write_consolidated_xlsx(df, path, inputs=inputs, over_time=over_time)
 
 
 def render_consolidated_csv(df: pd.DataFrame) -> bytes:
@@ -94,7 +96,7 @@ def write_consolidated_parquet(
 
 
 def write_consolidated_xlsx(
-    df: pd.DataFrame, path: str | Path, *, inputs: Iterable[str | Path] = ()
+    df: pd.DataFrame, path: str | Path, *, inputs: Iterable[str | Path] = (), over_time: Sequence[Any] = ()
 ) -> Path:
     """The workbook: Entries (long table), Marks by State (wide view), Coverage (+ charts)."""
     wide = wide_view(df)
@@ -131,6 +133,10 @@ def write_consolidated_xlsx(
         _add_long_sheet(wb, fmt, df)
         _add_wide_sheet(wb, fmt, wide)
         _add_coverage_sheet(wb, fmt, by_section, by_field, states=len(wide))
+        if over_time:
+            from matrix_tools.reports.coverage_time import add_coverage_over_time_sheet
+
+            add_coverage_over_time_sheet(wb, fmt, over_time)
         wb.close()
 
     return write_with(path, build, inputs)

@@ -39,8 +39,11 @@ CONFLICT_COLUMNS = (
     ("Theirs (State)", 24),
     ("Kept in this workbook", 12),
     ("Decision", 30),
+    ("Decided value", 30),  # a new text decided in the consultation (read by `resolve`)
     ("Cell", 16),
+    ("Key", 24),  # hidden: field|column, so `resolve` finds the cell even if rows are sorted
 )
+KEY_COLUMN = len(CONFLICT_COLUMNS) - 1
 APPLIED_COLUMNS = (
     ("Table", 10),
     ("Row", 6),
@@ -187,7 +190,8 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
     intro = (
         f"{count} conflict{'s' if count != 1 else ''}: both the experts' copy (ours) and the "
         f"State's return (theirs) changed these cells differently since the last agreed matrix "
-        f"(base). This workbook keeps {result.prefer}. Write the outcome in the Decision column."
+        f"(base). This workbook keeps {result.prefer}. Write ours, theirs or base in the Decision "
+        f"column, or type a new text in Decided value; then run `matrix-tools resolve` on this workbook."
     )
     last_col = len(CONFLICT_COLUMNS) - 1
     # Merged across the table's width so the sentences wrap instead of spilling into one column.
@@ -215,9 +219,18 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
         ws.write_string(r, 8, c.kept, kept_fmt)
         ws.set_row(r, _row_height((c.label, 40), (c.base, 24), (c.ours, 24), (c.theirs, 24)))
         ws.write_blank(r, 9, None, decision)
-        _link(ws, r, 10, c.cell, text)
+        ws.write_blank(r, 10, None, decision)
+        _link(ws, r, 11, c.cell, text)
+        ws.write_string(r, KEY_COLUMN, f"{c.field}|{c.column}", text)
     if not result.conflicts:
         ws.write_string(head_row + 1, 0, "No conflicts.", styles.get("small"))
+    ws.set_column(KEY_COLUMN, KEY_COLUMN, None, None, {"hidden": True})
+    if result.conflicts:  # a drop-down for the Decision cells; other words are still accepted
+        ws.data_validation(head_row + 1, 9, head_row + count, 9, {
+            "validate": "list", "source": ["ours", "theirs", "base", "blank"], "show_error": False,
+            "input_title": "Decision", "input_message": "ours, theirs or base (or blank); for a new "
+            "text, type it in Decided value",
+        })
     ws.freeze_panes(head_row + 1, 0)
     last = head_row + max(count, 1)
     ws.autofilter(head_row, 0, last, len(CONFLICT_COLUMNS) - 1)

@@ -1,0 +1,65 @@
+"""The one resolver of workbook arguments: a file path, or a reference such as ``XTL@approved``.
+
+Every command that accepts a workbook (diff, merge, validate, export, consolidate, resolve)
+passes its arguments here, so a reference means the same everywhere. An existing file always
+wins: a file really named ``XTL@1`` is read as the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from matrix_tools.model import Catalogue, Matrix
+from matrix_tools.registry.refs import looks_like_reference
+
+if TYPE_CHECKING:  # sqlite3 and the store only when a reference is actually given
+    from matrix_tools.registry.store import Registry
+
+
+def is_reference(item: str | Path) -> bool:
+    """True when ``item`` is to be looked up in the registry rather than read as a file."""
+    text = str(item)
+    return looks_like_reference(text) and not Path(text).exists()
+
+
+class Lookup:
+    """Resolves workbook arguments against one registry, opened only when a reference appears."""
+
+    def __init__(self, registry_path: str | Path | None = None, catalogue: Catalogue | None = None) -> None:
+        self.registry_path = registry_path
+        self.catalogue = catalogue
+        self._registry: Registry | None = None
+
+    def registry(self) -> Registry:
+        """The registry, opened on first use (it must exist: a reference into nothing is an error)."""
+        from matrix_tools.registry.store import Registry
+
+        if self._registry is None:
+            self._registry = Registry(self.registry_path, create=False)
+        return self._registry
+
+    def workbook(self, item: str | Path) -> Matrix | Path:
+        """The Matrix a reference names (read from its stored bytes), or the path as given."""
+        if is_reference(item):
+            matrix: Matrix = self.registry().get(str(item), self.catalogue)
+            return matrix
+        return Path(item)
+
+    def workbooks(self, items: Iterable[str | Path]) -> list[Matrix | Path]:
+        return [self.workbook(item) for item in items]
+
+    def close(self) -> None:
+        if self._registry is not None:
+            self._registry.close()
+
+
+def resolve_workbook(item: str | Path, *, registry: str | Path | None = None,
+                     catalogue: Catalogue | None = None) -> Matrix | Path:
+    """``item`` as a Matrix when it is a registry reference, else as a Path."""
+    lookup = Lookup(registry, catalogue)
+    try:
+        return lookup.workbook(item)
+    finally:
+        lookup.close()
