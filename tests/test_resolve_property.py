@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 
 from helpers_resolve import make_merged
 from matrix_tools.merging.agenda import read_agenda
-from matrix_tools.merging.engine import HEADER_PREFIX, ROW_PREFIX
 from matrix_tools.merging.resolve import apply_decisions, decide
-from matrix_tools.model import key_unknown_rows
+from matrix_tools.model import ItemKey, key_unknown_rows
 from matrix_tools.reading.parse import load_matrix
 
 
@@ -32,10 +31,11 @@ TEXTS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", 
 
 
 def _final_value(matrix, field, column):
-    if field.startswith(HEADER_PREFIX):
-        return matrix.header[field[len(HEADER_PREFIX):]].text
-    if field.startswith(ROW_PREFIX):
-        return key_unknown_rows(matrix.unknown_rows)[field[len(ROW_PREFIX):]].values[column].text
+    header_key, row_key = ItemKey.header_of(field), ItemKey.row_of(field)
+    if header_key is not None:
+        return matrix.header[header_key].text
+    if row_key is not None:
+        return key_unknown_rows(matrix.unknown_rows)[row_key].values[column].text
     return matrix.text(field, column)
 
 
@@ -48,7 +48,7 @@ def test_each_conflict_ends_with_the_value_decided_and_nothing_else_changes(merg
         kind = data.draw(st.sampled_from(["ours", "theirs", "base", "typed"]))
         field, column = item.key.rsplit("|", 1)
         if kind == "typed":
-            is_mark = not field.startswith((HEADER_PREFIX, ROW_PREFIX)) and column == "status"
+            is_mark = not (ItemKey.is_header(field) or ItemKey.is_row(field)) and column == "status"
             text = data.draw(st.sampled_from(["X", "?", "NA", "x", "n/a"]) if is_mark else TEXTS)
             items.append(replace(item, decision="", decided_value=" ".join(text.split()) or "t"))
             expected[(field, column)] = None  # checked below: the typed text, normalised

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from matrix_tools.errors import InputError
 from matrix_tools.merging.agenda import KEY_SEPARATOR, Agenda, AgendaItem, read_agenda
-from matrix_tools.merging.engine import HEADER_PREFIX, ROW_PREFIX, ROW_PRESENCE
+from matrix_tools.merging.result import ROW_PRESENCE
 from matrix_tools.model import (
     Catalogue,
     ColumnKind,
     HeaderKind,
     HeaderValue,
+    ItemKey,
     Matrix,
     Value,
     key_unknown_rows,
@@ -110,11 +111,11 @@ def _identify(item: AgendaItem, matrix: Matrix) -> tuple[str, str] | None:
             return entry_key
     for header_key, header in matrix.header.items():
         if header.cell == wanted:
-            return HEADER_PREFIX + header_key, ""
+            return ItemKey.header(header_key), ""
     for row_key, row in key_unknown_rows(matrix.unknown_rows).items():
         for column, value in row.values.items():
             if value.cell == wanted:
-                return ROW_PREFIX + row_key, column
+                return ItemKey.row(row_key), column
     return None
 
 
@@ -143,7 +144,7 @@ def _choose(item: AgendaItem) -> tuple[str, str] | str:
 
 def _check_value(catalogue: Catalogue, field: str, column: str, text: str) -> tuple[str, str | None]:
     """The text as stored (a mark in its canonical form), or a reason it does not fit the cell."""
-    if field.startswith(HEADER_PREFIX) or not catalogue.has_field(field):
+    if ItemKey.is_header(field) or not catalogue.has_field(field):
         return text, None
     try:
         col = catalogue.column(field, column)
@@ -206,11 +207,10 @@ def apply_decisions(matrix: Matrix, decided: list[Decided]) -> Matrix:
     header = dict(matrix.header)
     rows = key_unknown_rows(matrix.unknown_rows)
     for d in decided:
-        if d.field.startswith(HEADER_PREFIX):
-            key = d.field[len(HEADER_PREFIX):]
+        key, row_key = ItemKey.header_of(d.field), ItemKey.row_of(d.field)
+        if key is not None:
             header[key] = _header_value(matrix.catalogue, key, header.get(key), d.value)
-        elif d.field.startswith(ROW_PREFIX):
-            row_key = d.field[len(ROW_PREFIX):]
+        elif row_key is not None:
             if d.column == ROW_PRESENCE:
                 if d.value == ROW_REMOVED:
                     rows.pop(row_key, None)

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matrix_tools.model import Catalogue
+from matrix_tools.model import Catalogue, ItemKey
 from matrix_tools.reading.normalise import cosmetic_key
-from matrix_tools.registry.store import ROW_PREFIX, StoredEntry, Version
+from matrix_tools.registry.store import StoredEntry, Version
 
 EntryMap = Mapping[tuple[str, str], StoredEntry]
 
@@ -79,8 +79,9 @@ class History:
 
 
 def _label(catalogue: Catalogue | None, fid: str) -> str:
-    if fid.startswith(ROW_PREFIX):
-        return "added row " + fid[len(ROW_PREFIX):].split("::", 1)[-1]
+    row_key = ItemKey.row_of(fid)
+    if row_key is not None:
+        return "added row " + row_key.split("::", 1)[-1]
     if catalogue is not None and catalogue.has_field(fid):
         row = catalogue.row(fid)
         return f"{catalogue.table_of(fid).display} {row.number} {row.label}"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matrix_tools.errors import InputError, UsageError
-from matrix_tools.model import Catalogue, ColumnKind, Matrix, SourceInfo, key_unknown_rows
+from matrix_tools.model import Catalogue, ColumnKind, ItemKey, Matrix, SourceInfo, key_unknown_rows
 
 if TYPE_CHECKING:
     from matrix_tools.registry.history import History
@@ -31,7 +31,6 @@ from matrix_tools.registry.schema import connect
 DEFAULT_FILE = "matrix-registry.sqlite"
 ENV_VAR = "MATRIX_TOOLS_REGISTRY"
 STATUSES = ("received", "working", "approved")
-ROW_PREFIX = "row:"  # entries of rows the catalogue does not know (as merge and diff key them)
 MARKS_COUNTED = ("X", "?", "NA")
 
 
@@ -123,7 +122,7 @@ def iter_entry_rows(matrix: Matrix) -> Iterator[tuple[str, str, str, str, str, s
             section = ""
         for col, value in row.values.items():
             if value.text:
-                yield ROW_PREFIX + key, col, "text", section, value.text, value.cell
+                yield ItemKey.row(key), col, "text", section, value.text, value.cell
 
 
 class Registry:
@@ -271,7 +270,7 @@ class Registry:
             counts.setdefault(vid, {})[value] = count
         return [_version(r, {m: counts.get(r[0], {}).get(m, 0) for m in MARKS_COUNTED}) for r in rows]
 
-    def list(self, iso3: str | None = None) -> builtins.list[Version]:  # noqa: A003 - the issue's name
+    def list(self, iso3: str | None = None) -> builtins.list[Version]:
         """Same as ``versions``: the Python twin of ``registry list``."""
         return self.versions(iso3)
 
