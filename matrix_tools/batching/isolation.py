@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -45,9 +46,28 @@ DEFAULT_MEMORY_MB = 2048
 
 
 def _context() -> Any:
-    """forkserver where it exists (POSIX), spawn elsewhere: never plain fork (threads, locks)."""
+    """forkserver where it exists (POSIX), spawn elsewhere: never plain fork (threads, locks).
+
+    spawn also when the current folder holds another copy of the package (the checkout, after
+    a non-editable ``pip install .``): the fork server starts as ``python -c`` with the current
+    folder first on its path and, up to Python 3.12, ignores the parent's path, so its children
+    would import that copy instead of the parent's. spawn children take the parent's path.
+    """
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    forkserver = "forkserver" in methods and not shadowed_by_cwd()
+    return multiprocessing.get_context("forkserver" if forkserver else "spawn")
+
+
+def shadowed_by_cwd() -> bool:
+    """Whether ``import matrix_tools`` in a ``python -c`` child would find another copy than ours."""
+    import matrix_tools
+
+    ours = Path(matrix_tools.__file__).resolve().parent
+    here = Path.cwd() / "matrix_tools" / "__init__.py"
+    try:
+        return here.is_file() and here.resolve().parent != ours
+    except OSError:
+        return False
 
 
 def _limit_memory(memory_mb: int) -> None:
