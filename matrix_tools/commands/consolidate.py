@@ -7,15 +7,12 @@ from pathlib import Path
 import click
 
 from matrix_tools.catalogue import load_catalogue
-from matrix_tools.commands.options import catalogue_option
-from matrix_tools.consolidating.engine import (
-    check_unique_states,
-    consolidate_matrices,
-    iter_workbook_paths,
-    read_matrices,
-)
-from matrix_tools.errors import EXIT_INPUT, InputError, UsageError
+from matrix_tools.commands.options import catalogue_option, echo_skipped
+from matrix_tools.consolidating.engine import consolidate_matrices, read_matrices
+from matrix_tools.errors import EXIT_INPUT, InputError
+from matrix_tools.identity import check_unique_states
 from matrix_tools.reports.consolidated import check_output_format, write_consolidated
+from matrix_tools.submissions import expand_inputs, require_files
 from matrix_tools.writing.output import check_output_path
 
 
@@ -34,14 +31,16 @@ from matrix_tools.writing.output import check_output_path
 def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) -> None:
     """Combine the matrices of many States into one table for analysis.
 
-    Give workbooks and/or folders (a folder's *.xlsx and *.xlsm files are used; Excel's ~$
-    lock files are skipped). The table has one line per State and field, blanks included.
+    Give workbooks and/or folders (every file in a folder is read, as validate does; Excel's
+    ~$ lock files, hidden files and matrix-tools' own files are skipped with a line saying
+    so). The table has one line per State and field, blanks included.
     The .xlsx output also has a "Marks by State" sheet (one row per State) and a Coverage sheet
     counting, per field and per section, how many States have X, ?, NA or blank, with a chart
     per section: counts of recorded measures, not compliance scores.
 
-    A file that cannot be read is reported and the others are consolidated (exit code 3). Two
-    files claiming the same State are an error: nothing is written (exit code 1).
+    A file that cannot be read (or is not an .xlsx workbook) is reported and the others are
+    consolidated (exit code 3). Two files claiming the same State are refused, as in batch:
+    nothing is written (exit code 3).
 
     \b
     Examples:
@@ -50,10 +49,10 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
     """
 
     check_output_format(output)
-    files = list(iter_workbook_paths(items, exclude=[output]))
+    inbox = expand_inputs(items, ignore=[output])
+    files = list(require_files(inbox, items))
     check_output_path(output, files)
-    if not files:
-        raise UsageError("no workbooks (.xlsx, .xlsm) found in " + ", ".join(str(i) for i in items))
+    echo_skipped(inbox)
     catalogue = load_catalogue(catalogue_path)
     matrices, failed = read_matrices(files, catalogue=catalogue)
     for path, reason in failed:

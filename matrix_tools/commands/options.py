@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 import click
 
 from matrix_tools.catalogue import load_catalogue
+from matrix_tools.reading.sniff import show
+from matrix_tools.submissions import Inbox
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -26,3 +28,9 @@ def catalogue_option(func: F) -> F:
 
 def load_catalogue_option(path: Path | None) -> Any:
     return load_catalogue(path)
+
+
+def echo_skipped(inbox: Inbox) -> None:
+    """One line on stderr per folder entry not read, with the reason (nothing disappears unsaid)."""
+    for item in inbox.skipped:
+        click.echo(f"Skipped {show(str(item.path), width=200)}: {item.reason}", err=True)

@@ -10,30 +10,15 @@ from pathlib import Path
 import click
 
 from matrix_tools.catalogue import load_catalogue
-from matrix_tools.commands.options import catalogue_option
-from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
+from matrix_tools.commands.options import catalogue_option, echo_skipped
+from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK
 from matrix_tools.reports.annotate import write_annotated_workbook
 from matrix_tools.reports.findings import render_json, render_junit, render_text
+from matrix_tools.submissions import expand_inputs, require_files
 from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
 from matrix_tools.validation.engine import validate_files
 from matrix_tools.validation.findings import Severity
 from matrix_tools.writing.output import check_output_path, write_text
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; a folder stands for the workbooks in it (Excel's ~$ lock files skipped)."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(
-                p for p in sorted(path.iterdir())
-                if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$") and p.is_file()
-            )
-        else:
-            out.append(path)
-    return out
 
 
 def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
@@ -80,9 +65,12 @@ def command(
 ) -> None:
     """Check matrix workbooks and report each finding with its cell.
 
-    FILE may be a workbook or a folder of workbooks. Findings are errors (the matrix is wrong
-    or unreadable as a matrix), warnings (probably a mistake) and notes (information).
-    Run `matrix-tools findings` for the list.
+    FILE may be a workbook or a folder: every file in a folder is checked, and a file that is
+    not an .xlsx workbook (a legacy .xls, an .ods, a PDF...) is reported with what to do; only
+    Excel lock files (~$...), hidden files and matrix-tools' own files are skipped, each with a
+    line saying so. Findings are errors (the matrix is wrong or unreadable as a matrix),
+    warnings (probably a mistake) and notes (information). Run `matrix-tools findings` for
+    the list.
 
     Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
     3 a file could not be read (the others are still checked and reported).
@@ -96,10 +84,9 @@ def command(
     """
     import dataclasses
 
-
-    paths = expand_paths(files)
-    if not paths:
-        raise UsageError("no workbooks (.xlsx, .xlsm) found in " + ", ".join(str(p) for p in files))
+    inbox = expand_inputs(files, ignore=[p for p in (output, annotate) if p is not None])
+    paths = list(require_files(inbox, files))
+    echo_skipped(inbox)
     targets = annotate_targets(annotate, paths) if annotate is not None else []
     chosen = config_path or find_config(files)
     config = read_config(chosen) if chosen is not None else DEFAULT_CONFIG
