@@ -4,17 +4,20 @@ A State is identified by its ISO 3166 alpha-3 code (header values such as dates 
 versions, matrix-1540.md). A blank code is not a difference: old matrices may lack it; such a
 matrix is known by its State name, and a file that cannot be read by its file name
 (``xaa-2024.xlsx`` -> ``XAA``). ``consolidate`` and ``batch`` use ``state_key`` to refuse two
-files of one State; ``diff`` and ``merge`` use ``check_same_state``.
+files of one State; ``diff`` and ``merge`` use ``check_same_state``, and ``latest_date`` to warn
+when the versions look given in the wrong order (the later a report or approval, the newer).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from matrix_tools.errors import EXIT_INPUT, EXIT_USAGE, MatrixToolsError
 from matrix_tools.model import Matrix
+from matrix_tools.reading.normalise import format_date
 
 _ISO3_IN_NAME = re.compile(r"^([A-Za-z]{3})(?![A-Za-z])")
 
@@ -88,3 +91,26 @@ def check_same_state(sides: Sequence[tuple[str, Matrix]], *, job: str) -> None:
         raise StateMismatchError(
             f"cannot {job} matrices of different States: {which}; give versions of one State's matrix"
         )
+
+
+def latest_date(dates: Mapping[str, Iterable[dt.date]]) -> dt.date | None:
+    """The latest date in a header (first report, additional reports, approval), or None."""
+    days = [d.date() if isinstance(d, dt.datetime) else d for values in dates.values() for d in values]
+    return max(days) if days else None
+
+
+def matrix_dates(matrix: Matrix) -> dict[str, tuple[dt.date, ...]]:
+    """Every dated header item of a matrix (data-driven: whatever the catalogue dates)."""
+    return {key: value.dates for key, value in matrix.header.items() if value.dates}
+
+
+def newer_than(earlier: tuple[str, Mapping[str, Iterable[dt.date]]],
+               later: tuple[str, Mapping[str, Iterable[dt.date]]]) -> str | None:
+    """A warning when the version given as ``earlier`` (name, header dates) carries a later report or
+    approval date than the one given as ``later``: the arguments were probably swapped."""
+    (e_name, e_dates), (l_name, l_dates) = earlier, later
+    e_day, l_day = latest_date(e_dates), latest_date(l_dates)
+    if e_day is None or l_day is None or e_day <= l_day:
+        return None
+    return (f"{e_name} looks newer than {l_name}: its latest report or approval is dated {format_date(e_day)}, "
+            f"after {format_date(l_day)}")

@@ -133,8 +133,8 @@ def check_input_file(path: str | Path, *, what: str = "the workbook") -> Path:
     input error (exit 3). Every command says these two the same way (issue 12)."""
     path = Path(path)
     if path.is_dir():
-        raise UsageError(f"{path} is a folder, not a file: give {what} itself (a file such as "
-                         f"{path / 'name.xlsx'})", code="input-is-folder", path=path)
+        raise UsageError(f"{path} is a folder, not a file: give {what}, e.g. {path / 'name.xlsx'}",
+                         code="input-is-folder", path=path)
     if not path.exists():
         raise InputError(f"{path}: no such file: check the name and the folder", code="input-not-found",
                          path=path)

@@ -41,10 +41,13 @@ def test_export_refuses_hostile_file_with_exit_3_and_one_line(case: HostileCase,
     started = time.perf_counter()
     result = CliRunner().invoke(cli, ["export", str(path), "-o", str(out)])
     elapsed = time.perf_counter() - started
-    assert result.exit_code == EXIT_INPUT, result.output
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"Error: {path}: "), lines[0]
+    if case.name == "folder instead of file":  # a usage error in every command (issue 12)
+        assert result.exit_code == 2 and lines[0].startswith(f"Error: {path} is a folder, not a file"), lines[0]
+    else:
+        assert result.exit_code == EXIT_INPUT, result.output
+        assert lines[0].startswith(f"Error: {path}: "), lines[0]
     assert not [line for line in result.output.splitlines() if line.startswith(("Traceback", "  File "))]
     assert result.stdout == ""
     assert not out.exists() and list(out.parent.iterdir()) == []  # no partial output

@@ -24,7 +24,7 @@ from matrix_tools.writing.output import check_output_path
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="The table to write: .xlsx (with a Coverage sheet and charts), .csv or .parquet.",
 )
 @catalogue_option
@@ -48,6 +48,7 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
       matrix-tools consolidate samples/examplia.xlsx samples/nordmark.xlsx -o all.csv
     """
 
+    check_output_path(output)  # a folder or a missing folder first, as in every command
     check_output_format(output)
     inbox = expand_inputs(items, ignore=[output])
     files = list(require_files(inbox, items))

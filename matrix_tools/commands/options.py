@@ -20,7 +20,7 @@ def catalogue_option(func: F) -> F:
     return click.option(
         "--catalogue",
         "catalogue_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         default=None,
         help="Matrix catalogue (JSON) to use instead of the shipped one, e.g. the official template's.",
     )(func)

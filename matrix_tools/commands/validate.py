@@ -41,12 +41,12 @@ def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
               help="text: for people; json: for programs (schemas/validate.schema.json); junit: for CI dashboards.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the report to this file instead of the screen.")
 @click.option("--annotate", type=click.Path(path_type=Path), default=None,
               help="Also write a copy of the matrix with every flagged cell highlighted and commented, "
                    "plus a Findings sheet (an .xlsx file; a folder when validating several files).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="Configuration file (JSON). By default matrix-tools.json beside the workbooks is used if present.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit with code 1 when a finding of this severity or worse is found.")

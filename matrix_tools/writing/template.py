@@ -24,6 +24,7 @@ from matrix_tools.validation.config import DEFAULT_CONFIG, Config
 from matrix_tools.validation.findings import Severity
 from matrix_tools.validation.rules.header import check_dates
 from matrix_tools.validation.rules.header import check_iso3 as check_iso3_rule
+from matrix_tools.writing.output import check_output_path
 from matrix_tools.writing.workbook import write_matrix_workbook
 
 DRAFT_TITLE = "DRAFT 1540 COMMITTEE MATRIX"
@@ -168,7 +169,7 @@ def write_template(
     options, OutputError when the path cannot be written, CatalogueError for a bad catalogue.
     """
 
-    out = Path(path)
+    out = check_output_path(path)  # a folder or a missing folder first, as in every command
     if out.suffix.lower() != ".xlsx":
         raise TemplateUsageError(f"output {path} must be an .xlsx file name, e.g. -o template.xlsx")
     inputs: list[str | Path] = []
