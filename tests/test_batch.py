@@ -455,3 +455,43 @@ def test_fail_on_counts_every_severity_at_or_above_the_threshold(counts: dict[st
     summary = _summary([entry], [], Severity(fail_on))
     assert summary["failed"] is failed
     assert summary["exit_code"] == (1 if failed else 0)
+
+
+def test_worker_results_cross_the_process_boundary_as_frozen_dataclasses(tmp_path: Path, catalogue: Catalogue) -> None:
+    import pickle
+    from multiprocessing.reduction import ForkingPickler
+
+    from matrix_tools.batching.isolation import allow_sending_mappingproxy
+    from matrix_tools.batching.work import Checked, Outcome, process_chunk
+    from matrix_tools.validation.config import DEFAULT_CONFIG
+    from matrix_tools.validation.findings import Severity
+
+    good = write_state(tmp_path / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+    ctx = WorkContext(catalogue, DEFAULT_CONFIG, Severity.ERROR, {})
+    ok, missing = process_chunk(process_file, (str(good), str(tmp_path / "gone.xlsx")), ctx)
+    assert isinstance(ok, Outcome) and isinstance(ok.result, Checked) and ok.error is None
+    assert (ok.result.iso3, ok.result.state, ok.result.counts["error"]) == ("XAA", "Aland", 0)
+    assert ok.result.dates["date_of_report"] == ("2004-10-12",)
+    assert missing.result is None and missing.error is not None and missing.error.code == "input-not-found"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ok.result.iso3 = "XBB"  # type: ignore[misc]
+    allow_sending_mappingproxy()
+    assert pickle.loads(ForkingPickler.dumps(ok)) == ok
+    assert pickle.loads(ForkingPickler.dumps(ctx)) == ctx  # the catalogue holds mappingproxy fields
+
+
+def test_a_record_of_the_last_run_that_cannot_be_understood_means_the_file_is_read_again(
+    tmp_path: Path, catalogue: Catalogue,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_state(folder / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+    write_state(folder / "xbb.xlsx", catalogue, "XBB", "Bebland", GOOD)
+    out = tmp_path / "out"
+    batch(folder, output=out, jobs=1)
+    state = json.loads((out / "state.json").read_text(encoding="utf-8"))
+    state["files"]["xbb.xlsx"]["entry"] = {"file": "xbb.xlsx"}  # keys missing
+    (out / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    again = batch(folder, output=out, jobs=1)
+    assert (again.document["run"]["read"], again.document["run"]["reused"]) == (1, 1)
+    assert {e.file: e.reused for e in again.entries} == {"xaa.xlsx": True, "xbb.xlsx": False}

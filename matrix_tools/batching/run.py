@@ -102,9 +102,6 @@ class BatchResult:
         return int(self.summary["exit_code"])
 
 
-# --- finding the files -------------------------------------------------------------------
-
-
 # --- the run ------------------------------------------------------------------------------
 
 
@@ -129,7 +126,8 @@ def batch(
     ``config`` is a Config or the path of a configuration file (default: ``matrix-tools.json``
     in the folder, if present). ``jobs`` child processes at a time (default: the CPUs, at most 8).
     Raises InputError when the folder does not exist, UsageError when it is a file or holds
-    nothing to read; everything about single files is in the result. ``worker`` replaces the per-file work (tests use it to simulate a crash).
+    nothing to read; everything about single files is in the result. ``worker`` replaces the
+    per-file work (tests use it to simulate a crash).
     """
 
     started = time.time()

@@ -4,7 +4,8 @@
 (``isolation.iter_isolated``): one child per chunk keeps imports and the catalogue warm, and a
 chunk whose child crashed, ran out of memory or time is run again one file per child, so only
 the file at fault is reported. Children write each State's reports into a staging folder and
-send back only small results; ``batch.py`` moves the reports into place.
+send back only small results, as frozen dataclasses (``Outcome`` holding a ``Checked`` or an
+``Identified``, or a ``FileError``); ``run.py`` moves the reports into place.
 """
 
 from __future__ import annotations
