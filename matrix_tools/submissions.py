@@ -6,7 +6,8 @@ folder is accounted for (issue 12): it is read, or skipped for a stated reason. 
 are skipped:
 
 - Excel's ``~$`` lock files (the workbook is open somewhere; the real file is beside it);
-- hidden dot-files (``.DS_Store``, and the tool's own half-written ``.NAME.part`` outputs);
+- hidden files: dot-files (``.DS_Store``, and the tool's own half-written ``.NAME.part``
+  outputs), files with the Windows hidden attribute, and Windows' ``Thumbs.db`` / ``desktop.ini``;
 - the tool's own files: the output of this run, annotated copies (``*.annotated.xlsx``), the
   configuration file ``matrix-tools.json``;
 - sub-folders (only the files directly in the folder are read).
@@ -31,6 +32,10 @@ CONFIG_NAME = "matrix-tools.json"  # validation settings found beside the workbo
 ANNOTATED_SUFFIX = ".annotated.xlsx"  # what `validate --annotate FOLDER` writes
 PART_MARKER = ".part"  # writing/output.py's temporaries: ".NAME.<random>.part.xlsx"
 HASH_CHUNK = 1 << 20
+# Hidden system files Windows Explorer writes into folders (Thumbs.db is an OLE file the reader
+# would call a legacy .xls); on a share seen from macOS or Linux they are not marked hidden.
+WINDOWS_HIDDEN = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
+FILE_ATTRIBUTE_HIDDEN = 0x2
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ def skip_reason(path: Path, *, ignored: frozenset[Path] = frozenset()) -> Skippe
             return Skipped(path, "unfinished-output", "unfinished output of an interrupted matrix-tools run; "
                                                       "it can be deleted")
         return Skipped(path, "hidden-file", "hidden file (its name starts with a dot)")
+    if name.casefold() in WINDOWS_HIDDEN or _hidden_on_windows(path):
+        return Skipped(path, "hidden-file", "hidden file (Windows keeps it in folders; not a submission)")
     if path.is_dir():
         return Skipped(path, "folder", "a folder: only the files directly in the folder are read; "
                                        "move a submission out of it to have it checked")
@@ -162,6 +169,15 @@ def read_sha256(path: str | Path) -> tuple[str, int]:
             digest.update(chunk)
             size += len(chunk)
     return digest.hexdigest(), size
+
+
+def _hidden_on_windows(path: Path) -> bool:
+    """The Windows "hidden" attribute (``st_file_attributes`` exists only on Windows)."""
+    try:
+        attributes = getattr(path.lstat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & FILE_ATTRIBUTE_HIDDEN)
 
 
 def _resolved(path: Path) -> Path:

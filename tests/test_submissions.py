@@ -22,7 +22,8 @@ from matrix_tools.submissions import (
 
 def test_every_file_is_read_whatever_its_extension_and_only_named_entries_are_skipped(tmp_path: Path) -> None:
     for name in ("b.xlsx", "a.XLSX", "c.xlsm", "d.xls", "e.ods", "f.pdf", "g.docx", "notes.txt", "no-extension",
-                 "~$b.xlsx", ".DS_Store", ".b.xlsx.k3j2.part.xlsx", "b.annotated.xlsx", "matrix-tools.json"):
+                 "~$b.xlsx", ".DS_Store", ".b.xlsx.k3j2.part.xlsx", "b.annotated.xlsx", "matrix-tools.json",
+                 "Thumbs.db", "desktop.ini"):
         (tmp_path / name).write_bytes(b"x")
     (tmp_path / "archive").mkdir()
     inbox = scan_folder(tmp_path)
@@ -31,6 +32,7 @@ def test_every_file_is_read_whatever_its_extension_and_only_named_entries_are_sk
     assert {s.file: s.code for s in inbox.skipped} == {
         "~$b.xlsx": "lock-file", ".DS_Store": "hidden-file", ".b.xlsx.k3j2.part.xlsx": "unfinished-output",
         "b.annotated.xlsx": "own-output", "matrix-tools.json": "configuration", "archive": "folder",
+        "Thumbs.db": "hidden-file", "desktop.ini": "hidden-file",
     }
     assert all(s.reason for s in inbox.skipped)
 
