@@ -27,7 +27,6 @@ from pathlib import Path
 
 from matrix_tools.errors import InputError, UsageError
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")  # what the reader can read (the rest is refused with advice)
 CONFIG_NAME = "matrix-tools.json"  # validation settings found beside the workbooks (config.py)
 ANNOTATED_SUFFIX = ".annotated.xlsx"  # what `validate --annotate FOLDER` writes
 PART_MARKER = ".part"  # writing/output.py's temporaries: ".NAME.<random>.part.xlsx"
