@@ -1,8 +1,12 @@
 """Find the files shipped with matrix-tools (schemas, catalogues, templates).
 
-The only module that builds paths to package data: it works from a checkout, an editable
-install and a wheel alike, because ``schemas/`` and ``templates/`` are installed as the
-sub-packages ``matrix_tools.schemas`` and ``matrix_tools.templates`` (see setup.cfg).
+The only module that builds paths to package data. ``schemas/`` and ``templates/`` are
+installed as the sub-packages ``matrix_tools.schemas`` and ``matrix_tools.templates`` (see
+setup.cfg ``package_dir``): that is how a wheel and an editable install find them. Run inside
+the checkout after a plain (non-editable) ``pip install .``, Python imports the source folder
+``matrix_tools/`` from the current folder instead of the installed copy, and that folder has no
+such sub-packages; the data then sits beside it, in the checkout's ``schemas/`` and
+``templates/``, which is where this module looks next.
 """
 
 from __future__ import annotations
@@ -11,19 +15,36 @@ import json
 from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 DEFAULT_CATALOGUE = "catalogue-1540.json"
 
+# Sub-package -> the checkout folder it is built from (setup.cfg package_dir).
+DATA_PACKAGES = {"matrix_tools.schemas": "schemas", "matrix_tools.templates": "templates"}
+
+
+@cache
+def data_folder(package: str) -> Traversable:
+    """The folder of shipped files ``package`` (one of DATA_PACKAGES): installed, or the checkout's."""
+    try:
+        return resources.files(package)
+    except ModuleNotFoundError:
+        # The source folder shadows the installed package (run from the checkout root).
+        beside = Path(__file__).resolve().parent.parent / DATA_PACKAGES[package]
+        if beside.is_dir():
+            return beside
+        raise
+
 
 def schema_file(name: str) -> Traversable:
     """The shipped file ``schemas/<name>``."""
-    return resources.files("matrix_tools.schemas").joinpath(name)
+    return data_folder("matrix_tools.schemas").joinpath(name)
 
 
 def template_file(name: str) -> Traversable:
     """The shipped file ``templates/<name>``."""
-    return resources.files("matrix_tools.templates").joinpath(name)
+    return data_folder("matrix_tools.templates").joinpath(name)
 
 
 @cache

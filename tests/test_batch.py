@@ -16,7 +16,7 @@ import pytest
 import golden_files
 from hostile import CASES
 from matrix_tools import resources
-from matrix_tools.batching.inbox import iter_candidates, key_from_name, report_dir_name
+from matrix_tools.batching.inbox import report_dir_name
 from matrix_tools.batching.run import batch
 from matrix_tools.batching.work import WorkContext, process_file
 from matrix_tools.model import Catalogue, Value
@@ -87,6 +87,7 @@ def test_batch_reports_every_file_and_bad_files_do_not_stop_the_others(submissio
         "dedland-again.xlsx": "duplicate",
         "xcc-text.xlsx": "unreadable",
         "xee-laughs.xlsx": "unreadable",
+        "notes.txt": "unreadable",  # not skipped for its name: refused with a code (issue 12)
     }
     assert entries["xaa-good.xlsx"].iso3 == "XAA" and entries["xaa-good.xlsx"].state == "Republic of Aland"
     assert entries["xbb-invalid.xlsx"].counts["error"] >= 1
@@ -97,12 +98,13 @@ def test_batch_reports_every_file_and_bad_files_do_not_stop_the_others(submissio
         message = entries[name].error["message"]
         assert entries[name].error["code"] == "duplicate-state"
         assert "xdd-first.xlsx" in message and "dedland-again.xlsx" in message
-    assert {s["file"] for s in result.skipped} == {"~$xaa-good.xlsx", "notes.txt"}
+    assert entries["notes.txt"].error["code"] == "text-file"
+    assert [(s["file"], s["code"]) for s in result.skipped] == [("~$xaa-good.xlsx", "lock-file")]
 
     assert result.exit_code == 3  # files could not be processed: the worst wins over data errors
     summary = result.summary
-    assert (summary["ok"], summary["errors"], summary["unreadable"], summary["duplicate"]) == (1, 1, 2, 2)
-    assert summary["skipped"] == 2 and summary["failed"] is True
+    assert (summary["ok"], summary["errors"], summary["unreadable"], summary["duplicate"]) == (1, 1, 3, 2)
+    assert summary["skipped"] == 1 and summary["failed"] is True
 
     document = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     validate_schema(document)
@@ -121,7 +123,10 @@ def test_batch_reports_every_file_and_bad_files_do_not_stop_the_others(submissio
         assert element is not None
         return element.get(name) or ""
 
-    assert len(suites) == 6
+    assert len(suites) == 8  # 7 files and the skipped entries: every entry of the folder is accounted for
+    lock = suites["skipped entries"].find("testcase")
+    assert attr(lock, "name") == "~$xaa-good.xlsx" and "lock file" in attr(lock.find("skipped") if lock is not None else None, "message")
+    assert ET.parse(out / "junit.xml").getroot().get("skipped") == "1"
     laughs = next(s for name, s in suites.items() if name.endswith("xee-laughs.xlsx"))
     assert attr(laughs.find("testcase/error"), "type") == "xml-dtd"
     good = next(s for name, s in suites.items() if name.endswith("xaa-good.xlsx"))
@@ -147,9 +152,12 @@ def test_summary_workbook_has_a_row_per_file_a_chart_and_no_formulas(submissions
     wb = openpyxl.load_workbook(out / "summary.xlsx")
     assert wb.sheetnames == ["Summary", "Chart", "Skipped"]
     rows = list(wb["Summary"].iter_rows(min_row=6, values_only=True))
-    assert len(rows) == 6
+    assert len(rows) == 7
     statuses = {row[10]: row[2] for row in rows}
     assert statuses["xee-laughs.xlsx"] == "Not readable"
+    assert statuses["notes.txt"] == "Not readable"
+    skipped = list(wb["Skipped"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert skipped[0][0] == "~$xaa-good.xlsx" and "lock file" in skipped[0][1]
     assert statuses["dedland-again.xlsx"] == "Several files for one State"
     good = next(row for row in rows if row[10] == "xaa-good.xlsx")
     assert good[:7] == ("Republic of Aland", "XAA", "OK", 0, 0, good[5], "no baseline")
@@ -323,7 +331,8 @@ def test_an_output_folder_inside_the_input_folder_is_not_a_submission(tmp_path: 
     write_state(folder / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
     batch(folder, output=folder / "reports", jobs=1)
     again = batch(folder, output=folder / "reports", jobs=1)
-    assert [e.file for e in again.entries] == ["xaa.xlsx"] and again.skipped == ()
+    assert [e.file for e in again.entries] == ["xaa.xlsx"]
+    assert again.skipped == ({"file": "reports", "code": "own-output", "reason": "the output of this matrix-tools run"},)
 
 
 def test_the_output_folder_may_not_be_the_input_folder(submissions: Path) -> None:
@@ -333,27 +342,10 @@ def test_the_output_folder_may_not_be_the_input_folder(submissions: Path) -> Non
         batch(submissions, output=submissions)
 
 
-@pytest.mark.parametrize(("name", "key"), [
-    ("xaa-2024.xlsx", "XAA"), ("DEU_matrix.xlsx", "DEU"), ("fra.xlsx", "FRA"),
-    ("testland.xlsx", "testland"), ("matrix of aland.xlsx", "matrix of aland"),
-])
-def test_state_key_from_the_file_name(name: str, key: str) -> None:
-    assert key_from_name(Path(name)) == key
-
-
 def test_report_folder_names_are_safe() -> None:
     assert report_dir_name("XAA") == "XAA"
     assert report_dir_name("../../etc/passwd") == "etc_passwd"
     assert report_dir_name("...") == "unnamed"
-
-
-def test_candidates_skip_lock_files_hidden_files_and_other_files(tmp_path: Path) -> None:
-    for name in ("b.xlsx", "a.XLSX", "c.xlsm", "~$b.xlsx", ".hidden.xlsx", "d.xls", "e.csv"):
-        (tmp_path / name).write_bytes(b"x")
-    (tmp_path / "sub.xlsx").mkdir()
-    files, skipped = iter_candidates(tmp_path)
-    assert [p.name for p in files] == ["a.XLSX", "b.xlsx", "c.xlsm"]
-    assert {s["file"] for s in skipped} == {"~$b.xlsx", "d.xls", "e.csv", "sub.xlsx"}
 
 
 def test_the_whole_hostile_corpus_in_one_folder_is_reported_file_by_file(
@@ -471,3 +463,43 @@ def test_fail_on_counts_every_severity_at_or_above_the_threshold(counts: dict[st
     summary = _summary([entry], [], Severity(fail_on))
     assert summary["failed"] is failed
     assert summary["exit_code"] == (1 if failed else 0)
+
+
+def test_worker_results_cross_the_process_boundary_as_frozen_dataclasses(tmp_path: Path, catalogue: Catalogue) -> None:
+    import pickle
+    from multiprocessing.reduction import ForkingPickler
+
+    from matrix_tools.batching.isolation import allow_sending_mappingproxy
+    from matrix_tools.batching.work import Checked, Outcome, process_chunk
+    from matrix_tools.validation.config import DEFAULT_CONFIG
+    from matrix_tools.validation.findings import Severity
+
+    good = write_state(tmp_path / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+    ctx = WorkContext(catalogue, DEFAULT_CONFIG, Severity.ERROR, {})
+    ok, missing = process_chunk(process_file, (str(good), str(tmp_path / "gone.xlsx")), ctx)
+    assert isinstance(ok, Outcome) and isinstance(ok.result, Checked) and ok.error is None
+    assert (ok.result.iso3, ok.result.state, ok.result.counts["error"]) == ("XAA", "Aland", 0)
+    assert ok.result.dates["date_of_report"] == ("2004-10-12",)
+    assert missing.result is None and missing.error is not None and missing.error.code == "input-not-found"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ok.result.iso3 = "XBB"  # type: ignore[misc]
+    allow_sending_mappingproxy()
+    assert pickle.loads(ForkingPickler.dumps(ok)) == ok
+    assert pickle.loads(ForkingPickler.dumps(ctx)) == ctx  # the catalogue holds mappingproxy fields
+
+
+def test_a_record_of_the_last_run_that_cannot_be_understood_means_the_file_is_read_again(
+    tmp_path: Path, catalogue: Catalogue,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_state(folder / "xaa.xlsx", catalogue, "XAA", "Aland", GOOD)
+    write_state(folder / "xbb.xlsx", catalogue, "XBB", "Bebland", GOOD)
+    out = tmp_path / "out"
+    batch(folder, output=out, jobs=1)
+    state = json.loads((out / "state.json").read_text(encoding="utf-8"))
+    state["files"]["xbb.xlsx"]["entry"] = {"file": "xbb.xlsx"}  # keys missing
+    (out / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    again = batch(folder, output=out, jobs=1)
+    assert (again.document["run"]["read"], again.document["run"]["reused"]) == (1, 1)
+    assert {e.file: e.reused for e in again.entries} == {"xaa.xlsx": True, "xbb.xlsx": False}

@@ -65,7 +65,8 @@ def test_two_files_claiming_one_state_stop_the_run_and_name_the_files(folder, tm
     (folder / "alpha-copy.xlsx").write_bytes((folder / "alpha.xlsx").read_bytes())
     out = tmp_path / "all.xlsx"
     result = run("consolidate", folder, "-o", out)
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # as batch: the inputs cannot be processed (issue 12)
+    assert "2 files claim the State AAA" in result.output
     assert "alpha-copy.xlsx" in result.output and "alpha.xlsx" in result.output
     assert not out.exists()
 
@@ -93,5 +94,5 @@ def test_a_folder_without_workbooks_is_a_usage_error_as_in_validate_and_batch(tm
                  ["batch", empty, "-o", tmp_path / "reports"]):
         result = run(*args)
         assert result.exit_code == 2, args
-        assert "no workbooks (.xlsx, .xlsm) found in" in result.output, args
+        assert "no files to check in" in result.output and "(1 lock-file)" in result.output, args
         assert len(result.output.strip().splitlines()) == 1, args

@@ -141,3 +141,36 @@ def test_a_format_that_contradicts_the_file_name_is_refused(tmp_path):
                                       str(samples / "testland-returned.xlsx"), "--format", "xlsx", "-o", str(out)])
     assert result.exit_code == 2 and "does not match the file name changes.html" in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["changes.pdf", "changes", "changes.docx"])
+def test_an_output_name_of_no_known_format_is_a_usage_error_and_nothing_is_written(pair, tmp_path, name):
+    out = tmp_path / name
+    result = run("diff", *pair, "-o", out)
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1
+    for fmt in ("text (.txt)", "json (.json)", "md (.md, .markdown)", "html (.html, .htm)", "xlsx (.xlsx)"):
+        assert fmt in result.output
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["new.xlsx", "old.xlsx"]
+
+
+def test_an_explicit_format_with_a_foreign_extension_is_refused_and_without_one_is_written(pair, tmp_path):
+    refused = run("diff", *pair, "--format", "text", "-o", tmp_path / "changes.pdf")
+    assert refused.exit_code == 2 and ".pdf" in refused.output
+    written = run("diff", *pair, "--format", "json", "-o", tmp_path / "changes")
+    assert written.exit_code == 0, written.output
+    assert json.loads((tmp_path / "changes").read_text(encoding="utf-8"))["summary"]
+
+
+def test_swapped_versions_get_a_one_line_warning_and_the_report_is_still_made(tmp_path):
+    old, new = write_pair(tmp_path, BASE_ENTRIES, EDITED, new_header={"dates_of_additional_reports": "2 June 2023"})
+    result = CliRunner().invoke(cli, ["diff", str(new), str(old)])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert warnings == [
+        "Warning: OLD (new.xlsx) looks newer than NEW (old.xlsx): its latest report or approval is dated "
+        "2 June 2023, after 12 October 2004; were OLD and NEW given the other way round? "
+        "(matrix-tools diff OLD NEW: the earlier version first)"]
+    assert "2 cell changes" in result.stdout
+    in_order = CliRunner().invoke(cli, ["diff", str(old), str(new)])
+    assert in_order.exit_code == 0 and "Warning" not in in_order.stderr

@@ -158,3 +158,30 @@ def test_a_workbook_that_is_not_a_matrix_exits_3(versions, tmp_path):
     result = run("merge", versions[0], versions[1], other, "-o", tmp_path / "merged.xlsx")
     assert result.exit_code == 3
     assert "not a 1540 matrix workbook" in result.output
+
+
+def test_a_base_newer_than_ours_or_theirs_gets_a_warning_naming_both(make_matrix, tmp_path):
+    base, ours, theirs = three_versions(make_matrix)
+    import dataclasses
+
+    from matrix_tools.model import HeaderValue
+    from matrix_tools.reading.normalise import parse_date_list
+
+    later = dict(base.header)
+    old = later["date_of_report"]
+    later["date_of_committee_approval"] = HeaderValue("date_of_committee_approval", "2 June 2023", old.cell,
+                                                      dates=parse_date_list("2 June 2023")[0])
+    paths = []
+    for name, matrix in (("base", dataclasses.replace(base, header=later)), ("ours", ours), ("theirs", theirs)):
+        paths.append(tmp_path / f"{name}.xlsx")
+        write_matrix_workbook(paths[-1], matrix)
+    result = CliRunner().invoke(cli, ["merge", *map(str, paths), "-o", str(tmp_path / "m.xlsx")])
+    assert result.exit_code == 1, result.output  # the conflict of three_versions: the merge still runs
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert len(warnings) == 2
+    assert warnings[0].startswith("Warning: BASE (base.xlsx) looks newer than OURS (ours.xlsx)")
+    assert warnings[1].startswith("Warning: BASE (base.xlsx) looks newer than THEIRS (theirs.xlsx)")
+    assert all("BASE should be the oldest" in w for w in warnings)
+    in_order = CliRunner().invoke(cli, ["merge", str(paths[1]), str(paths[1]), str(paths[2]),
+                                        "-o", str(tmp_path / "m2.xlsx")])
+    assert "Warning" not in in_order.stderr

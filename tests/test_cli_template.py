@@ -92,3 +92,43 @@ def test_bad_date_is_a_usage_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "is not a date" in result.output
+
+
+def _refused(tmp_path: Path, *options: str) -> str:
+    out = tmp_path / "t.xlsx"
+    result = run("template", "--state", "Testland", *options, "-o", str(out))
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("Error: ")
+    assert not out.exists()  # judged before anything is written
+    return result.output
+
+
+def test_what_validate_calls_wrong_is_refused_in_validates_words(tmp_path: Path) -> None:
+    from matrix_tools.validation.findings import load_finding_catalogue
+
+    words = {code: load_finding_catalogue().types[code].message.split("{")[0] for code in (
+        "iso3-invalid", "date-in-future", "approval-before-report", "additional-report-before-first")}
+    cases = {
+        "iso3-invalid": ("--iso3", "ABC"),
+        "date-in-future": ("--iso3", "XTL", "--date-of-report", "1 January 2999"),
+        "approval-before-report": ("--date-of-report", "12 October 2004", "--approval", "2004-10-01"),
+        "additional-report-before-first": ("--date-of-report", "12 October 2004", "--additional-report", "1 May 2004"),
+    }
+    for code, options in cases.items():
+        output = _refused(tmp_path, *options)
+        assert f"[{code}]" in output and words[code] in output, output
+        assert output.startswith(f"Error: {options[-2]}: "), output  # names the option to correct
+
+
+def test_an_ambiguous_numeric_date_is_refused_with_both_readings_and_a_clear_way_to_write_it(tmp_path: Path) -> None:
+    output = _refused(tmp_path, "--date-of-report", "12/10/2004")
+    assert "12 October 2004 or 10 December 2004" in output
+    assert '"12 October 2004"' in output and "2004-10-12" in output
+
+
+def test_unambiguous_numeric_dates_and_user_assigned_codes_are_accepted(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    result = run("template", "--state", "Testland", "--iso3", "XTL", "--date-of-report", "25.10.2004",
+                 "--approval", "2005-01-01", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out)["About"]["B6"].value == "25 October 2004"

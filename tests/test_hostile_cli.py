@@ -41,10 +41,13 @@ def test_export_refuses_hostile_file_with_exit_3_and_one_line(case: HostileCase,
     started = time.perf_counter()
     result = CliRunner().invoke(cli, ["export", str(path), "-o", str(out)])
     elapsed = time.perf_counter() - started
-    assert result.exit_code == EXIT_INPUT, result.output
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith(f"Error: {path}: "), lines[0]
+    if case.name == "folder instead of file":  # a usage error in every command (issue 12)
+        assert result.exit_code == 2 and lines[0].startswith(f"Error: {path} is a folder, not a file"), lines[0]
+    else:
+        assert result.exit_code == EXIT_INPUT, result.output
+        assert lines[0].startswith(f"Error: {path}: "), lines[0]
     assert not [line for line in result.output.splitlines() if line.startswith(("Traceback", "  File "))]
     assert result.stdout == ""
     assert not out.exists() and list(out.parent.iterdir()) == []  # no partial output
@@ -74,7 +77,7 @@ def test_validate_reports_hostile_file_with_its_code_and_exit_3(case: HostileCas
 
 def test_validate_of_a_folder_without_workbooks_is_a_usage_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(tmp_path)])
-    assert result.exit_code == 2 and "no workbooks (.xlsx, .xlsm) found" in result.output
+    assert result.exit_code == 2 and "no files to check in" in result.output and "folder is empty" in result.output
 
 
 def test_validate_text_names_the_code_on_one_line(tmp_path: Path) -> None:
@@ -97,7 +100,8 @@ def test_one_bad_file_in_a_folder_does_not_stop_the_others(tmp_path: Path) -> No
     assert result.exit_code == EXIT_INPUT, result.output
     report = json.loads(result.stdout)
     by_name = {Path(f["path"]).name: f for f in report["files"]}
-    assert "~$examplia.xlsx" not in by_name  # skipped silently (checklist A42)
+    assert "~$examplia.xlsx" not in by_name  # skipped (checklist A42), with a line on stderr saying so
+    assert "Skipped" in result.stderr and "Excel lock file" in result.stderr
     assert by_name["examplia.xlsx"]["valid"] is True
     assert by_name["examplia.xlsx"]["state"]["iso3"] == "XEX"
     codes = sorted(f["error"]["code"] for f in report["files"] if f.get("error"))

@@ -184,3 +184,20 @@ def test_a_real_matrix_comes_back_from_the_child_intact() -> None:
     assert isolated.entries == direct.entries
     assert isolated.header == direct.header
     assert isolated.state == direct.state
+
+
+def test_children_spawn_with_the_parents_path_when_the_current_folder_holds_another_copy(
+    tmp_path, monkeypatch
+) -> None:
+    """After a plain ``pip install .`` run inside the checkout, a fork server started as
+    ``python -c`` would import the checkout's source folder instead of the parent's package."""
+    from matrix_tools.batching import isolation
+
+    monkeypatch.chdir(tmp_path)
+    assert not isolation.shadowed_by_cwd()
+    (tmp_path / "matrix_tools").mkdir()
+    (tmp_path / "matrix_tools" / "__init__.py").write_text("", encoding="utf-8")
+    assert isolation.shadowed_by_cwd()
+    assert isolation._context().get_start_method() == "spawn"
+    monkeypatch.chdir(Path(isolation.__file__).resolve().parents[2])  # the folder that holds our own copy
+    assert not isolation.shadowed_by_cwd()

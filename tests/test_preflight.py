@@ -96,9 +96,9 @@ def test_a_part_name_with_control_characters_is_escaped_in_the_message(tmp_path:
 
 def test_messages_tell_the_sender_what_to_do(tmp_path: Path) -> None:
     expectations = {
-        "legacy xls": "save it as .xlsx",
+        "legacy xls": "Excel 2007-365 (.xlsx)",  # LibreOffice's words, beside Excel's (issue 12)
         "encrypted ooxml": "remove the password",
-        "ods": "save it as .xlsx",
+        "ods": "Excel 2007-365 (.xlsx)",
         "zip containing an xlsx": "unzip it and send the workbook itself",
         "strict ooxml": "Strict Open XML",
         "excel lock file": "it is skipped",
@@ -109,6 +109,8 @@ def test_messages_tell_the_sender_what_to_do(tmp_path: Path) -> None:
             with pytest.raises(UnsafeInputError) as caught:
                 check_file(build(case, tmp_path))
             assert expectations[case.name] in str(caught.value), case.name
+            if case.name in ("legacy xls", "ods"):
+                assert "Excel Workbook (*.xlsx)" in str(caught.value) and "LibreOffice" in str(caught.value)
 
 
 def test_file_over_the_size_limit_is_refused_before_it_is_opened(tmp_path: Path) -> None:

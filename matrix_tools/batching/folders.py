@@ -6,12 +6,12 @@ import dataclasses
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
 from matrix_tools.batching.inbox import report_dir_name
 from matrix_tools.batching.state import StateEntry
-from matrix_tools.batching.work import REPORT_NAMES
+from matrix_tools.batching.work import REPORT_NAMES, Checked, Outcome
 from matrix_tools.errors import OutputError
+from matrix_tools.identity import DuplicateStateError, duplicate_message
 
 STATES_DIR = "states"
 
@@ -27,22 +27,20 @@ class ReportWriter:
 
     def claim(self, entry: StateEntry) -> None:
         if entry.status != "unreadable":
-            self.claims.setdefault(entry.key, []).append(entry.file)
+            self.claims.setdefault(entry.key.casefold(), []).append(entry.file)
 
-    def write(self, entry: StateEntry, outcome: Any) -> StateEntry:
+    def write(self, entry: StateEntry, outcome: Outcome) -> StateEntry:
         """Write the reports of a file just processed; return the entry with their paths."""
-
-
-        if "error" in outcome or self.out_dir is None:
+        checked = outcome.result
+        if outcome.error is not None or not isinstance(checked, Checked) or self.out_dir is None:
             return entry
-        outcome = outcome["ok"]
         self.claim(entry)
-        if len(self.claims[entry.key]) > 1:
+        if len(self.claims[entry.key.casefold()]) > 1:
             return entry  # a second file for this State: refused later, nothing written
         folder = self.out_dir / STATES_DIR / report_dir_name(entry.key)
         folder.mkdir(parents=True, exist_ok=True)
         reports: dict[str, str] = {}
-        for kind, staged in outcome["reports"].items():
+        for kind, staged in checked.reports.items():
             target = folder / REPORT_NAMES[kind]
             try:
                 os.replace(staged, target)  # same folder tree: an atomic rename, like output.py's
@@ -82,24 +80,21 @@ class ReportWriter:
 
 def refuse_duplicates(entries: list[StateEntry], writer: ReportWriter) -> list[StateEntry]:
     """Two or more readable files for one State: each becomes a 'duplicate' entry naming the others."""
-
-
     by_key: dict[str, list[StateEntry]] = {}
     for entry in entries:
         if entry.status != "unreadable":
-            by_key.setdefault(entry.key, []).append(entry)
+            by_key.setdefault(entry.key.casefold(), []).append(entry)
     out: list[StateEntry] = []
     for entry in entries:
-        group = by_key.get(entry.key, [])
+        group = by_key.get(entry.key.casefold(), [])
         if entry.status == "unreadable" or len(group) < 2:
             out.append(entry)
             continue
-        names = ", ".join(e.file for e in group)
-        message = (f"{len(group)} files claim the State {entry.key} ({names}); none of them was used. "
-                   "Keep only the one to check in the folder and run again.")
+        message = duplicate_message(entry.key, [e.file for e in group])
         out.append(dataclasses.replace(entry, status="duplicate", reports={},
-                                       error={"code": "duplicate-state", "message": message}))
-    for key, group in by_key.items():
+                                       error={"code": DuplicateStateError.code, "message": message}))
+    for group in by_key.values():
         if len(group) > 1:
-            writer.drop(key)
+            for key in {e.key for e in group}:
+                writer.drop(key)
     return out

@@ -1,62 +1,14 @@
-"""The inbox of a batch run: which files are submissions, their content hash, their State key."""
+"""Names in a batch run's output: the folder name of a State's reports.
+
+Finding the submissions, hashing them and telling which State a file is have one home each
+outside batching (``submissions.py``, ``identity.py``), shared with validate and consolidate.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from pathlib import Path
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-_ISO3_IN_NAME = re.compile(r"^([A-Za-z]{3})(?![A-Za-z])")
-
 
 _SAFE_KEY = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-def iter_candidates(folder: Path, *, ignore: Path | None = None) -> tuple[list[Path], list[dict[str, str]]]:
-    """Workbooks in ``folder`` (sorted), and the other entries skipped with the reason.
-
-    ``ignore`` (the output folder, when it lies inside ``folder``) is left out silently.
-    """
-    files: list[Path] = []
-    skipped: list[dict[str, str]] = []
-    ignored = ignore.resolve() if ignore is not None else None
-    for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        if ignored is not None and path.resolve() == ignored:
-            continue
-        if path.name.startswith("~$"):
-            skipped.append({"file": path.name, "reason": "Excel lock file (the workbook is open somewhere)"})
-        elif path.name.startswith("."):
-            continue  # hidden files (.DS_Store, our own temporary files) are not submissions
-        elif not path.is_file():
-            skipped.append({"file": path.name, "reason": "not a file"})
-        elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
-            skipped.append({"file": path.name, "reason": f"not a workbook ({path.suffix or 'no extension'})"})
-        else:
-            files.append(path)
-    return files, skipped
-
-
-def read_sha256(path: Path) -> tuple[str, int]:
-    """Content hash and size (a file that cannot be opened gives an empty hash)."""
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with path.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError:
-        return "", 0
-    return digest.hexdigest(), size
-
-
-def key_from_name(path: Path) -> str:
-    """A State key from a file name: 'xaa-2024.xlsx' -> 'XAA'; otherwise the file stem."""
-    match = _ISO3_IN_NAME.match(path.stem)
-    return match.group(1).upper() if match else path.stem
 
 
 def report_dir_name(key: str) -> str:

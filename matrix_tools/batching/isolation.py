@@ -23,7 +23,6 @@ timeout counts from the child's start, so it includes start-up (~0.1-0.3 s).
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import multiprocessing
 import os
 import signal
@@ -32,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -45,9 +45,28 @@ DEFAULT_MEMORY_MB = 2048
 
 
 def _context() -> Any:
-    """forkserver where it exists (POSIX), spawn elsewhere: never plain fork (threads, locks)."""
+    """forkserver where it exists (POSIX), spawn elsewhere: never plain fork (threads, locks).
+
+    spawn also when the current folder holds another copy of the package (the checkout, after
+    a non-editable ``pip install .``): the fork server starts as ``python -c`` with the current
+    folder first on its path and, up to Python 3.12, ignores the parent's path, so its children
+    would import that copy instead of the parent's. spawn children take the parent's path.
+    """
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    forkserver = "forkserver" in methods and not shadowed_by_cwd()
+    return multiprocessing.get_context("forkserver" if forkserver else "spawn")
+
+
+def shadowed_by_cwd() -> bool:
+    """Whether ``import matrix_tools`` in a ``python -c`` child would find another copy than ours."""
+    import matrix_tools
+
+    ours = Path(matrix_tools.__file__).resolve().parent
+    here = Path.cwd() / "matrix_tools" / "__init__.py"
+    try:
+        return here.is_file() and here.resolve().parent != ours
+    except OSError:
+        return False
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -64,12 +83,24 @@ def _limit_memory(memory_mb: int) -> None:
 
 
 def _mappingproxy(data: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    """Rebuild a read-only mapping in the parent (the model freezes dicts as mappingproxy)."""
+    """Rebuild a read-only mapping on the receiving side (the model freezes dicts as mappingproxy)."""
     return MappingProxyType(data)
 
 
 def _reduce_mappingproxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
     return _mappingproxy, (dict(proxy),)
+
+
+def allow_sending_mappingproxy() -> None:
+    """Let multiprocessing send the model (Catalogue, Config, Matrix hold MappingProxyType).
+
+    The one pickling helper of the package: registered on multiprocessing's own pickler only
+    (used for a child's arguments and its result), not on ``copyreg`` for the whole process.
+    Called in the parent before a child starts and in the child before it answers.
+    """
+    from multiprocessing.reduction import ForkingPickler
+
+    ForkingPickler.register(MappingProxyType, _reduce_mappingproxy)
 
 
 def _child_main(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...], memory_mb: int,
@@ -80,9 +111,7 @@ def _child_main(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...
     log = os.open(stderr_path, os.O_WRONLY | os.O_APPEND)
     os.dup2(log, 2)
     os.close(log)
-    # model.Matrix holds MappingProxyType fields, which pickle cannot send by default. The
-    # registration lives only in this short-lived child process.
-    copyreg.pickle(MappingProxyType, _reduce_mappingproxy)
+    allow_sending_mappingproxy()  # model.Matrix holds MappingProxyType fields
     try:
         _limit_memory(memory_mb)
         result = func(*args)
@@ -129,6 +158,7 @@ class _Child:
 
 def _start(ctx: Any, index: int, func: Callable[..., Any], args: tuple[Any, ...], timeout: float,
            memory_mb: int, label: str) -> _Child:
+    allow_sending_mappingproxy()
     receive, send = ctx.Pipe(duplex=False)
     handle, stderr_path = tempfile.mkstemp(prefix="matrix-tools-reader-", suffix=".log")
     os.close(handle)

@@ -6,8 +6,10 @@
 
 The run, step by step:
 
-1. find the workbooks in the folder (Excel's ``~$`` lock files and other files are skipped,
-   with a note in the summary);
+1. list the folder (``submissions.scan_folder``): every file is read, whatever its name, so a
+   legacy .xls, an .ods or a PDF sent instead of the workbook is refused with its code and
+   advice; only Excel's ``~$`` lock files, hidden dot-files, the tool's own files and
+   sub-folders are skipped, each with its reason in the summary;
 2. with a baseline folder, identify each approved matrix by its ISO code (cached by content
    hash in ``OUTDIR/state.json``, so an unchanged baseline is read once);
 3. read, validate and (with a baseline) diff every submission in warm child processes, each
@@ -37,20 +39,22 @@ from pathlib import Path
 from typing import Any
 
 from matrix_tools.batching.folders import ReportWriter, refuse_duplicates
-from matrix_tools.batching.inbox import iter_candidates, read_sha256
 from matrix_tools.batching.isolation import default_jobs
 from matrix_tools.batching.state import (
     STATE_FILE,
     STATE_FORMAT,
     STATUSES,
+    FileRecord,
     StateEntry,
     fingerprint,
+    previous_records,
     read_state,
     record_outcome,
     still_valid,
     tool_version,
 )
 from matrix_tools.batching.work import (
+    Identified,
     WorkContext,
     Worker,
     identify_file,
@@ -58,7 +62,8 @@ from matrix_tools.batching.work import (
     process_file,
 )
 from matrix_tools.catalogue import load_catalogue
-from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, InputError, OutputError, UsageError
+from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, InputError, OutputError
+from matrix_tools.identity import DuplicateStateError
 from matrix_tools.model import Catalogue
 from matrix_tools.reports.batch import (
     render_junit_document,
@@ -66,6 +71,7 @@ from matrix_tools.reports.batch import (
     write_summary_xlsx,
 )
 from matrix_tools.reports.findings import render_junit
+from matrix_tools.submissions import check_input_folder, read_sha256, require_files, scan_folder
 from matrix_tools.validation.config import DEFAULT_CONFIG, Config, find_config, read_config
 from matrix_tools.validation.engine import unreadable_result
 from matrix_tools.validation.findings import Severity
@@ -78,15 +84,13 @@ DEFAULT_MEMORY_MB = 2048  # address space per worker (RLIMIT_AS); a real matrix 
 Progress = Callable[[int, int, "StateEntry"], None]
 
 
-
-
 @dataclass(frozen=True)
 class BatchResult:
     """What a batch run found and wrote."""
 
     folder: str
     entries: tuple[StateEntry, ...]
-    skipped: tuple[Mapping[str, str], ...]
+    skipped: tuple[Mapping[str, str], ...]  # {"file", "code", "reason"}
     summary: Mapping[str, Any]
     document: Mapping[str, Any]  # the summary.json content
     junit: str
@@ -96,17 +100,6 @@ class BatchResult:
     @property
     def exit_code(self) -> int:
         return int(self.summary["exit_code"])
-
-
-# --- finding the files -------------------------------------------------------------------
-
-
-
-
-
-
-
-
 
 
 # --- the run ------------------------------------------------------------------------------
@@ -132,18 +125,14 @@ def batch(
 
     ``config`` is a Config or the path of a configuration file (default: ``matrix-tools.json``
     in the folder, if present). ``jobs`` child processes at a time (default: the CPUs, at most 8).
-    Raises InputError when the folder does not exist; everything about single files is in
-    the result. ``worker`` replaces the per-file work (tests use it to simulate a crash).
+    Raises InputError when the folder does not exist, UsageError when it is a file or holds
+    nothing to read; everything about single files is in the result. ``worker`` replaces the
+    per-file work (tests use it to simulate a crash).
     """
 
     started = time.time()
-    source = Path(folder)
-    if not source.is_dir():
-        raise InputError(f"folder {folder} does not exist or is not a folder", code="input-not-found", path=folder)
-    base_dir = Path(baseline) if baseline is not None else None
-    if base_dir is not None and not base_dir.is_dir():
-        raise InputError(f"baseline folder {baseline} does not exist or is not a folder",
-                         code="input-not-found", path=baseline)
+    source = check_input_folder(folder, what="the folder of submissions")
+    base_dir = check_input_folder(baseline, what="the baseline folder") if baseline is not None else None
     threshold = Severity(fail_on)
     cfg = _config(config, source)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
@@ -154,12 +143,11 @@ def batch(
         previous = {}
 
     workers = max(1, jobs or default_jobs())
-    files, skipped = iter_candidates(source, ignore=out_dir)
-    if not files:
-        # An empty inbox is more often a wrong folder than a quiet week: say so, do not pass.
-        raise UsageError(f"no workbooks (.xlsx, .xlsm) found in {source}"
-                         + (f" ({len(skipped)} other file(s) skipped)" if skipped else ""), path=source)
-    hashes = {p.name: read_sha256(p) for p in files}
+    inbox = scan_folder(source, ignore=[p for p in (out_dir, junit) if p is not None])
+    # An empty inbox is more often a wrong folder than a quiet week: say so, do not pass.
+    files = list(require_files(inbox, [source]))
+    skipped = [s.as_dict() for s in inbox.skipped]
+    hashes = {p.name: _hash(p) for p in files}
 
     # Baselines: whose is each approved matrix (cached by content hash).
     base_map, base_info, base_notes = _identify_baselines(base_dir, previous, cat, cfg, threshold, workers,
@@ -169,13 +157,14 @@ def batch(
                       staging=str(staging) if staging is not None else None)
 
     # Reuse what has not changed.
-    old_files: Mapping[str, Any] = previous.get("files", {})
-    records: dict[str, dict[str, Any]] = {}
+    old_files = previous_records(previous)
+    records: dict[str, FileRecord] = {}
     to_read: list[Path] = []
     for path in files:
         sha, _size = hashes[path.name]
         prior = old_files.get(path.name)
-        if prior is not None and sha and prior["entry"]["sha256"] == sha and still_valid(prior, ctx.baselines, base_info, out_dir):
+        if prior is not None and sha and prior.entry.sha256 == sha and still_valid(prior, ctx.baselines, base_info,
+                                                                                   out_dir):
             records[path.name] = prior
         else:
             to_read.append(path)
@@ -184,19 +173,18 @@ def batch(
     total = len(files)
     done = 0
     for _name, record in sorted(records.items()):
-        entry = StateEntry.from_dict(record["entry"], reused=True)
         done += 1
-        writer.claim(entry)
+        writer.claim(record.entry)
         if progress is not None:
-            progress(done, total, entry)
+            progress(done, total, record.entry)
     try:
         for name, outcome in iter_processed(worker, [str(p) for p in to_read], ctx, jobs=workers,
                                             timeout=timeout, memory_mb=memory_mb):
             p = Path(name)
             sha, size = hashes[p.name]
             record = record_outcome(p, sha, size, outcome, base_info, ctx)
-            entry = writer.write(StateEntry.from_dict(record["entry"]), outcome)
-            record["entry"] = entry.as_dict()
+            entry = writer.write(record.entry, outcome)
+            record = FileRecord(entry, record.junit)
             records[p.name] = record
             done += 1
             if progress is not None:
@@ -207,11 +195,10 @@ def batch(
 
             shutil.rmtree(staging, ignore_errors=True)  # reports of refused or interrupted files
 
-    entries = refuse_duplicates([StateEntry.from_dict(r["entry"], reused=name not in {p.name for p in to_read})
-                                  for name, r in sorted(records.items())], writer)
+    entries = refuse_duplicates([r.entry for _name, r in sorted(records.items())], writer)
     entries.sort(key=lambda e: (e.key.casefold(), e.file))
     writer.prune(entries)
-    junit_text = _junit(entries, records, threshold)
+    junit_text = _junit(entries, records, skipped, threshold)
     summary = _summary(entries, skipped, threshold)
     finished = time.time()
     document = {
@@ -235,7 +222,8 @@ def batch(
         written.append(str(write_text(out_dir / "summary.json", render_summary_json(document), inputs)))
         written.append(str(write_summary_xlsx(document, out_dir / "summary.xlsx", inputs=inputs)))
         written.append(str(write_text(out_dir / "junit.xml", junit_text, inputs)))
-        state = {"format": STATE_FORMAT, "fingerprint": settings, "files": records, "baselines": base_info}
+        state = {"format": STATE_FORMAT, "fingerprint": settings,
+                 "files": {name: r.as_dict() for name, r in records.items()}, "baselines": base_info}
         written.append(str(write_text(out_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, allow_nan=False),
                                       inputs)))
     if junit is not None:
@@ -285,12 +273,6 @@ def _output_dir(output: str | Path | None, source: Path, base_dir: Path | None) 
     return out
 
 
-
-
-
-
-
-
 def _identify_baselines(
     base_dir: Path | None, previous: Mapping[str, Any], cat: Catalogue, cfg: Any, threshold: Severity,
     workers: int, timeout: float, memory_mb: int | None, out_dir: Path | None,
@@ -298,12 +280,12 @@ def _identify_baselines(
     """ISO code -> baseline file, the info recorded in state.json, and notes for the summary."""
     if base_dir is None:
         return {}, {}, []
-    files, _skipped = iter_candidates(base_dir, ignore=out_dir)
+    files = scan_folder(base_dir, ignore=[out_dir] if out_dir is not None else []).files
     known: Mapping[str, Any] = previous.get("baselines", {})
     info: dict[str, Any] = {}
     unknown: list[Path] = []
     for path in files:
-        sha, _size = read_sha256(path)
+        sha, _size = _hash(path)
         prior = known.get(path.name)
         if prior is not None and prior.get("sha256") == sha and sha:
             info[path.name] = dict(prior)
@@ -314,10 +296,10 @@ def _identify_baselines(
     for done, outcome in iter_processed(identify_file, [str(p) for p in unknown], ctx, jobs=workers,
                                         timeout=timeout, memory_mb=memory_mb):
         name = Path(done).name
-        if "error" in outcome:
-            info[name]["error"] = outcome["error"]
-        else:
-            info[name].update(iso3=outcome["ok"]["iso3"], state=outcome["ok"]["state"])
+        if outcome.error is not None:
+            info[name]["error"] = outcome.error.as_dict()
+        elif isinstance(outcome.result, Identified):
+            info[name].update(iso3=outcome.result.iso3, state=outcome.result.state)
     notes: list[str] = []
     by_iso: dict[str, list[str]] = {}
     for name, item in sorted(info.items()):
@@ -339,23 +321,19 @@ def _identify_baselines(
     return chosen, info, notes
 
 
-
-
-
-
-
-
-def _junit(entries: list[StateEntry], records: Mapping[str, Any], threshold: Severity) -> str:
-    """One JUnit document: each file's testsuite as validation rendered it; refusals as errors."""
+def _junit(entries: list[StateEntry], records: Mapping[str, FileRecord], skipped: list[dict[str, str]],
+           threshold: Severity) -> str:
+    """One JUnit document: each file's testsuite as validation rendered it; refusals as errors;
+    skipped entries as skipped test cases, so every file of the folder is accounted for."""
 
     fragments = []
     for entry in entries:
         if entry.status == "duplicate" and entry.error is not None:
-            exc = InputError(entry.error["message"], code="duplicate-state")
+            exc = InputError(entry.error["message"], code=DuplicateStateError.code)
             fragments.append(render_junit([unreadable_result(entry.path, exc)], threshold=threshold))
         else:
-            fragments.append(records[entry.file]["junit"])
-    return render_junit_document(fragments)
+            fragments.append(records[entry.file].junit)
+    return render_junit_document(fragments, skipped=skipped)
 
 
 def _summary(entries: list[StateEntry], skipped: list[dict[str, str]], threshold: Severity) -> dict[str, Any]:
@@ -381,6 +359,13 @@ def _summary(entries: list[StateEntry], skipped: list[dict[str, str]], threshold
     }
 
 
+def _hash(path: Path) -> tuple[str, int]:
+    """Content hash and size; a file that cannot be opened gives an empty hash (the reader then
+    reports why it cannot be read)."""
+    try:
+        return read_sha256(path)
+    except OSError:
+        return "", 0
 
 
 def _iso(timestamp: float) -> str:

@@ -1,8 +1,9 @@
 """What a batch run remembers between runs (``OUTDIR/state.json``) and its per-file entries.
 
 A StateEntry is one submitted file in the summary; ``record_outcome`` turns what a worker
-returned into the entry and JUnit fragment stored in state.json, so an unchanged file is not
-read again next time (``still_valid``).
+returned (an ``Outcome``) into a FileRecord (the entry and its JUnit fragment), kept as
+dataclasses through the run and turned into dicts only for state.json and summary.json, so
+an unchanged file is not read again next time (``still_valid``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from matrix_tools import __version__
-from matrix_tools.batching.inbox import key_from_name
-from matrix_tools.batching.work import WorkContext
+from matrix_tools.batching.work import Checked, FileError, Outcome, WorkContext
 from matrix_tools.errors import InputError
+from matrix_tools.identity import state_key
 from matrix_tools.model import Catalogue
 from matrix_tools.reports.findings import render_junit
 from matrix_tools.validation.engine import unreadable_result
@@ -80,6 +81,34 @@ class StateEntry:
         )
 
 
+@dataclass(frozen=True)
+class FileRecord:
+    """One file's result as state.json keeps it: the summary entry and its JUnit testsuite."""
+
+    entry: StateEntry
+    junit: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"entry": self.entry.as_dict(), "junit": self.junit}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, reused: bool = False) -> FileRecord:
+        return cls(StateEntry.from_dict(data["entry"], reused=reused), str(data["junit"]))
+
+
+def previous_records(previous: Mapping[str, Any]) -> dict[str, FileRecord]:
+    """The records of the last run (from ``read_state``); one that cannot be understood is left out
+    (its file is simply read again)."""
+    out: dict[str, FileRecord] = {}
+    files = previous.get("files", {})
+    for name, data in files.items() if isinstance(files, Mapping) else ():
+        try:
+            out[name] = FileRecord.from_dict(data, reused=True)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return out
+
+
 def read_state(out_dir: Path) -> dict[str, Any]:
     try:
         data = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
@@ -98,49 +127,48 @@ def fingerprint(cat: Catalogue, cfg: Any, threshold: Severity) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def still_valid(prior: Mapping[str, Any], baselines: Mapping[str, str], base_info: Mapping[str, Any],
-                 out_dir: Path | None) -> bool:
+def still_valid(prior: FileRecord, baselines: Mapping[str, str], base_info: Mapping[str, Any],
+                out_dir: Path | None) -> bool:
     """An earlier result can be reused: same baseline, its reports still there, not a transient failure."""
-    entry = prior["entry"]
-    if entry.get("error") and entry["error"].get("code") in TRANSIENT_ERRORS:
+    entry = prior.entry
+    if entry.error and entry.error.get("code") in TRANSIENT_ERRORS:
         return False
-    iso3 = entry["state"]["iso3"]
-    chosen = baselines.get(iso3) if iso3 else None
+    chosen = baselines.get(entry.iso3) if entry.iso3 else None
     current = base_info[Path(chosen).name]["sha256"] if chosen is not None else None
-    used = (entry.get("baseline") or {}).get("sha256")
+    used = (entry.baseline or {}).get("sha256")
     if current != used:
         return False
     if out_dir is None:
         return True
-    return all((out_dir / rel).is_file() for rel in entry.get("reports", {}).values())
+    return all((out_dir / rel).is_file() for rel in entry.reports.values())
 
 
-def record_outcome(path: Path, sha: str, size: int, outcome: Any, base_info: Mapping[str, Any],
-            ctx: WorkContext) -> dict[str, Any]:
-    """The state.json record of one file just processed: its summary entry and junit fragment."""
-    seconds = float(outcome.get("seconds", 0.0))
-    if "error" in outcome:
-        error = outcome["error"]
-        entry = StateEntry(path.name, str(path), key_from_name(path), "", "", "unreadable",
-                           {"error": 0, "warning": 0, "info": 0}, sha, size, error=dict(error), seconds=seconds)
-        exc = InputError(error["message"], code=error["code"])
-        junit = render_junit([unreadable_result(path, exc)], threshold=ctx.threshold)
-        return {"entry": entry.as_dict(), "junit": junit}
-    outcome = outcome["ok"]
-    counts = outcome["counts"]
+def record_outcome(path: Path, sha: str, size: int, outcome: Outcome, base_info: Mapping[str, Any],
+                   ctx: WorkContext) -> FileRecord:
+    """The record of one file just processed: its summary entry and junit fragment."""
+    checked = outcome.result
+    if outcome.error is not None or not isinstance(checked, Checked):
+        error = outcome.error or FileError("processing-failed", "the worker returned no result")
+        entry = StateEntry(path.name, str(path), state_key("", "", path), "", "", "unreadable",
+                           {"error": 0, "warning": 0, "info": 0}, sha, size, error=error.as_dict(),
+                           seconds=outcome.seconds)
+        exc = InputError(error.message, code=error.code)
+        return FileRecord(entry, render_junit([unreadable_result(path, exc)], threshold=ctx.threshold))
+    counts = checked.counts
     status = "errors" if counts.get("error") else "warnings" if counts.get("warning") else "ok"
-    iso3 = outcome["iso3"]
     baseline = None
-    if iso3 and iso3 in ctx.baselines:
-        bname = Path(ctx.baselines[iso3]).name
+    if checked.iso3 and checked.iso3 in ctx.baselines:
+        bname = Path(ctx.baselines[checked.iso3]).name
         baseline = {"file": bname, "sha256": base_info.get(bname, {}).get("sha256", "")}
-    notes = list(outcome.get("notes", ()))
-    if not iso3:
-        notes.append("the workbook names no ISO code; the State is identified by the file name")
-    entry = StateEntry(path.name, str(path), iso3 or key_from_name(path), outcome["state"], iso3, status,
-                       counts, sha, size, dates=outcome["dates"], baseline=baseline,
-                       changes=outcome.get("changes"), notes=tuple(notes), seconds=seconds)
-    return {"entry": entry.as_dict(), "junit": outcome["junit"]}
+    notes = list(checked.notes)
+    if not checked.iso3:
+        notes.append("the workbook names no ISO code; the State is identified by "
+                     + ("its name" if checked.state.strip() else "the file name"))
+    entry = StateEntry(path.name, str(path), state_key(checked.iso3, checked.state, path), checked.state,
+                       checked.iso3, status, dict(counts), sha, size,
+                       dates={k: list(v) for k, v in checked.dates.items()}, baseline=baseline,
+                       changes=checked.changes, notes=tuple(notes), seconds=outcome.seconds)
+    return FileRecord(entry, checked.junit)
 
 
 def tool_version() -> str:

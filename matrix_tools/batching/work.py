@@ -4,15 +4,17 @@
 (``isolation.iter_isolated``): one child per chunk keeps imports and the catalogue warm, and a
 chunk whose child crashed, ran out of memory or time is run again one file per child, so only
 the file at fault is reported. Children write each State's reports into a staging folder and
-send back only small results; ``batch.py`` moves the reports into place.
+send back only small results, as frozen dataclasses (``Outcome`` holding a ``Checked`` or an
+``Identified``, or a ``FileError``); ``run.py`` moves the reports into place.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,14 +52,57 @@ class WorkContext:
     staging: str | None = None  # folder where children write the per-State reports (None: no reports)
 
 
-def identify_file(path: str, ctx: WorkContext) -> dict[str, Any]:
+@dataclass(frozen=True)
+class FileError:
+    """Why a file was not processed: a stable code and a one-line message for the sender."""
+
+    code: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Identified:
+    """Whose a baseline workbook is (``identify_file``)."""
+
+    iso3: str
+    state: str
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What ``process_file`` learned about one submission, small enough to cross the process boundary."""
+
+    state: str
+    iso3: str
+    counts: Mapping[str, int]
+    dates: Mapping[str, tuple[str, ...]]  # header dates, ISO format
+    junit: str  # the file's JUnit testsuite
+    reports: Mapping[str, str] = field(default_factory=dict)  # kind -> staged path
+    notes: tuple[str, ...] = ()
+    changes: Mapping[str, Any] | None = None  # counts of the diff against the baseline
+    baseline_sha256: str = ""  # of the baseline as read, when compared
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One file's result from a child: what the worker returned, or the error; and the time taken."""
+
+    result: Checked | Identified | None = None
+    error: FileError | None = None
+    seconds: float = 0.0
+
+
+def identify_file(path: str, ctx: WorkContext) -> Identified:
     """Read a baseline workbook only to learn whose it is."""
 
     matrix = load_matrix(path, catalogue=ctx.catalogue)
-    return {"iso3": matrix.state.iso3, "state": matrix.state.name}
+    return Identified(iso3=matrix.state.iso3, state=matrix.state.name)
 
 
-def process_file(path: str, ctx: WorkContext) -> dict[str, Any]:
+def process_file(path: str, ctx: WorkContext) -> Checked:
     """Read, validate and (with a baseline) diff one submission.
 
     The per-State reports are written by the child itself into ``ctx.staging`` (the parent
@@ -69,30 +114,25 @@ def process_file(path: str, ctx: WorkContext) -> dict[str, Any]:
     matrix = load_matrix(path, catalogue=ctx.catalogue)
     result = validate_matrix(matrix, config=ctx.config, path=path)
     stage = _stage_dir(path, ctx)
-    out: dict[str, Any] = {
-        "state": matrix.state.name,
-        "iso3": matrix.state.iso3,
-        "counts": result.counts,
-        "dates": _dates(matrix),
-        "reports": {},
-        "junit": render_junit([result], threshold=ctx.threshold),
-        "notes": [],
-    }
+    reports: dict[str, str] = {}
+    notes: list[str] = []
     if stage is not None:
         for kind, text in (("validation_json", render_json([result], threshold=ctx.threshold)),
                            ("validation_text", render_text([result], threshold=ctx.threshold))):
-            out["reports"][kind] = str(write_text(stage / REPORT_NAMES[kind], text))
+            reports[kind] = str(write_text(stage / REPORT_NAMES[kind], text))
+    checked = Checked(state=matrix.state.name, iso3=matrix.state.iso3, counts=dict(result.counts),
+                      dates=_dates(matrix), junit=render_junit([result], threshold=ctx.threshold))
     baseline = ctx.baselines.get(matrix.state.iso3) if matrix.state.iso3 else None
     if baseline is not None:
         try:
-            changes = _changes(baseline, matrix, ctx, stage)
+            changes, baseline_sha256, diff_reports = _changes(baseline, matrix, ctx, stage)
         except InputError as exc:
-            out["notes"].append(f"the baseline {Path(baseline).name} could not be read, so no change report: "
-                                f"{exc.message}")
+            notes.append(f"the baseline {Path(baseline).name} could not be read, so no change report: "
+                         f"{exc.message}")
         else:
-            out["reports"].update(changes.pop("reports"))
-            out.update(changes)
-    return out
+            reports.update(diff_reports)
+            checked = dataclasses.replace(checked, changes=changes, baseline_sha256=baseline_sha256)
+    return dataclasses.replace(checked, reports=reports, notes=tuple(notes))
 
 
 def _stage_dir(path: str, ctx: WorkContext) -> Path | None:
@@ -104,16 +144,18 @@ def _stage_dir(path: str, ctx: WorkContext) -> Path | None:
     return folder
 
 
-def _dates(matrix: Any) -> dict[str, Any]:
+def _dates(matrix: Any) -> dict[str, tuple[str, ...]]:
     header = matrix.header
-    out: dict[str, Any] = {}
+    out: dict[str, tuple[str, ...]] = {}
     for key in ("date_of_report", "dates_of_additional_reports", "date_of_committee_approval"):
         item = header.get(key)
-        out[key] = [d.isoformat() for d in item.dates] if item is not None else []
+        out[key] = tuple(d.isoformat() for d in item.dates) if item is not None else ()
     return out
 
 
-def _changes(baseline: str, matrix: Any, ctx: WorkContext, stage: Path | None) -> dict[str, Any]:
+def _changes(baseline: str, matrix: Any, ctx: WorkContext,
+             stage: Path | None) -> tuple[dict[str, Any], str, dict[str, str]]:
+    """The diff against the baseline: its counts, the baseline's hash, and the staged reports."""
     old = load_matrix(baseline, catalogue=ctx.catalogue)
     result = compare_matrices(old, matrix)
     summary = result.summary()
@@ -125,31 +167,18 @@ def _changes(baseline: str, matrix: Any, ctx: WorkContext, stage: Path | None) -
             # The slowest report (the whole new matrix, highlighted): only when something changed.
 
             reports["changes_xlsx"] = str(write_diff_xlsx(result, stage / REPORT_NAMES["changes_xlsx"]))
-    return {
-        "changes": {
-            "changes": summary["changes"], "by_kind": summary["by_kind"], "concerns": summary["concerns"],
-            "header_changes": summary["header_changes"], "cosmetic": summary["cosmetic"],
-            "has_differences": summary["has_differences"],
-        },
-        "baseline_sha256": old.source.sha256 if old.source else "",
-        "reports": reports,
+    changes = {
+        "changes": summary["changes"], "by_kind": summary["by_kind"], "concerns": summary["concerns"],
+        "header_changes": summary["header_changes"], "cosmetic": summary["cosmetic"],
+        "has_differences": summary["has_differences"],
     }
+    return changes, old.source.sha256 if old.source else "", reports
 
 
 # --- running in isolated children -----------------------------------------------------------
 
 
-Worker = Callable[[str, WorkContext], dict[str, Any]]
-
-
-def _rebuild_mappingproxy(data: dict[Any, Any]) -> Any:
-    from types import MappingProxyType
-
-    return MappingProxyType(data)
-
-
-def _reduce_mappingproxy(proxy: Any) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return _rebuild_mappingproxy, (dict(proxy),)
+Worker = Callable[[str, WorkContext], Any]  # returns Checked (process_file) or Identified
 
 
 # Imported once by multiprocessing's fork server, so every child starts with them loaded
@@ -166,46 +195,33 @@ def _preload_children() -> None:
         multiprocessing.get_context("forkserver").set_forkserver_preload(list(PRELOAD))
 
 
-def _allow_sending_model() -> None:
-    """Let multiprocessing send the catalogue and config to children (they hold mappingproxy).
-
-    Registered on multiprocessing's own pickler only, not on ``copyreg`` for the whole process.
-    """
-    from multiprocessing.reduction import ForkingPickler
-    from types import MappingProxyType
-
-    ForkingPickler.register(MappingProxyType, _reduce_mappingproxy)
-
-
-def process_chunk(worker: Worker, paths: tuple[str, ...], ctx: WorkContext) -> list[dict[str, Any]]:
+def process_chunk(worker: Worker, paths: tuple[str, ...], ctx: WorkContext) -> list[Outcome]:
     """Run ``worker`` on several files in one child (warm imports, catalogue unpickled once).
 
-    Each file gives ``{"ok": result}`` or ``{"error": {"code", "message"}}``, plus ``seconds``:
-    a file the reader refuses does not stop the chunk. A crash, timeout or memory exhaustion
-    ends the child; the caller then runs that chunk's files one per child to find the culprit.
+    Each file gives an Outcome: the worker's result, or the error with its code (a file the
+    reader refuses does not stop the chunk). A crash, timeout or memory exhaustion ends the
+    child; the caller then runs that chunk's files one per child to find the culprit.
     """
-    out: list[dict[str, Any]] = []
+    out: list[Outcome] = []
     for path in paths:
         start = time.perf_counter()
-        item: dict[str, Any]
+        result, error = None, None
         try:
-            item = {"ok": worker(path, ctx)}
+            result = worker(path, ctx)
         except InputError as exc:
-            item = {"error": {"code": exc.code, "message": exc.message}}
+            error = FileError(exc.code, exc.message)
         except MemoryError:
             raise  # the whole child is suspect: isolation reports it, the chunk is split
         except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
             text = " ".join(str(exc).split())[:300]
-            item = {"error": {"code": "processing-failed",
-                              "message": f"matrix-tools failed on this file ({type(exc).__name__}: {text}); "
-                                         "please report it with the file"}}
-        item["seconds"] = time.perf_counter() - start
-        out.append(item)
+            error = FileError("processing-failed", f"matrix-tools failed on this file ({type(exc).__name__}: {text}); "
+                                                   "please report it with the file")
+        out.append(Outcome(result, error, time.perf_counter() - start))
     return out
 
 
 def iter_processed(worker: Worker, paths: list[str], ctx: WorkContext, *, jobs: int, timeout: float,
-                   memory_mb: int | None, chunk_size: int | None = None) -> Iterable[tuple[str, dict[str, Any]]]:
+                   memory_mb: int | None, chunk_size: int | None = None) -> Iterable[tuple[str, Outcome]]:
     """``(path, outcome)`` for every path, read in isolated children, a chunk of files per child.
 
     Chunks keep children warm (one start-up and one catalogue per chunk instead of per file);
@@ -215,7 +231,6 @@ def iter_processed(worker: Worker, paths: list[str], ctx: WorkContext, *, jobs: 
 
     if not paths:
         return
-    _allow_sending_model()
     _preload_children()
     size = chunk_size or max(1, min(64, -(-len(paths) // (jobs * 3))))
     chunks = [tuple(paths[i:i + size]) for i in range(0, len(paths), size)]
@@ -237,12 +252,12 @@ def iter_processed(worker: Worker, paths: list[str], ctx: WorkContext, *, jobs: 
             yield path, single[0] if isinstance(single, list) else _failure(single, path)
 
 
-def _failure(exc: BaseException, path: str) -> dict[str, Any]:
+def _failure(exc: BaseException, path: str) -> Outcome:
     code = getattr(exc, "code", "processing-failed")
     message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
     prefix = f"{Path(path).name}: "
     if message.startswith(prefix):
         message = message[len(prefix):]
-    return {"error": {"code": code, "message": message}, "seconds": 0.0}
+    return Outcome(error=FileError(code, message))
 
 

@@ -11,23 +11,28 @@ from typing import Any
 
 import click
 
+from matrix_tools.batching.registry_run import batch_with_registry
+from matrix_tools.batching.run import batch
 from matrix_tools.commands.options import catalogue_option, registry_mode_option
+from matrix_tools.reports.batch import status_label
+from matrix_tools.reports.registry import one_line
+from matrix_tools.writing.output import check_output_path
 
 
 @click.command("batch")
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--baseline", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--baseline", type=click.Path(path_type=Path), default=None,
               help="Folder of the last approved matrices: each State is compared with its own (matched by ISO code).")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Folder for the reports (created if needed): summary.json, summary.xlsx, junit.xml and "
                    "states/<ISO>/... Without it only the summary is shown.")
 @click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
               help="Files read at the same time (default: the number of processors, at most 8).")
-@click.option("--junit", "junit_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--junit", "junit_path", type=click.Path(path_type=Path), default=None,
               help="Also write the JUnit XML report to this file (for CI dashboards).")
 @click.option("--full", is_flag=True,
               help="Read every file again, even those unchanged since the last run into the same output folder.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="Configuration file (JSON). By default matrix-tools.json in FOLDER is used if present.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit with code 1 when a State has a finding of this severity or worse.")
@@ -54,15 +59,18 @@ def command(
     """Validate every matrix workbook in FOLDER: for nightly or weekly jobs (cron, CI).
 
     Each workbook is read in a separate process with time and memory limits, so a damaged or
-    hostile file is reported and never stops the others. Excel lock files (~$...) and files
-    that are not workbooks are skipped with a note. Two files for the same State are both
+    hostile file is reported and never stops the others. Every file in FOLDER is accounted
+    for: a file that is not an .xlsx workbook (.xls, .ods, PDF, Word...) is refused with what
+    to do; only Excel lock files (~$...), hidden files, matrix-tools' own files and
+    sub-folders are skipped, each with its reason. Two files for the same State are both
     refused. With --baseline, each State is compared with its last approved matrix.
 
     Files unchanged since the last run into the same output folder are not read again
     (their earlier results are reused); --full reads everything.
 
-    Exit codes: 0 all good; 1 a State has findings at or above --fail-on; 3 a file could not
-    be processed (unreadable, unsafe, or a second file for one State). The worst wins.
+    Exit codes: 0 all good; 1 a State has findings at or above --fail-on; 2 wrong usage (e.g.
+    FOLDER is a file, or holds nothing to check); 3 a file could not be processed (unreadable,
+    unsafe, not an .xlsx workbook, or a second file for one State). The worst wins.
 
     Examples:
 
@@ -74,8 +82,8 @@ def command(
     With --registry, every submission that could be read is recorded in the registry as
     received, and (without --baseline) each State is compared with its version ISO@approved.
     """
-    from matrix_tools.batching.run import batch
-
+    if junit_path is not None:
+        check_output_path(junit_path)  # a folder or a missing folder: say so before the run, not after
     options: dict[str, Any] = dict(jobs=jobs, full=full, config=config_path, catalogue=catalogue_path,
                                    fail_on=fail_on, junit=junit_path, timeout=timeout, memory_mb=memory_mb)
     recorded: tuple[Any, ...] = ()
@@ -83,8 +91,6 @@ def command(
         if registry_path is None:
             result = batch(folder, baseline=baseline, output=output, progress=progress, **options)
         else:
-            from matrix_tools.batching.registry_run import batch_with_registry
-
             run = batch_with_registry(folder, registry=registry_path or None, baseline=baseline, output=output,
                                       progress=progress, **options)
             result, recorded = run.result, run.recorded
@@ -93,8 +99,6 @@ def command(
                 click.echo(f"Baselines from the registry (ISO@approved): {staged}", err=True)
     click.echo(render_overview(result.document), nl=False)
     if registry_path is not None:
-        from matrix_tools.reports.registry import one_line
-
         for item in recorded:
             click.echo(f"  Registry: {one_line(item.file)}: {item.ref + ' ' if item.ref else ''}{item.message}")
     if result.output:
@@ -104,8 +108,6 @@ def command(
 
 def render_overview(document: dict[str, Any] | Any) -> str:
     """What the command prints: totals, then one line per State that needs attention."""
-    from matrix_tools.reports.batch import status_label
-
     summary = document["summary"]
     lines = [
         f"{summary['files']} file(s) checked: {summary['ok']} OK, {summary['warnings']} with warnings only, "

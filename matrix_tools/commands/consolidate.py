@@ -8,7 +8,21 @@ from typing import Any
 
 import click
 
-from matrix_tools.commands.options import catalogue_option, registry_mode_option, workbook_lookup
+from matrix_tools.catalogue import load_catalogue
+from matrix_tools.commands.options import (
+    catalogue_option,
+    echo_skipped,
+    registry_mode_option,
+    workbook_lookup,
+)
+from matrix_tools.consolidating.engine import consolidate_matrices, read_matrices
+from matrix_tools.errors import EXIT_INPUT, InputError, UsageError
+from matrix_tools.identity import check_unique_states
+from matrix_tools.registry.coverage import coverage_over_time
+from matrix_tools.registry.lookup import is_reference
+from matrix_tools.reports.consolidated import check_output_format, write_consolidated
+from matrix_tools.submissions import expand_inputs, require_files
+from matrix_tools.writing.output import check_output_path
 
 
 @click.command("consolidate")
@@ -19,7 +33,7 @@ from matrix_tools.commands.options import catalogue_option, registry_mode_option
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="The table to write: .xlsx (with a Coverage sheet and charts), .csv or .parquet.",
 )
 @registry_mode_option
@@ -30,14 +44,16 @@ def command(items: tuple[Path, ...], output: Path, registry_path: str | None, as
             catalogue_path: Path | None) -> None:
     """Combine the matrices of many States into one table for analysis.
 
-    Give workbooks and/or folders (a folder's *.xlsx and *.xlsm files are used; Excel's ~$
-    lock files are skipped). The table has one line per State and field, blanks included.
+    Give workbooks and/or folders (every file in a folder is read, as validate does; Excel's
+    ~$ lock files, hidden files and matrix-tools' own files are skipped with a line saying
+    so). The table has one line per State and field, blanks included.
     The .xlsx output also has a "Marks by State" sheet (one row per State) and a Coverage sheet
     counting, per field and per section, how many States have X, ?, NA or blank, with a chart
     per section: counts of recorded measures, not compliance scores.
 
-    A file that cannot be read is reported and the others are consolidated (exit code 3). Two
-    files claiming the same State are an error: nothing is written (exit code 1).
+    A file that cannot be read (or is not an .xlsx workbook) is reported and the others are
+    consolidated (exit code 3). Two files claiming the same State are refused, as in batch:
+    nothing is written (exit code 3).
 
     With --registry and no files, every State in the registry is taken: its latest approved
     version (its latest version when none is approved), as of --as-of DATE if given; the .xlsx
@@ -52,30 +68,20 @@ def command(items: tuple[Path, ...], output: Path, registry_path: str | None, as
       matrix-tools consolidate --registry --as-of 2023-12-31 -o end-2023.xlsx
       matrix-tools consolidate samples/examplia.xlsx samples/nordmark.xlsx -o all.csv
     """
-    from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.consolidating.engine import (
-        check_unique_states,
-        consolidate_matrices,
-        iter_workbook_paths,
-        read_matrices,
-    )
-    from matrix_tools.errors import EXIT_INPUT, InputError, UsageError
-    from matrix_tools.reports.consolidated import check_output_format, write_consolidated
-    from matrix_tools.writing.output import check_output_path
-
+    check_output_path(output)  # a folder or a missing folder first, as in every command
     check_output_format(output)
     if as_of is not None and (registry_path is None or items):
         raise UsageError("--as-of works with --registry and no files: it picks the versions in force on that date")
     if not items and registry_path is None:
         raise UsageError("give workbooks or folders to consolidate, or --registry to take every State's "
                          "approved version from the registry")
-    from matrix_tools.registry.lookup import is_reference
-
     refs = [i for i in items if is_reference(i)]
-    files = list(iter_workbook_paths([i for i in items if not is_reference(i)], exclude=[output]))
+    files: list[Path] = []
+    if items and len(refs) < len(items):
+        inbox = expand_inputs([i for i in items if not is_reference(i)], ignore=[output])
+        files = list(require_files(inbox, items))
+        echo_skipped(inbox)
     check_output_path(output, files)
-    if not files and not refs and items:
-        raise UsageError("no workbooks (.xlsx, .xlsm) found in " + ", ".join(str(i) for i in items))
     catalogue = load_catalogue(catalogue_path)
     matrices, failed = read_matrices(files, catalogue=catalogue)
     lookup = workbook_lookup(registry_path or None, catalogue)
@@ -109,9 +115,6 @@ def command(items: tuple[Path, ...], output: Path, registry_path: str | None, as
 
 def _from_registry(lookup: Any, as_of: dt.date | None, catalogue: Any, output: Path) -> tuple[list[Any], list[Any]]:
     """Every State's version in force (latest approved, else latest) and the coverage over time."""
-    from matrix_tools.errors import UsageError
-    from matrix_tools.registry.coverage import coverage_over_time
-
     registry = lookup.registry()
     versions = registry.latest_per_state(as_of=as_of)
     if not versions:

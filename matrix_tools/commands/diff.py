@@ -6,8 +6,17 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
-from matrix_tools.errors import EXIT_DATA, EXIT_OK
+from matrix_tools.diffing.engine import DiffResult, diff
+from matrix_tools.errors import EXIT_DATA, EXIT_OK, UsageError
+from matrix_tools.identity import newer_than
+from matrix_tools.reports.diff_html import render_diff_html
+from matrix_tools.reports.diff_json import render_diff_json
+from matrix_tools.reports.diff_md import render_diff_md
+from matrix_tools.reports.diff_text import render_diff_text, summary_sentence
+from matrix_tools.reports.diff_xlsx import write_diff_xlsx
+from matrix_tools.writing.output import check_output_path, write_text
 
 FORMATS = ("text", "json", "md", "html", "xlsx")
 SUFFIXES = {".txt": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
@@ -15,8 +24,8 @@ FILE_ONLY = ("xlsx", "html")  # a workbook or a web page is not for the terminal
 
 
 @click.command(name="diff")
-@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -28,7 +37,7 @@ FILE_ONLY = ("xlsx", "html")  # a workbook or a web page is not for the terminal
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="File to write. Without it, text, json and md go to the screen; html and xlsx need it.",
 )
@@ -67,61 +76,61 @@ def command(
       matrix-tools diff approved.xlsx returned.xlsx --format json --fail-if-diff
       matrix-tools diff XTL@approved XTL@latest     (versions in the registry)
 
+    A warning is shown when OLD carries a later report or approval date than NEW (the two
+    were probably given the other way round). The report format follows the -o name
+    (.txt, .json, .md, .html, .xlsx); any other name is refused before anything is read.
+
     Exit codes: 0 done (1 with --fail-if-diff when the versions differ), 2 wrong usage,
     3 an input could not be read.
     """
-    if fmt is None:
-        fmt = SUFFIXES.get(output.suffix.lower(), "text") if output is not None else "text"
-    elif output is not None and SUFFIXES.get(output.suffix.lower(), fmt) != fmt:
-        # an Excel file named .html (or the reverse) would not open: say so before working
-        raise click.UsageError(
-            f"--format {fmt} does not match the file name {output.name}: "
-            f"name it {output.stem}.{fmt} or leave --format out"
-        )
-    if fmt in FILE_ONLY and output is None:
-        raise click.UsageError(
-            f"--format {fmt} writes a file: give its name with -o, e.g. -o changes.{fmt}"
-        )
     if output is not None:
-        from matrix_tools.writing.output import check_output_path
-
         check_output_path(output, (old, new))  # refuse before reading anything
-    from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.diffing.engine import diff
-
+    fmt = report_format(fmt, output)
     catalogue = load_catalogue(catalogue_path) if catalogue_path is not None else None
-    lookup = workbook_lookup(registry_path, catalogue)
-    result = diff(lookup.workbook(old), lookup.workbook(new), include_cosmetic=include_cosmetic,
-                  catalogue=catalogue)
+    lookup = workbook_lookup(registry_path, catalogue)  # a file, or a reference such as XTL@approved
+    result = diff(lookup.workbook(old, what="the workbook of the earlier version"),
+                  lookup.workbook(new, what="the workbook of the later version"),
+                  include_cosmetic=include_cosmetic, catalogue=catalogue)
+    swapped = newer_than((f"OLD ({old.name})", result.old.dates), (f"NEW ({new.name})", result.new.dates))
+    if swapped:
+        click.echo(f"Warning: {swapped}; were OLD and NEW given the other way round? "
+                   "(matrix-tools diff OLD NEW: the earlier version first)", err=True)
     _write(result, fmt, output, (old, new))
     if output is not None:
-        from matrix_tools.reports.diff_text import summary_sentence
-
         click.echo(f"Wrote {output} ({fmt}). {summary_sentence(result)}", err=True)
     ctx = click.get_current_context()
     ctx.exit(EXIT_DATA if fail_if_diff and result.has_differences else EXIT_OK)
 
 
-def _write(result: object, fmt: str, output: Path | None, inputs: tuple[Path, Path]) -> None:
-    from matrix_tools.diffing.engine import DiffResult
-    from matrix_tools.writing.output import write_text
+def report_format(fmt: str | None, output: Path | None) -> str:
+    """The report format from --format and the -o name; UsageError (exit 2) when they cannot be
+    told or do not agree: a report must open in the program its name promises."""
+    listed = ", ".join(f"{name} ({', '.join(s for s, f in SUFFIXES.items() if f == name)})" for name in FORMATS)
+    suffix = output.suffix.lower() if output is not None else ""
+    if output is not None and suffix and suffix not in SUFFIXES:
+        raise UsageError(f"cannot write a {output.suffix} report: the formats are {listed}; "
+                         f"name the file accordingly, e.g. {output.stem}.xlsx")
+    if fmt is None:
+        if output is not None and not suffix:
+            raise UsageError(f"cannot tell the report format of {output.name} (no extension): the formats are "
+                             f"{listed}; add one, e.g. {output.name}.xlsx, or give --format")
+        fmt = SUFFIXES[suffix] if output is not None else "text"
+    elif suffix and SUFFIXES[suffix] != fmt:
+        # an Excel file named .html (or the reverse) would not open: say so before working
+        raise UsageError(f"--format {fmt} does not match the file name {output.name if output else ''}: "
+                         f"name it {output.stem if output else 'changes'}.{fmt} or leave --format out")
+    if fmt in FILE_ONLY and output is None:
+        raise UsageError(f"--format {fmt} writes a file: give its name with -o, e.g. -o changes.{fmt}")
+    return fmt
 
-    assert isinstance(result, DiffResult)
+
+def _write(result: DiffResult, fmt: str, output: Path | None, inputs: tuple[Path, Path]) -> None:
     if fmt == "xlsx":
-        from matrix_tools.reports.diff_xlsx import write_diff_xlsx
-
         assert output is not None
         write_diff_xlsx(result, output, inputs=inputs)
         return
-    if fmt == "json":
-        from matrix_tools.reports.diff_json import render_diff_json as render
-    elif fmt == "md":
-        from matrix_tools.reports.diff_md import render_diff_md as render
-    elif fmt == "html":
-        from matrix_tools.reports.diff_html import render_diff_html as render
-    else:
-        from matrix_tools.reports.diff_text import render_diff_text as render
-    text = render(result)
+    renderers = {"json": render_diff_json, "md": render_diff_md, "html": render_diff_html}
+    text = renderers.get(fmt, render_diff_text)(result)
     if output is None:
         click.echo(text, nl=False)
     else:

@@ -7,13 +7,16 @@ from pathlib import Path
 import click
 
 from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
+from matrix_tools.export import export_matrix, render_export_csv, render_export_json
+from matrix_tools.reading.parse import load_matrix
+from matrix_tools.writing.output import check_output_path, write_bytes, write_text
 
 
 @click.command("export")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
               help="json: the full canonical form; csv: one line per field and column.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file instead of the screen.")
 @catalogue_option
 @registry_option
@@ -31,11 +34,9 @@ def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | No
 
         matrix-tools export XTL@approved -o testland.json
     """
-    from matrix_tools.export import export_matrix, render_export_csv, render_export_json
-    from matrix_tools.reading.parse import load_matrix
-    from matrix_tools.writing.output import write_bytes, write_text
-
-    item = workbook_lookup(registry_path).workbook(file)
+    if output is not None:
+        check_output_path(output, [file])  # refuse before reading anything
+    item = workbook_lookup(registry_path).workbook(file)  # a file, or a reference such as XTL@approved
     matrix = load_matrix(item, catalogue_path) if isinstance(item, Path) else item
     data = export_matrix(matrix)
     text = render_export_json(data) if fmt == "json" else render_export_csv(data)

@@ -18,7 +18,7 @@ from matrix_tools.writing.output import write_text
 @click.command("findings")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "md"]), default="text", show_default=True,
               help="text: for reading; json: for programs; md: the Markdown table of the README.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file instead of the screen.")
 def command(fmt: str, output: Path | None) -> None:
     """List every kind of finding: code, default severity, title and what it means.

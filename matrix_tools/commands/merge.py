@@ -6,18 +6,24 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
+from matrix_tools.errors import EXIT_DATA, OutputError
+from matrix_tools.identity import matrix_dates, newer_than
+from matrix_tools.merging.engine import merge
+from matrix_tools.reports.merge import render_merge_json, render_merge_text, write_merge_workbook
+from matrix_tools.writing.output import check_output_path, write_text
 
 
 @click.command("merge")
-@click.argument("base", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("ours", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("theirs", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("base", type=click.Path(path_type=Path))
+@click.argument("ours", type=click.Path(path_type=Path))
+@click.argument("theirs", type=click.Path(path_type=Path))
 @click.option(
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="The merged workbook to write (.xlsx); never one of the three inputs.",
 )
 @click.option(
@@ -30,7 +36,7 @@ from matrix_tools.commands.options import catalogue_option, registry_option, wor
 @click.option(
     "--report",
     "report",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=None,
     help="Write the merge report to this file instead of the screen.",
 )
@@ -62,7 +68,9 @@ def command(
     a conflict: the merged workbook keeps OURS (or THEIRS with --prefer theirs), highlights the
     cell with a comment showing base / ours / theirs, and lists it on a "Conflicts" sheet with
     an empty Decision column for the consultation. Differences of spacing or case never
-    conflict. Exit code 1 when there are conflicts, 0 when there are none.
+    conflict. A warning is shown when BASE carries a later report or approval date than OURS
+    or THEIRS (BASE should be the oldest). Exit code 1 when there are conflicts, 0 when there
+    are none.
 
     Example:
 
@@ -70,27 +78,27 @@ def command(
 
         matrix-tools merge XTL@approved XTL@2 XTL@latest -o merged.xlsx
     """
-    from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.errors import EXIT_DATA, OutputError
-    from matrix_tools.merging.engine import merge
-    from matrix_tools.reports.merge import (
-        render_merge_json,
-        render_merge_text,
-        write_merge_workbook,
-    )
-    from matrix_tools.writing.output import check_output_path, write_text
-
     inputs = [base, ours, theirs]
-    if output.suffix.lower() != ".xlsx":
-        raise OutputError(f"cannot write {output}: the merged workbook must be an .xlsx file")
     # Refuse bad output paths before reading anything: inputs stay untouched.
     check_output_path(output, inputs)
+    if output.suffix.lower() != ".xlsx":
+        raise OutputError(f"cannot write {output}: the merged workbook must be an .xlsx file")
     if report is not None:
         check_output_path(report, [*inputs, output])
     catalogue = load_catalogue(catalogue_path)
-    lookup = workbook_lookup(registry_path, catalogue)
-    base_in, ours_in, theirs_in = lookup.workbooks([base, ours, theirs])
-    result = merge(base_in, ours_in, theirs_in, prefer=prefer, catalogue=catalogue)  # type: ignore[arg-type]
+    lookup = workbook_lookup(registry_path, catalogue)  # files, or references such as XTL@approved
+    base_in, ours_in, theirs_in = (
+        lookup.workbook(path, what=f"the workbook of {role}")
+        for path, role in zip(inputs, ("BASE (the last agreed matrix)", "OURS (the experts' copy)",
+                                       "THEIRS (the State's return)"), strict=True)
+    )
+    result = merge(base_in, ours_in, theirs_in, prefer=prefer, catalogue=catalogue)
+    for side, path, other in (("OURS", ours, result.ours), ("THEIRS", theirs, result.theirs)):
+        newer = newer_than((f"BASE ({base.name})", matrix_dates(result.base)),
+                           (f"{side} ({path.name})", matrix_dates(other)))
+        if newer:
+            click.echo(f"Warning: {newer}; BASE should be the oldest of the three, the last agreed version "
+                       "(matrix-tools merge BASE OURS THEIRS)", err=True)
     result = write_merge_workbook(result, output, inputs=inputs)
     text = (
         render_merge_json(result, output=output)

@@ -8,6 +8,10 @@ from typing import Any, TypeVar
 
 import click
 
+from matrix_tools.reading.sniff import show
+from matrix_tools.registry.lookup import Lookup
+from matrix_tools.submissions import Inbox
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -16,16 +20,16 @@ def catalogue_option(func: F) -> F:
     return click.option(
         "--catalogue",
         "catalogue_path",
-        type=click.Path(dir_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),
         default=None,
         help="Matrix catalogue (JSON) to use instead of the shipped one, e.g. the official template's.",
     )(func)
 
 
-def load_catalogue_option(path: Path | None) -> Any:
-    from matrix_tools.catalogue import load_catalogue
-
-    return load_catalogue(path)
+def echo_skipped(inbox: Inbox) -> None:
+    """One line on stderr per folder entry not read, with the reason (nothing disappears unsaid)."""
+    for item in inbox.skipped:
+        click.echo(f"Skipped {show(str(item.path), width=200)}: {item.reason}", err=True)
 
 
 # --- the registry (issue 15) ----------------------------------------------------------------
@@ -59,6 +63,4 @@ def registry_mode_option(func: F) -> F:
 
 def workbook_lookup(registry_path: Path | str | None, catalogue: Any = None) -> Any:
     """The one resolver of workbook arguments (a file, or a reference such as XTL@approved)."""
-    from matrix_tools.registry.lookup import Lookup
-
     return Lookup(registry_path, catalogue)

@@ -56,18 +56,20 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
         registry_path: Path | None, catalogue_path: Path | None) -> None:
     """Store workbooks in the registry, each as a new version of its State.
 
-    A folder stands for the workbooks in it (Excel's ~$ lock files skipped). Each file is
+    A folder stands for every file in it, as in validate (Excel's ~$ lock files, hidden files and
+    matrix-tools' own files are skipped with a line saying so). Each file is
     checked and read as always; a file that cannot be read or is unsafe is reported and
     nothing of it is stored (exit code 3). The same bytes twice are stored once.
     """
     from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.commands.validate import expand_paths
-    from matrix_tools.errors import EXIT_INPUT, MatrixToolsError, UsageError
+    from matrix_tools.commands.options import echo_skipped
+    from matrix_tools.errors import EXIT_INPUT, MatrixToolsError
     from matrix_tools.reports.registry import one_line
+    from matrix_tools.submissions import expand_inputs, require_files
 
-    paths = expand_paths(files)
-    if not paths:
-        raise UsageError("no workbooks (.xlsx, .xlsm) found in " + ", ".join(str(f) for f in files))
+    inbox = expand_inputs(files)
+    paths = list(require_files(inbox, files))
+    echo_skipped(inbox)
     catalogue = load_catalogue(catalogue_path)
     failed = 0
     with _open(registry_path, create=True) as registry:

@@ -45,7 +45,7 @@ from matrix_tools.writing.template import check_iso3, check_state_name, write_te
     "-o",
     "--output",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="The workbook to write (.xlsx). An existing file is replaced.",
 )
 def command(

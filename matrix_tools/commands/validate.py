@@ -9,23 +9,22 @@ from pathlib import Path
 
 import click
 
-from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-
-
-def expand_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """Files as given; a folder stands for the workbooks in it (Excel's ~$ lock files skipped)."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            out.extend(
-                p for p in sorted(path.iterdir())
-                if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$") and p.is_file()
-            )
-        else:
-            out.append(path)
-    return out
+from matrix_tools.catalogue import load_catalogue
+from matrix_tools.commands.options import (
+    catalogue_option,
+    echo_skipped,
+    registry_option,
+    workbook_lookup,
+)
+from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK
+from matrix_tools.registry.lookup import is_reference
+from matrix_tools.reports.annotate import write_annotated_workbook
+from matrix_tools.reports.findings import render_json, render_junit, render_text
+from matrix_tools.submissions import expand_inputs, require_files
+from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
+from matrix_tools.validation.engine import validate, validate_files
+from matrix_tools.validation.findings import Severity
+from matrix_tools.writing.output import check_output_path, write_text
 
 
 def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
@@ -39,7 +38,6 @@ def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
         )
     if annotate.suffix.lower() != ".xlsx":
         raise click.UsageError("--annotate must name an .xlsx file (or an existing folder)")
-    from matrix_tools.writing.output import check_output_path
 
     check_output_path(annotate, files)  # a missing folder or an input path: refuse before working
     return [annotate]
@@ -49,12 +47,12 @@ def annotate_targets(annotate: Path, files: list[Path]) -> list[Path]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text", show_default=True,
               help="text: for people; json: for programs (schemas/validate.schema.json); junit: for CI dashboards.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the report to this file instead of the screen.")
 @click.option("--annotate", type=click.Path(path_type=Path), default=None,
               help="Also write a copy of the matrix with every flagged cell highlighted and commented, "
                    "plus a Findings sheet (an .xlsx file; a folder when validating several files).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
               help="Configuration file (JSON). By default matrix-tools.json beside the workbooks is used if present.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit with code 1 when a finding of this severity or worse is found.")
@@ -75,9 +73,12 @@ def command(
 ) -> None:
     """Check matrix workbooks and report each finding with its cell.
 
-    FILE may be a workbook or a folder of workbooks. Findings are errors (the matrix is wrong
-    or unreadable as a matrix), warnings (probably a mistake) and notes (information).
-    Run `matrix-tools findings` for the list.
+    FILE may be a workbook or a folder: every file in a folder is checked, and a file that is
+    not an .xlsx workbook (a legacy .xls, an .ods, a PDF...) is reported with what to do; only
+    Excel lock files (~$...), hidden files and matrix-tools' own files are skipped, each with a
+    line saying so. Findings are errors (the matrix is wrong or unreadable as a matrix),
+    warnings (probably a mistake) and notes (information). Run `matrix-tools findings` for
+    the list.
 
     Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on;
     3 a file could not be read (the others are still checked and reported).
@@ -92,14 +93,9 @@ def command(
     """
     import dataclasses
 
-    from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
-    from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
-    from matrix_tools.validation.engine import validate, validate_files
-    from matrix_tools.validation.findings import Severity
-
-    paths = expand_paths(files)
-    if not paths:
-        raise UsageError("no workbooks (.xlsx, .xlsm) found in " + ", ".join(str(p) for p in files))
+    inbox = expand_inputs(files, ignore=[p for p in (output, annotate) if p is not None])
+    paths = list(require_files(inbox, files))
+    echo_skipped(inbox)
     targets = annotate_targets(annotate, paths) if annotate is not None else []
     chosen = config_path or find_config(files)
     config = read_config(chosen) if chosen is not None else DEFAULT_CONFIG
@@ -108,18 +104,17 @@ def command(
     threshold = Severity(fail_on)
     catalogue = None
     if catalogue_path is not None:
-        from matrix_tools.catalogue import load_catalogue
-
         catalogue = load_catalogue(catalogue_path)
 
-    # References (XTL@latest) are read from the registry; files as always.
+    # References (XTL@latest) are read from the registry; files as always (a file that cannot be
+    # read is a result of its own, so the others are still checked).
+    lookup = workbook_lookup(registry_path, catalogue)
     results = []
-    for item in workbook_lookup(registry_path, catalogue).workbooks(paths):
-        if isinstance(item, Path):
-            results.extend(validate_files([item], config=config, catalogue=catalogue))
+    for path in paths:
+        if is_reference(path):
+            results.append(validate(lookup.workbook(path), config=config))
         else:
-            results.append(validate(item, config=config))
-    from matrix_tools.reports.findings import render_json, render_junit, render_text
+            results.extend(validate_files([path], config=config, catalogue=catalogue))
 
     if fmt == "json":
         text = render_json(results, threshold=threshold)
@@ -131,14 +126,10 @@ def command(
     if output is None:
         click.echo(text, nl=False)
     else:
-        from matrix_tools.writing.output import write_text
-
         write_text(output, text, inputs=paths)
         click.echo(f"Wrote the validation report of {len(results)} file(s) to {output}", err=True)
 
     if targets:
-        from matrix_tools.reports.annotate import write_annotated_workbook
-
         for result, target in zip(results, targets, strict=True):
             if result.matrix is None:
                 click.echo(f"Not annotated: {result.path} could not be read.", err=True)

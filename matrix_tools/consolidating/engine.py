@@ -15,9 +15,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from matrix_tools.errors import EXIT_DATA, InputError, MatrixToolsError
+from matrix_tools.errors import InputError, MatrixToolsError
+from matrix_tools.identity import check_unique_states
 from matrix_tools.model import Catalogue, Matrix
 from matrix_tools.reading.parse import load_matrix
+from matrix_tools.submissions import expand_inputs
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,19 +29,11 @@ LONG_COLUMNS = (
     "column", "kind", "value", "cell", "file",
 )  # fmt: skip
 MARK_CLASSES = ("X", "?", "NA", "blank", "other")
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 COVERAGE_NOTE = (
     "Counts of States by the mark recorded in their matrix (X: measure recorded; ?: references "
     "incomplete or not directly relevant; NA: not applicable; blank: no entry; other: a value "
     "that is not a mark). The matrices are indicators of fact, not compliance scores."
 )
-
-
-class DuplicateStateError(MatrixToolsError):
-    """Two files of one batch claim the same State: an error, never a silent pick."""
-
-    exit_code = EXIT_DATA
-    code = "duplicate-state"
 
 
 def mark_field_name(field: str, column: str) -> str:
@@ -52,30 +46,6 @@ def mark_class(value: str) -> str:
     if value == "":
         return "blank"
     return value if value in ("X", "?", "NA") else "other"
-
-
-def iter_workbook_paths(
-    items: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()
-) -> Iterator[Path]:
-    """Files as given, and the *.xlsx / *.xlsm files directly inside given folders (sorted).
-
-    Excel's ``~$`` lock files, hidden files (our own half-written outputs start with ".") and
-    the ``exclude`` paths (the output of this run) are skipped.
-    """
-    excluded = {Path(p).resolve() for p in exclude}
-    for item in items:
-        path = Path(item)
-        if path.is_dir():
-            for child in sorted(path.iterdir(), key=lambda p: p.name.casefold()):
-                if (
-                    child.is_file()
-                    and child.suffix.lower() in WORKBOOK_SUFFIXES
-                    and not child.name.startswith(("~$", "."))
-                    and child.resolve() not in excluded
-                ):
-                    yield child
-        else:
-            yield path
 
 
 def read_matrices(
@@ -103,33 +73,6 @@ def read_matrices(
     return matrices, failed
 
 
-def state_identity(matrix: Matrix, path: Path) -> str:
-    """Who a matrix is about: its ISO alpha-3 code, else its State name, else its file."""
-    if matrix.state.iso3.strip():
-        return matrix.state.iso3.strip().upper()
-    if matrix.state.name.strip():
-        return matrix.state.name.strip().casefold()
-    return str(path)
-
-
-def check_unique_states(items: Sequence[tuple[Matrix, Path]]) -> None:
-    """Raise DuplicateStateError naming the files when two of them claim the same State."""
-    seen: dict[str, list[tuple[Matrix, Path]]] = {}
-    for matrix, path in items:
-        seen.setdefault(state_identity(matrix, path), []).append((matrix, path))
-    clashes = {key: group for key, group in seen.items() if len(group) > 1}
-    if clashes:
-        parts = [
-            f"{group[0][0].state.name or key} ({key}) in " + " and ".join(str(p) for _, p in group)
-            for key, group in clashes.items()
-        ]
-        raise DuplicateStateError(
-            "several files claim the same State: "
-            + "; ".join(parts)
-            + ". Keep one file per State and run again."
-        )
-
-
 def iter_long_rows(matrix: Matrix, file: str = "") -> Iterator[tuple[str, ...]]:
     """The long-format rows of one matrix: every catalogue (field, column), blanks included."""
     for table, row, col in matrix.catalogue.iter_keys():
@@ -152,10 +95,11 @@ def consolidate(paths: Iterable[str | Path], *, catalogue: Catalogue | None = No
     """Read matrix workbooks (files or folders) and return one long table of all States.
 
     Columns: state, iso3, table, section, weapon, field, row_number, label, column, kind
-    (mark/text), value, cell, file; every value is text ("" for blank). Raises InputError if
-    a file cannot be read and DuplicateStateError if two files claim the same State.
+    (mark/text), value, cell, file; every value is text ("" for blank). A folder stands for
+    the files in it (``submissions.scan_folder``). Raises InputError if a file cannot be read
+    and DuplicateStateError if two files claim the same State.
     """
-    files = list(iter_workbook_paths(paths))
+    files = list(expand_inputs(paths).files)
     matrices, failed = read_matrices(files, catalogue=catalogue)
     if failed:
         path, reason = failed[0]

@@ -76,7 +76,10 @@ def _read_calamine(path: Path, limits: Limits) -> WorkbookGrid:
     import python_calamine as pc
 
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        # By content, not by name (pre-flight has checked it is an .xlsx package): from_path picks
+        # the reader by extension, so an .xlsx renamed .xls failed with "Cfb error: Invalid OLE".
+        with path.open("rb") as handle:
+            wb = pc.CalamineWorkbook.from_filelike(handle)
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types (CalamineError, ZipError...)
         raise InputError(f"cannot read {path.name} as an Excel workbook: {_one_line(exc)}", path=path) from None
     sheets = []
@@ -112,9 +115,11 @@ def _read_openpyxl(path: Path, limits: Limits) -> WorkbookGrid:
     ensure_defused()
     import openpyxl
 
+    handle = path.open("rb")  # a file object: openpyxl refuses names not ending .xlsx/.xlsm
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        wb = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types (KeyError, BadZipFile, ...)
+        handle.close()
         raise InputError(f"cannot read {path.name} as an Excel workbook: {_one_line(exc)}", path=path) from None
     sheets = []
     try:
@@ -138,6 +143,7 @@ def _read_openpyxl(path: Path, limits: Limits) -> WorkbookGrid:
                                     visible=ws.sheet_state == "visible"))
     finally:
         wb.close()
+        handle.close()
     return WorkbookGrid(tuple(sheets), reader="openpyxl",
                         notes=("cells far outside the matrix area: read in bounded streaming mode",))
 

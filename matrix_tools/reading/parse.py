@@ -9,7 +9,6 @@ validation reports. The input file is opened read-only and never modified.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -47,6 +46,7 @@ from matrix_tools.reading.normalise import (
     parse_mark,
 )
 from matrix_tools.reading.preflight import check_file
+from matrix_tools.submissions import read_sha256
 
 HEADER_SCAN_ROWS = 30
 HEADER_VALUE_SPAN = 6  # a header value sits within this many columns right of its label
@@ -85,13 +85,8 @@ def as_matrix(item: Matrix | str | Path, catalogue: Catalogue | str | Path | Non
 
 
 def read_source_info(path: Path) -> SourceInfo:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-            size += len(chunk)
-    return SourceInfo(path=str(path), name=path.name, sha256=digest.hexdigest(), size=size)
+    sha256, size = read_sha256(path)
+    return SourceInfo(path=str(path), name=path.name, sha256=sha256, size=size)
 
 
 def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo | None = None,

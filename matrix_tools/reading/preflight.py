@@ -35,6 +35,7 @@ from matrix_tools.reading.sniff import (
     DAMAGED,
     OLE_MAGIC,
     RESAVE,
+    SAVE_AS_XLSX,
     SNIFF_BYTES,
     ZIP_MAGICS,
     Refused,
@@ -232,7 +233,7 @@ def _classify_package(archive: zipfile.ZipFile, names: set[str]) -> None:
         except Exception:  # noqa: BLE001 - a broken mimetype entry still means "not xlsx"
             mimetype = ""
         if "opendocument.spreadsheet" in mimetype:
-            raise Refused("ods-file", f"this is an OpenDocument spreadsheet (.ods), not .xlsx: {RESAVE}")
+            raise Refused("ods-file", f"this is an OpenDocument spreadsheet (.ods), not .xlsx: {SAVE_AS_XLSX}")
         raise Refused("not-a-workbook", "this is an OpenDocument file, not an Excel workbook: send the .xlsx workbook")
     inner = sorted(n for n in names if n.endswith((".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")))
     if inner:

@@ -19,6 +19,9 @@ CHUNK_BYTES = 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 RESAVE = "open it in Excel and save it as .xlsx (Excel Workbook), then send it again"
+# For files people make in either program (.xls, .ods): name both, with LibreOffice's own words.
+SAVE_AS_XLSX = ("open it in Excel (File > Save As > Excel Workbook (*.xlsx)) or LibreOffice Calc "
+                "(File > Save As... > Excel 2007-365 (.xlsx)) and send the .xlsx file again")
 DAMAGED = "ask the sender to save it again in Excel and send it again"
 
 
@@ -85,7 +88,7 @@ def classify_ole(handle: BinaryIO, limits: Limits) -> Refused:
         return Refused("not-a-workbook", "this is a Word document (.doc), not an Excel workbook: send the .xlsx workbook")
     if "powerpoint document" in names:
         return Refused("not-a-workbook", "this is a PowerPoint file (.ppt), not an Excel workbook: send the .xlsx workbook")
-    return Refused("legacy-xls", f"this is a legacy Excel 97-2003 .xls file: {RESAVE}")
+    return Refused("legacy-xls", f"this is a legacy Excel 97-2003 .xls file, not .xlsx: {SAVE_AS_XLSX}")
 
 
 def read_cfb_names(handle: BinaryIO, limits: Limits) -> set[str] | None:

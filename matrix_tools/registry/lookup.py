@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from matrix_tools.model import Catalogue, Matrix
 from matrix_tools.registry.refs import looks_like_reference
+from matrix_tools.submissions import check_input_file
 
 if TYPE_CHECKING:  # sqlite3 and the store only when a reference is actually given
     from matrix_tools.registry.store import Registry
@@ -40,12 +41,15 @@ class Lookup:
             self._registry = Registry(self.registry_path, create=False)
         return self._registry
 
-    def workbook(self, item: str | Path) -> Matrix | Path:
-        """The Matrix a reference names (read from its stored bytes), or the path as given."""
+    def workbook(self, item: str | Path, *, what: str = "the workbook") -> Matrix | Path:
+        """The Matrix a reference names (read from its stored bytes), or the path as given.
+
+        A path must name a file: a folder is a usage error, a missing file an input error,
+        in the same words in every command (``what`` says which workbook was expected)."""
         if is_reference(item):
             matrix: Matrix = self.registry().get(str(item), self.catalogue)
             return matrix
-        return Path(item)
+        return check_input_file(item, what=what)
 
     def workbooks(self, items: Iterable[str | Path]) -> list[Matrix | Path]:
         return [self.workbook(item) for item in items]

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from matrix_tools.reports.findings import _xml_text
 from matrix_tools.writing.output import write_with
 
 STATUS_LABELS = {
@@ -45,17 +46,25 @@ def render_summary_json(document: Mapping[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
-def render_junit_document(fragments: Sequence[str]) -> str:
-    """Several ``render_findings.render_junit`` documents as one ``<testsuites>`` (totals summed)."""
+def render_junit_document(fragments: Sequence[str], *, skipped: Sequence[Mapping[str, str]] = ()) -> str:
+    """Several ``render_findings.render_junit`` documents as one ``<testsuites>`` (totals summed);
+    ``skipped`` folder entries become one suite of skipped test cases, each with its reason."""
     import xml.etree.ElementTree as ET
 
     root = ET.Element("testsuites", name="matrix-tools batch")
-    totals = {"tests": 0, "failures": 0, "errors": 0}
-    for text in fragments:
-        for suite in ET.fromstring(text.encode("utf-8")).iter("testsuite"):
-            root.append(suite)
-            for key in totals:
-                totals[key] += int(suite.get(key, "0"))
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    suites = [suite for text in fragments for suite in ET.fromstring(text.encode("utf-8")).iter("testsuite")]
+    if skipped:
+        suite = ET.Element("testsuite", name="skipped entries", tests=str(len(skipped)), failures="0",
+                           errors="0", skipped=str(len(skipped)))
+        for item in skipped:
+            case = ET.SubElement(suite, "testcase", classname="skipped", name=_xml_text(str(item["file"])))
+            ET.SubElement(case, "skipped", message=_xml_text(str(item["reason"])))
+        suites.append(suite)
+    for suite in suites:
+        root.append(suite)
+        for key in totals:
+            totals[key] += int(suite.get(key, "0"))
     for key, value in totals.items():
         root.set(key, str(value))
     ET.indent(root)

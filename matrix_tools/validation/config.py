@@ -24,9 +24,9 @@ from matrix_tools import resources
 from matrix_tools.errors import ConfigError
 from matrix_tools.jsonfile import read_json_file
 from matrix_tools.limits import DEFAULT_LIMITS
+from matrix_tools.submissions import CONFIG_NAME
 from matrix_tools.validation.findings import FindingCatalogue, Severity, load_finding_catalogue
 
-CONFIG_NAME = "matrix-tools.json"
 SCHEMA = "config.schema.json"
 
 

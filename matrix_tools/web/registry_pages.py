@@ -21,7 +21,6 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, request

@@ -20,11 +20,21 @@ from matrix_tools.catalogue import load_catalogue
 from matrix_tools.errors import EXIT_USAGE, MatrixToolsError
 from matrix_tools.model import Catalogue, HeaderKind, HeaderValue, Matrix, State, Value, cell_ref
 from matrix_tools.reading.normalise import format_date, has_control_characters, parse_date_text
+from matrix_tools.validation.config import DEFAULT_CONFIG, Config
+from matrix_tools.validation.findings import Severity
+from matrix_tools.validation.rules.header import check_dates
+from matrix_tools.validation.rules.header import check_iso3 as check_iso3_rule
+from matrix_tools.writing.output import check_output_path
 from matrix_tools.writing.workbook import write_matrix_workbook
 
 DRAFT_TITLE = "DRAFT 1540 COMMITTEE MATRIX"
 APPROVED_TITLE = "APPROVED 1540 COMMITTEE MATRIX OF {STATE}"
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+# Header items -> the option that sets them, to name it when validation's header rules object.
+OPTIONS = {"iso3": "--iso3", "date_of_report": "--date-of-report",
+           "dates_of_additional_reports": "--additional-report", "date_of_committee_approval": "--approval"}
+ALLOWED_IN_TEMPLATE = frozenset({"iso3-missing", "date-of-report-missing"})  # a template may leave them blank
 MAX_STATE_CHARS = 120
 
 
@@ -64,11 +74,21 @@ def check_iso3(iso3: str | None) -> str:
 
 
 def parse_date_option(value: dt.date | str | None, option: str) -> dt.date | None:
-    """A date given as a date or as text ("12 October 2004", "2004-10-12"); TemplateUsageError if unreadable."""
+    """A date given as a date or as text ("12 October 2004", "2004-10-12"); TemplateUsageError if
+    unreadable, or numeric with day and month both 12 or less (12/10/2004: which is the month?)."""
     if value is None or isinstance(value, dt.date):
         return value
     if not value.strip():
         return None
+    numeric = _NUMERIC_DATE.match(value.strip())
+    if numeric:
+        first, second, year = (int(g) for g in numeric.groups())
+        if 1 <= first <= 12 and 1 <= second <= 12 and first != second:
+            as_dmy, as_mdy = dt.date(year, second, first), dt.date(year, first, second)
+            raise TemplateUsageError(
+                f"{option} {value!r} is ambiguous ({format_date(as_dmy)} or {format_date(as_mdy)}?): "
+                f'write the month in words, e.g. "{format_date(as_dmy)}", or the date as {as_dmy.isoformat()}'
+            )
     parsed = parse_date_text(value)
     if parsed is None:
         raise TemplateUsageError(
@@ -149,7 +169,7 @@ def write_template(
     options, OutputError when the path cannot be written, CatalogueError for a bad catalogue.
     """
 
-    out = Path(path)
+    out = check_output_path(path)  # a folder or a missing folder first, as in every command
     if out.suffix.lower() != ".xlsx":
         raise TemplateUsageError(f"output {path} must be an .xlsx file name, e.g. -o template.xlsx")
     inputs: list[str | Path] = []
@@ -174,5 +194,22 @@ def write_template(
         approval=approval,
         title=title,
     )
+    check_header(matrix)
     write_matrix_workbook(out, matrix, inputs=inputs)
     return out
+
+
+def check_header(matrix: Matrix, config: Config = DEFAULT_CONFIG) -> None:
+    """Refuse (TemplateUsageError) a header that ``validate`` would call wrong, in validate's own
+    words: an ISO code no country has, a date in the future, approval before the last report, an
+    additional report before the first. A template is not written to be rejected later."""
+    findings = [f for f in (*check_iso3_rule(matrix, config), *check_dates(matrix, config))
+                if f.severity is Severity.ERROR and f.code not in ALLOWED_IN_TEMPLATE]
+    if findings:
+        parts = [f"{_option(f.field)}: {f.message} [{f.code}]" for f in findings]
+        raise TemplateUsageError("; ".join(parts) + "; nothing was written")
+
+
+def _option(field: str) -> str:
+    key = field.rsplit(":", 1)[-1]
+    return OPTIONS.get(key, key)
