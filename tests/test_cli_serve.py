@@ -9,9 +9,9 @@ import urllib.request
 
 import pytest
 from click.testing import CliRunner
-from web_server import running_server
 
 from matrix_tools.cli import cli
+from web_server import running_server
 
 
 @pytest.fixture(scope="module")

@@ -13,10 +13,20 @@ import jsonschema
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from web_client import APPROVED, EXAMPLIA, RETURNED, WORKING, csrf_token, error_line, links, make_app, post
 
 from matrix_tools.cli import cli
 from matrix_tools.resources import load_schema
+from web_client import (
+    APPROVED,
+    EXAMPLIA,
+    RETURNED,
+    WORKING,
+    csrf_token,
+    error_line,
+    links,
+    make_app,
+    post,
+)
 
 
 def _download(client, href: str):
@@ -181,7 +191,7 @@ def test_a_bug_is_a_500_page_without_traceback_and_the_server_goes_on(tmp_path, 
 
 def test_concurrent_uploads_do_not_mix_results(tmp_path):
     app, root = make_app(tmp_path)
-    pairs = {"testland": (APPROVED, RETURNED), "examplia": (EXAMPLIA, EXAMPLIA)} 
+    pairs = {"testland": (APPROVED, RETURNED), "examplia": (EXAMPLIA, EXAMPLIA)}
     pages: dict[str, list[str]] = {name: [] for name in pairs}
 
     def work(name: str) -> None:

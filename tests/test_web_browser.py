@@ -12,12 +12,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from inert import HOSTILE_TEXTS
-from web_client import APPROVED, RETURNED
-from web_server import running_server
 
 from conftest import build_matrix
+from inert import HOSTILE_TEXTS
 from matrix_tools.writing.workbook import write_matrix_workbook
+from web_client import APPROVED, RETURNED
+from web_server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

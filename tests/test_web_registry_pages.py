@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_client import APPROVED, RETURNED, csrf_token, error_line, links, make_app, post
 
 from matrix_tools.reading.parse import load_matrix
+from web_client import APPROVED, RETURNED, csrf_token, error_line, links, make_app, post
 
 
 def test_resolve_and_registry_say_plainly_they_are_not_available_in_this_version(tmp_path, monkeypatch):

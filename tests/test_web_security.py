@@ -7,12 +7,12 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from inert import HOSTILE_TEXTS, assert_html_inert, assert_xlsx_inert
-from web_client import APPROVED, RETURNED, csrf_token, error_line, links, make_app, post
 
 from conftest import build_matrix
+from inert import HOSTILE_TEXTS, assert_html_inert, assert_xlsx_inert
 from matrix_tools.web.security import check_host, check_post, download_name
 from matrix_tools.writing.workbook import write_matrix_workbook
+from web_client import APPROVED, RETURNED, csrf_token, error_line, links, make_app, post
 
 
 @pytest.mark.parametrize("host, port", [

@@ -6,14 +6,14 @@ import html
 import unicodedata
 
 import pytest
-from hostile import REFUSED
 from hypothesis import given
 from hypothesis import strategies as st
-from web_client import APPROVED, RETURNED, error_line, make_app, post
 
+from hostile import REFUSED
 from matrix_tools.errors import InputError
 from matrix_tools.reading.parse import load_matrix
 from matrix_tools.web.uploads import Upload, private_folder, renamed_error, shown_name
+from web_client import APPROVED, RETURNED, error_line, make_app, post
 
 # Files a sender could really send, and bombs: each must cost one 4xx page, never the server.
 PAGE_CASES = [c for c in REFUSED if c.name in (

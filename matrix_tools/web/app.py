@@ -131,10 +131,13 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
     @app.post("/compare")
     def compare() -> Response:
         cosmetic = request.form.get("include_cosmetic") == "on"
+
+        def job(ups: list[Upload], work: Path) -> jobs.JobOutcome:
+            old, new = read_all(ups, isolate=config.isolate)
+            return jobs.compare(old, new, work, include_cosmetic=cosmetic)
+
         return run([("old version", request.files.get("old")), ("new version", request.files.get("new"))],
-                   lambda ups, work: jobs.compare(*read_all(ups, isolate=config.isolate), work,
-                                                  include_cosmetic=cosmetic),
-                   PAGES["compare"])
+                   job, PAGES["compare"])
 
     @app.get("/check")
     def check_form() -> Response:
@@ -165,8 +168,12 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
         fields = [("last agreed matrix (base)", request.files.get("base")),
                   ("experts' copy", request.files.get("ours")),
                   ("State's return", request.files.get("theirs"))]
-        return run(fields, lambda ups, work: jobs.merge(*read_all(ups, isolate=config.isolate), work,
-                                                        prefer=prefer), PAGES["merge"])
+
+        def job(ups: list[Upload], work: Path) -> jobs.JobOutcome:
+            base, ours, theirs = read_all(ups, isolate=config.isolate)
+            return jobs.merge(base, ours, theirs, work, prefer=prefer)
+
+        return run(fields, job, PAGES["merge"])
 
     @app.get("/download/<token>/<name>")
     def download(token: str, name: str) -> Response:

@@ -123,7 +123,12 @@ def check(outcomes: Sequence[tuple[str, Matrix | MatrixToolsError]], work: Path)
 def merge(base: Matrix, ours: Matrix, theirs: Matrix, work: Path, *, prefer: str = "ours") -> JobOutcome:
     """``matrix-tools merge BASE OURS THEIRS -o merged.xlsx``: the agenda and the merged workbook."""
     from matrix_tools.merging.engine import merge as merge_matrices
-    from matrix_tools.reports.merge import merge_report, render_merge_json, render_merge_text, write_merge_workbook
+    from matrix_tools.reports.merge import (
+        merge_report,
+        render_merge_json,
+        render_merge_text,
+        write_merge_workbook,
+    )
 
     result = merge_matrices(base, ours, theirs, prefer=prefer)  # type: ignore[arg-type]
     iso = _iso(theirs, ours, base)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, request
@@ -89,10 +88,9 @@ def register_registry_pages(app: Flask, config: Any, render: Renderer) -> None:
         return page(RESOLVE_PAGE, 422 if undecided else 200, available=True, token=token, downloads=downloads,
                       result={"decisions": list(getattr(result, "decisions", ()) or ()), "undecided": undecided})
 
-    def open_registry() -> Any | None:
-        registry_cls = capability("Registry")
-        if registry_cls is None or config.registry is None:
-            return None
+    def open_registry() -> Any:
+        """The registry of ``--registry`` (opened per request: SQLite connections stay in one thread)."""
+        registry_cls: Any = capability("Registry")  # present: registry_unavailable() said so first
         return registry_cls(config.registry)
 
     def registry_unavailable() -> Response | None:
