@@ -14,7 +14,8 @@ import click
 @click.option("--registry", type=click.Path(dir_okay=False, path_type=Path), default=None,
               envvar="MATRIX_TOOLS_REGISTRY",
               help="Registry file of versions to show on the Registry page (or set MATRIX_TOOLS_REGISTRY).")
-def command(port: int, no_browser: bool, registry: Path | None) -> None:
+@click.pass_context
+def command(ctx: click.Context, port: int, no_browser: bool, registry: Path | None) -> None:
     """Open the matrix-tools page in your browser: compare, check and merge workbooks
     without typing commands.
 
@@ -30,5 +31,6 @@ def command(port: int, no_browser: bool, registry: Path | None) -> None:
     """
     from matrix_tools.web.server import serve
 
-    serve(port=port, open_browser=not no_browser, registry=registry,
+    debug = bool((ctx.find_root().obj or {}).get("debug"))
+    serve(port=port, open_browser=not no_browser, registry=registry, debug=debug,
           echo=lambda line: click.echo(line, err=True))

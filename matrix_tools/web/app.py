@@ -61,8 +61,12 @@ class WebConfig:
 
 
 def create_app(*, registry: Path | None = None, upload_root: Path | None = None, isolate: bool = True,
-               store: ResultStore | None = None) -> Flask:
-    """The app; ``upload_root`` is where private upload folders go (default: the system's temp)."""
+               store: ResultStore | None = None, debug: bool = False) -> Flask:
+    """The app; ``upload_root`` is where private upload folders go (default: the system's temp).
+
+    ``debug`` (``matrix-tools --debug serve``) logs the traceback of an unexpected error in
+    the terminal; without it the terminal gets the same one line as the page.
+    """
     from matrix_tools.web.registry_pages import register_registry_pages
     from matrix_tools.web.render import make_renderer
 
@@ -109,7 +113,10 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
         text = " ".join(str(exc).split())[:300]
         message = (f"could not complete the job ({type(exc).__name__}: {text}); the server is still running: "
                    "report it if the files look fine")
-        app.logger.exception("internal error")
+        if debug:
+            app.logger.exception("internal error")
+        else:
+            app.logger.error("Error: %s", message)
         return render("web-error.html.j2", 500, error=message)
 
     def run(fields: Sequence[tuple[str, Any]], job: Callable[[list[Upload], Path], jobs.JobOutcome],

@@ -23,13 +23,13 @@ THREADS = 4
 
 
 def serve(*, port: int = DEFAULT_PORT, open_browser: bool = True, registry: Any = None,
-          echo: Callable[[str], None] = print) -> None:
+          echo: Callable[[str], None] = print, debug: bool = False) -> None:
     """Run the page until Ctrl+C (or SIGTERM); prints the address first."""
     from waitress import create_server
 
     from matrix_tools.web.app import FORM_OVERHEAD, UPLOAD_LIMIT, create_app
 
-    app = create_app(registry=registry)
+    app = create_app(registry=registry, debug=debug)
     try:
         server: Any = create_server(
             app, host=HOST, port=port, threads=THREADS, ident="matrix-tools",
