@@ -111,6 +111,9 @@ def test_check_with_an_unreadable_file_reports_the_others_with_status_422(tmp_pa
     assert response.status_code == 422  # the CLI's exit 3: an input could not be processed
     assert "could not be read" in page and "narnia.xlsx" in page and "CSV" in page
     assert "examplia.xlsx" in page and "XEX-annotated-1.xlsx" in page
+    report = json.loads(app.test_client().get(links(page, "/download/")[0]).data)
+    error = report["files"][1]["error"]
+    assert error["code"] == "csv-file" and not error["message"].startswith("narnia.xlsx")  # as the CLI's JSON
 
 
 def test_merge_shows_the_conflict_agenda_and_offers_the_merged_workbook(tmp_path):
