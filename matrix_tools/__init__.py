@@ -25,6 +25,7 @@ _API = {
     "merge": "matrix_tools.merging.engine",
     "consolidate": "matrix_tools.consolidating.engine",
     "batch": "matrix_tools.batching.run",
+    "serve": "matrix_tools.web.server",
 }
 
 __all__ = sorted(_API)

@@ -117,3 +117,10 @@ def test_serve_has_no_option_to_listen_elsewhere():
     assert {p.name for p in command.params} == {"port", "no_browser", "registry"}
     help_text = CliRunner().invoke(cli, ["serve", "--help"]).output
     assert "127.0.0.1" in help_text and "--host" not in help_text
+
+
+def test_the_python_twin_is_the_same_server():
+    import matrix_tools
+    from matrix_tools.web.server import serve
+
+    assert matrix_tools.serve is serve
