@@ -120,3 +120,26 @@ def test_nothing_a_state_typed_runs_in_the_browser(page, server, tmp_path):
     assert "<script>alert(1)</script>" in report.locator("table.changes").inner_text()
     assert page.locator("section.result img").count() == 0 and report.locator("img").count() == 0
     # the `page` fixture fails the test if any dialog opened or any script error happened
+
+
+DROP = """([selector, name, b64]) => {
+  const bytes = Uint8Array.from(atob(b64), c => c.charCodeAt(0));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([bytes], name));
+  const area = document.querySelector(selector);
+  area.dispatchEvent(new DragEvent("dragover", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+  area.dispatchEvent(new DragEvent("drop", {dataTransfer: transfer, bubbles: true, cancelable: true}));
+}"""
+
+
+def test_workbooks_dropped_on_the_form_are_compared(page, server):
+    import base64
+
+    page.goto(server.url)
+    for index, path in enumerate((APPROVED, RETURNED)):
+        page.evaluate(DROP, [f"label.drop:nth-of-type({index + 1})", path.name,
+                             base64.b64encode(path.read_bytes()).decode()])
+    assert "testland-returned.xlsx" in page.inner_text("label.drop:nth-of-type(2)")
+    page.click("button[type=submit]")
+    page.wait_for_selector("section.result")
+    assert "19 cell changes" in page.inner_text("section.result .sentence")
