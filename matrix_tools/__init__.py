@@ -27,6 +27,7 @@ _API = {
     "batch": "matrix_tools.batching.run",
     "resolve": "matrix_tools.merging.resolve",
     "Registry": "matrix_tools.registry.store",
+    "serve": "matrix_tools.web.server",
 }
 
 __all__ = sorted(_API)

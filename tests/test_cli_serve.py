@@ -117,3 +117,42 @@ def test_serve_has_no_option_to_listen_elsewhere():
     assert {p.name for p in command.params} == {"port", "no_browser", "registry"}
     help_text = CliRunner().invoke(cli, ["serve", "--help"]).output
     assert "127.0.0.1" in help_text and "--host" not in help_text
+
+
+def test_the_python_twin_is_the_same_server():
+    import matrix_tools
+    from matrix_tools.web.server import serve
+
+    assert matrix_tools.serve is serve
+
+
+def test_without_port_a_taken_default_port_gives_way_to_a_free_one(monkeypatch):
+    import errno
+
+    asked: list[int] = []
+
+    class FakeServer:
+        effective_port = 50123
+
+        def run(self) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    def create_server(app, *, host, port, **kwargs):
+        asked.append(port)
+        if port == 8540:
+            raise OSError(errno.EADDRINUSE, "Address already in use")
+        return FakeServer()
+
+    monkeypatch.setattr("waitress.create_server", create_server)
+    monkeypatch.setattr("matrix_tools.web.server._stop_on_signals", lambda: None)
+    result = CliRunner().invoke(cli, ["serve", "--no-browser"])
+    assert result.exit_code == 0, result.output
+    assert asked == [8540, 0]
+    assert "Port 8540 is in use on this computer; using port 50123 instead." in result.stderr
+    assert "http://127.0.0.1:50123/" in result.stderr
+    asked.clear()
+    explicit = CliRunner().invoke(cli, ["serve", "--no-browser", "--port", "8540"])
+    assert explicit.exit_code == 2 and asked == [8540]  # a port asked for is not silently changed

@@ -111,6 +111,9 @@ def test_check_with_an_unreadable_file_reports_the_others_with_status_422(tmp_pa
     assert response.status_code == 422  # the CLI's exit 3: an input could not be processed
     assert "could not be read" in page and "narnia.xlsx" in page and "CSV" in page
     assert "examplia.xlsx" in page and "XEX-annotated-1.xlsx" in page
+    report = json.loads(app.test_client().get(links(page, "/download/")[0]).data)
+    error = report["files"][1]["error"]
+    assert error["code"] == "csv-file" and not error["message"].startswith("narnia.xlsx")  # as the CLI's JSON
 
 
 def test_merge_shows_the_conflict_agenda_and_offers_the_merged_workbook(tmp_path):
@@ -252,3 +255,30 @@ def test_uploaded_folders_are_private(tmp_path, monkeypatch):
     app, _root = make_app(tmp_path)
     post(app.test_client(), "/compare", {"old": APPROVED, "new": RETURNED})
     assert seen == [0o700]
+
+
+def test_cosmetic_edits_are_listed_when_the_box_is_ticked(tmp_path):
+    app, _root = make_app(tmp_path)
+    client = app.test_client()
+    plain = post(client, "/compare", {"old": APPROVED, "new": RETURNED}).get_data(as_text=True)
+    ticked = post(client, "/compare", {"old": APPROVED, "new": RETURNED}, {"include_cosmetic": "on"}).get_data(as_text=True)
+    assert 'tick "Also list edits of spacing..." to see them' in html.unescape(plain)
+    plain_json = json.loads(client.get(links(plain, "/download/")[3]).data)
+    ticked_json = json.loads(client.get(links(ticked, "/download/")[3]).data)
+    assert not any(c.get("cosmetic") for c in plain_json["changes"])
+    assert any(c.get("cosmetic") for c in ticked_json["changes"])
+    cli_run = CliRunner().invoke(cli, ["diff", str(APPROVED), str(RETURNED), "--format", "json", "--include-cosmetic"])
+    cli_json = json.loads(cli_run.stdout)
+    assert ticked_json["changes"] == cli_json["changes"] and ticked_json["summary"] == cli_json["summary"]
+    assert ticked_json["new"]["path"] == "testland-returned.xlsx"  # the page names files, never its folders
+
+
+def test_an_unexpected_error_logs_one_line_without_debug(tmp_path, monkeypatch, caplog):
+    app, _root = make_app(tmp_path)
+    monkeypatch.setattr("matrix_tools.web.jobs.check", lambda *a, **k: 1 / 0)
+    response = post(app.test_client(), "/check", {"files": [EXAMPLIA]})
+    assert response.status_code == 500
+    assert [r.getMessage() for r in caplog.records if r.levelname == "ERROR"] == [
+        "Error: could not complete the job (ZeroDivisionError: division by zero); the server is still running: "
+        "report it if the files look fine"]
+    assert all(r.exc_info is None for r in caplog.records)

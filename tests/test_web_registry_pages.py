@@ -99,6 +99,9 @@ def test_the_registry_page_lists_versions_and_compares_two_by_clicking(registry_
     assert links(body, "/download/")[0].endswith("/XTL-changes.xlsx")
     assert client.get("/registry/compare?old=XTL@1&new=../../etc").status_code == 400
     assert client.get("/registry/xtl").status_code == 404
+    history = client.get("/registry/XTL").get_data(as_text=True)
+    assert "first version" in history
+    assert '<a href="/registry/compare?old=XTL@1&amp;new=XTL@2">since XTL@1</a>' in history
 
 
 def test_a_received_workbook_is_added_after_it_was_read(registry_app, tmp_path):

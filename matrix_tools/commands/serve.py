@@ -8,13 +8,15 @@ import click
 
 
 @click.command("serve")
-@click.option("--port", type=click.IntRange(0, 65535), default=8540, show_default=True,
-              help="Port on this computer (0 picks a free one). The page is only ever served on 127.0.0.1.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="Port on this computer (default 8540, or a free one if 8540 is taken; 0 picks a free one). "
+                   "The page is only ever served on 127.0.0.1.")
 @click.option("--no-browser", is_flag=True, help="Do not open the browser; only print the address.")
 @click.option("--registry", type=click.Path(dir_okay=False, path_type=Path), default=None,
               envvar="MATRIX_TOOLS_REGISTRY",
               help="Registry file of versions to show on the Registry page (or set MATRIX_TOOLS_REGISTRY).")
-def command(port: int, no_browser: bool, registry: Path | None) -> None:
+@click.pass_context
+def command(ctx: click.Context, port: int | None, no_browser: bool, registry: Path | None) -> None:
     """Open the matrix-tools page in your browser: compare, check and merge workbooks
     without typing commands.
 
@@ -28,7 +30,8 @@ def command(port: int, no_browser: bool, registry: Path | None) -> None:
         matrix-tools serve
         matrix-tools serve --port 8600 --no-browser
     """
-    from matrix_tools.web.server import serve
+    from matrix_tools.web.server import DEFAULT_PORT, serve
 
-    serve(port=port, open_browser=not no_browser, registry=registry,
-          echo=lambda line: click.echo(line, err=True))
+    debug = bool((ctx.find_root().obj or {}).get("debug"))
+    serve(port=DEFAULT_PORT if port is None else port, any_free_port=port is None, open_browser=not no_browser,
+          registry=registry, debug=debug, echo=lambda line: click.echo(line, err=True))

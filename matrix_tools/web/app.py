@@ -61,8 +61,12 @@ class WebConfig:
 
 
 def create_app(*, registry: Path | None = None, upload_root: Path | None = None, isolate: bool = True,
-               store: ResultStore | None = None) -> Flask:
-    """The app; ``upload_root`` is where private upload folders go (default: the system's temp)."""
+               store: ResultStore | None = None, debug: bool = False) -> Flask:
+    """The app; ``upload_root`` is where private upload folders go (default: the system's temp).
+
+    ``debug`` (``matrix-tools --debug serve``) logs the traceback of an unexpected error in
+    the terminal; without it the terminal gets the same one line as the page.
+    """
     from matrix_tools.web.registry_pages import register_registry_pages
     from matrix_tools.web.render import make_renderer
 
@@ -109,7 +113,10 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
         text = " ".join(str(exc).split())[:300]
         message = (f"could not complete the job ({type(exc).__name__}: {text}); the server is still running: "
                    "report it if the files look fine")
-        app.logger.exception("internal error")
+        if debug:
+            app.logger.exception("internal error")
+        else:
+            app.logger.error("Error: %s", message)
         return render("web-error.html.j2", 500, error=message)
 
     def run(fields: Sequence[tuple[str, Any]], job: Callable[[list[Upload], Path], jobs.JobOutcome],
@@ -131,10 +138,13 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
     @app.post("/compare")
     def compare() -> Response:
         cosmetic = request.form.get("include_cosmetic") == "on"
+
+        def job(ups: list[Upload], work: Path) -> jobs.JobOutcome:
+            old, new = read_all(ups, isolate=config.isolate)
+            return jobs.compare(old, new, work, include_cosmetic=cosmetic)
+
         return run([("old version", request.files.get("old")), ("new version", request.files.get("new"))],
-                   lambda ups, work: jobs.compare(*read_all(ups, isolate=config.isolate), work,
-                                                  include_cosmetic=cosmetic),
-                   PAGES["compare"])
+                   job, PAGES["compare"])
 
     @app.get("/check")
     def check_form() -> Response:
@@ -165,8 +175,12 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
         fields = [("last agreed matrix (base)", request.files.get("base")),
                   ("experts' copy", request.files.get("ours")),
                   ("State's return", request.files.get("theirs"))]
-        return run(fields, lambda ups, work: jobs.merge(*read_all(ups, isolate=config.isolate), work,
-                                                        prefer=prefer), PAGES["merge"])
+
+        def job(ups: list[Upload], work: Path) -> jobs.JobOutcome:
+            base, ours, theirs = read_all(ups, isolate=config.isolate)
+            return jobs.merge(base, ours, theirs, work, prefer=prefer)
+
+        return run(fields, job, PAGES["merge"])
 
     @app.get("/download/<token>/<name>")
     def download(token: str, name: str) -> Response:

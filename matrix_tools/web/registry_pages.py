@@ -13,7 +13,9 @@ wiring them:
 ``matrix_tools.Registry(path)``
     ``.list(iso=None)`` -> versions with ``ref``, ``iso3``, ``state``, ``status``, ``added``,
     ``sha256``, ``note``; ``.get(ref) -> Matrix``; ``.add(path, status=..., note=..., name=...)``
-    -> the version added (``name``: the file name as the person chose it); ``.history(iso)`` (not used yet: the page shows the list per State).
+    -> the version added (``name``: the file name as the person chose it). ``.list`` gives
+    versions oldest first; a State's page (its history) links each version to the changes
+    since the one before. ``.history(iso)`` is not used yet.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ def register_registry_pages(app: Flask, config: Any, render: Renderer) -> None:
     """Add /resolve and /registry... to ``app``."""
 
     def page(name: str, status: int = 200, **context: Any) -> Response:
-        defaults = {"versions": (), "iso": None, "statuses": STATUSES, "added": None, "available": True}
+        defaults: dict[str, Any] = {"versions": (), "iso": None, "statuses": STATUSES, "added": None, "available": True,
+                    "previous": {}}
         return render(name, status, **{**defaults, **context})
 
     def unavailable(name: str, what: str) -> Response:
@@ -88,10 +91,9 @@ def register_registry_pages(app: Flask, config: Any, render: Renderer) -> None:
         return page(RESOLVE_PAGE, 422 if undecided else 200, available=True, token=token, downloads=downloads,
                       result={"decisions": list(getattr(result, "decisions", ()) or ()), "undecided": undecided})
 
-    def open_registry() -> Any | None:
-        registry_cls = capability("Registry")
-        if registry_cls is None or config.registry is None:
-            return None
+    def open_registry() -> Any:
+        """The registry of ``--registry`` (opened per request: SQLite connections stay in one thread)."""
+        registry_cls: Any = capability("Registry")  # present: registry_unavailable() said so first
         return registry_cls(config.registry)
 
     def registry_unavailable() -> Response | None:
@@ -119,7 +121,10 @@ def register_registry_pages(app: Flask, config: Any, render: Renderer) -> None:
         if not _ISO3.fullmatch(iso):
             abort(404)
         versions = list(open_registry().list(iso))
-        return page(REGISTRY_PAGE, available=True, versions=versions, iso=iso, statuses=STATUSES)
+        # The State's timeline: each version links to what changed since the one before it.
+        previous = {v.ref: p.ref for p, v in zip(versions[:-1], versions[1:], strict=True)}
+        return page(REGISTRY_PAGE, available=True, versions=versions, iso=iso, statuses=STATUSES,
+                    previous=previous)
 
     @app.get("/registry/compare")
     def registry_compare() -> Response:

@@ -7,7 +7,6 @@ wrote passes through Jinja2's HTML escaping.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 from typing import Any, Protocol
 
@@ -67,5 +66,4 @@ def make_renderer(config: PageConfig, upload_limit: int) -> Renderer:
         html = environment().get_template(name).render(**defaults)
         return Response(html, status=status, mimetype="text/html")
 
-    renderer: Callable[..., Response] = render
-    return renderer  # type: ignore[return-value]
+    return render

@@ -23,28 +23,22 @@ THREADS = 4
 
 
 def serve(*, port: int = DEFAULT_PORT, open_browser: bool = True, registry: Any = None,
-          echo: Callable[[str], None] = print) -> None:
-    """Run the page until Ctrl+C (or SIGTERM); prints the address first."""
-    from waitress import create_server
+          echo: Callable[[str], None] = print, debug: bool = False, any_free_port: bool = False) -> None:
+    """Run the page until Ctrl+C (or SIGTERM); prints the address first.
 
-    from matrix_tools.web.app import FORM_OVERHEAD, UPLOAD_LIMIT, create_app
+    ``any_free_port``: when ``port`` is taken, take a free one instead of failing (the command
+    does so when no --port was given: a person double-clicking twice still gets a page).
+    """
+    from matrix_tools.web.app import create_app
 
-    app = create_app(registry=registry)
+    app = create_app(registry=registry, debug=debug)
     try:
-        server: Any = create_server(
-            app, host=HOST, port=port, threads=THREADS, ident="matrix-tools",
-            # waitress refuses far larger bodies itself; the page answers up to this with its own message
-            max_request_body_size=2 * (UPLOAD_LIMIT + FORM_OVERHEAD),
-            clear_untrusted_proxy_headers=True, expose_tracebacks=False,
-        )
-    except OSError as exc:
-        if exc.errno == errno.EADDRINUSE:
-            raise UsageError(
-                f"port {port} is already in use on this computer (is matrix-tools serve already running? "
-                f"then open http://{HOST}:{port}/), or choose another port with --port N (--port 0 picks a free one)",
-                code="port-in-use") from None
-        raise UsageError(f"cannot listen on {HOST}:{port} ({exc.strerror}): choose another port with --port N",
-                         code="port-refused") from None
+        server = _listen(app, port)
+    except UsageError as exc:
+        if not (any_free_port and exc.code == "port-in-use"):
+            raise
+        server = _listen(app, 0)
+        echo(f"Port {port} is in use on this computer; using port {server.effective_port} instead.")
     actual = int(server.effective_port)
     app.extensions["matrix_tools"].port = actual
     url = f"http://{HOST}:{actual}/"
@@ -58,6 +52,29 @@ def serve(*, port: int = DEFAULT_PORT, open_browser: bool = True, registry: Any 
     server.run()  # returns on Ctrl+C (waitress catches KeyboardInterrupt and stops its threads)
     server.close()
     echo("Stopped.")
+
+
+def _listen(app: Any, port: int) -> Any:
+    """A waitress server on 127.0.0.1:``port``; a taken or refused port is a one-line UsageError."""
+    from waitress import create_server
+
+    from matrix_tools.web.app import FORM_OVERHEAD, UPLOAD_LIMIT
+
+    try:
+        return create_server(
+            app, host=HOST, port=port, threads=THREADS, ident="matrix-tools",
+            # waitress refuses far larger bodies itself; the page answers up to this with its own message
+            max_request_body_size=2 * (UPLOAD_LIMIT + FORM_OVERHEAD),
+            clear_untrusted_proxy_headers=True, expose_tracebacks=False,
+        )
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError(
+                f"port {port} is already in use on this computer (is matrix-tools serve already running? "
+                f"then open http://{HOST}:{port}/), or choose another port with --port N (--port 0 picks a free one)",
+                code="port-in-use") from None
+        raise UsageError(f"cannot listen on {HOST}:{port} ({exc.strerror}): choose another port with --port N",
+                         code="port-refused") from None
 
 
 def _stop_on_signals() -> None:

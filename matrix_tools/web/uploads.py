@@ -143,12 +143,15 @@ def with_shown_name(matrix: Matrix, upload: Upload) -> Matrix:
 
 
 def renamed_error(exc: MatrixToolsError, uploads: Sequence[Upload]) -> MatrixToolsError:
-    """``exc`` with every temporary path in its message replaced by the uploaded file's name."""
-    text = str(exc)
-    for upload in uploads:
-        text = text.replace(str(upload.path), upload.name).replace(str(upload.path.parent), upload.name)
-    renamed = copy.copy(exc)  # same type, code and exit code
-    renamed.args = (text,)
-    renamed.path = None
-    return renamed
+    """``exc`` with every temporary path (in its message and its path) replaced by the uploaded
+    file's name; the same type, code and exit code."""
 
+    def rename(text: str) -> str:
+        for upload in uploads:
+            text = text.replace(str(upload.path), upload.name).replace(str(upload.path.parent), upload.name)
+        return text
+
+    renamed = copy.copy(exc)
+    renamed.args = (rename(str(exc.args[0])), *exc.args[1:]) if exc.args else ()
+    renamed.path = rename(exc.path) if exc.path is not None else None
+    return renamed
