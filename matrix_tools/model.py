@@ -213,6 +213,7 @@ class Value:
     raw: str | None = None  # original text when it differs from ``text``
     notes: tuple[str, ...] = ()  # what normalisation did, e.g. ("mark 'x' read as 'X'",)
     recognised: bool = True  # False for a mark cell whose content is not a known mark
+    formula: str | None = None  # the formula the cell holds ("=HYPERLINK(...)"); ``text`` is its cached value
 
     @property
     def original(self) -> str:
@@ -248,6 +249,7 @@ class UnknownRow:
     label: str
     number: str
     values: Mapping[str, Value]  # column key (or caption when unmatched) -> value
+    duplicate_of: str = ""  # field id when the row repeats a catalogue row (the first one was used)
 
     @property
     def key(self) -> str:
@@ -267,6 +269,50 @@ def key_unknown_rows(rows: Iterable[UnknownRow]) -> dict[str, UnknownRow]:
             key = f"{row.key}#{n}"
         keyed[key] = row
     return keyed
+
+
+@dataclass(frozen=True)
+class UnknownColumn:
+    """A column the catalogue does not know (e.g. "Our comments" a State inserted): kept, not dropped."""
+
+    table: str
+    sheet: str
+    col: int  # 0-based worksheet column
+    caption: str  # "" when the column has cells but no caption
+    cell: str  # the caption's cell, "'OP2 NW'!G5"
+    values: Mapping[str, Value]  # field id of a catalogue row -> the cell in this column
+
+    @property
+    def name(self) -> str:
+        """How reports name it: the caption, else the column letter."""
+        return self.caption or f"column {column_letter(self.col)}"
+
+    @property
+    def key(self) -> str:
+        """Identity across versions: table + caption (columns move when others are inserted)."""
+        return f"{self.table}::{self.caption.casefold() or column_letter(self.col)}"
+
+
+def key_unknown_columns(columns: Iterable[UnknownColumn]) -> dict[str, UnknownColumn]:
+    """Columns the catalogue does not know, by identity (table + caption); a caption repeated in
+    one table gets "#2", "#3"... (as ``key_unknown_rows``)."""
+    keyed: dict[str, UnknownColumn] = {}
+    for column in columns:
+        key, n = column.key, 1
+        while key in keyed:
+            n += 1
+            key = f"{column.key}#{n}"
+        keyed[key] = column
+    return keyed
+
+
+@dataclass(frozen=True)
+class ExtraSheet:
+    """A worksheet that holds no table of the matrix (e.g. "Notes of the State"): its cells kept."""
+
+    name: str
+    cells: Mapping[str, Value]  # "A1" -> value, only cells that hold something, row by row
+    visible: bool = True
 
 
 @dataclass(frozen=True)
@@ -311,6 +357,8 @@ class Matrix:
     sheets: Mapping[str, str] = field(default_factory=dict)  # table id -> worksheet name found
     observations: tuple[Observation, ...] = ()
     source: SourceInfo | None = None
+    unknown_columns: tuple[UnknownColumn, ...] = ()  # columns inserted into a table
+    extra_sheets: tuple[ExtraSheet, ...] = ()  # worksheets that hold no table of the matrix
 
     def value(self, field_id: str, column: str) -> Value:
         return self.entries.get((field_id, column), BLANK)

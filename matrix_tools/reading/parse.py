@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from matrix_tools.catalogue import load_catalogue
@@ -20,6 +21,7 @@ from matrix_tools.limits import DEFAULT_LIMITS, Limits
 from matrix_tools.model import (
     Catalogue,
     ColumnKind,
+    ExtraSheet,
     HeaderItem,
     HeaderKind,
     HeaderValue,
@@ -28,6 +30,7 @@ from matrix_tools.model import (
     Row,
     SourceInfo,
     State,
+    UnknownColumn,
     UnknownRow,
     Value,
     cell_ref,
@@ -57,7 +60,8 @@ def load_matrix(path: str | Path, catalogue: Catalogue | str | Path | None = Non
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     pre = check_file(path, limits)
     source = read_source_info(path)
-    grid = read_grid(path, (pre.max_row, pre.max_col), limits, shared_strings=pre.shared_strings_declared)
+    grid = read_grid(path, (pre.max_row, pre.max_col), limits, shared_strings=pre.shared_strings_declared,
+                     formulas=pre.formulas)
     notes = list(pre.notes)
     notes.extend(Observation("data-outside-matrix", n) for n in grid.notes)
     matrix = parse_matrix(grid, cat, source=source, observations=notes)
@@ -107,6 +111,7 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
     mark_lookup = build_mark_lookup(catalogue.marks)
     entries: dict[tuple[str, str], Value] = {}
     unknown: list[UnknownRow] = []
+    unknown_columns: list[UnknownColumn] = []
     found_rows: dict[str, str] = {}  # field -> cell of its label, for duplicate reports
     for table in catalogue.tables:
         fit = by_table.get(table.id)
@@ -120,7 +125,7 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
                                    f" (template name '{table.sheet}')", table=table.id,
                                    cell=cell_ref(fit.sheet.name, 0, 0), value=fit.sheet.name))
         obs.extend(_column_observations(fit))
-        _read_table_rows(fit, catalogue, mark_lookup, entries, unknown, found_rows, obs)
+        _read_table_rows(fit, catalogue, mark_lookup, entries, unknown, found_rows, obs, unknown_columns)
     # Every catalogue (field, column) is present; absent ones are blank with no cell.
     for _table, row, col in catalogue.iter_keys():
         if (row.field, col.key) not in entries:
@@ -132,11 +137,16 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
                                    cell=cell_ref(by_table[table.id].sheet.name, by_table[table.id].caption_row, 0)))
     table_sheets = {fit.sheet.name for fit in layouts}
     header = _read_header(catalogue, sheets, obs)
+    extra_sheets = []
     for sheet in sheets:
         if sheet.name not in table_sheets and not _is_front_sheet(sheet, catalogue) and _has_content(sheet):
+            extra = _read_extra_sheet(sheet)
+            extra_sheets.append(extra)
             obs.append(Observation("sheet-unrecognised",
-                                   f"worksheet '{sheet.name}' matches no table of the matrix; it was not read",
+                                   f"worksheet '{sheet.name}' matches no table of the matrix; its "
+                                   f"{len(extra.cells)} cells were kept as they are, not read as fields",
                                    cell=cell_ref(sheet.name, 0, 0), value=sheet.name))
+    obs.extend(_formula_observations(sheets, entries, catalogue))
     state = State(
         name=header["state"].text if "state" in header else "",
         iso3=header["iso3"].text.upper() if "iso3" in header else "",
@@ -151,7 +161,38 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
         sheets={fit.table.id: fit.sheet.name for fit in layouts},
         observations=tuple(obs),
         source=source,
+        unknown_columns=tuple(unknown_columns),
+        extra_sheets=tuple(extra_sheets),
     )
+
+
+def _read_extra_sheet(sheet: SheetGrid) -> ExtraSheet:
+    """Every cell that holds something, as text, so a sheet the State added is shown, not lost."""
+    cells: dict[str, Value] = {}
+    prefix = sheet_ref(sheet.name, "")
+    for r, row in enumerate(sheet.rows):
+        for c, raw_value in enumerate(row):
+            formula = sheet.formulas.get((r, c)) if sheet.formulas else None
+            if _has_text(raw_value) or formula:
+                coordinate = f"{column_letter(c)}{r + 1}"
+                cells[coordinate] = parse_value(raw_value, ColumnKind.TEXT, {}, prefix + coordinate, formula=formula)
+    return ExtraSheet(sheet.name, cells, sheet.visible)
+
+
+def _formula_observations(sheets: list[SheetGrid], entries: dict[tuple[str, str], Value],
+                          catalogue: Catalogue) -> Iterable[Observation]:
+    """A ``cell-formula`` warning for every formula read: a submitted value should be typed."""
+    where = {v.cell: key for key, v in entries.items() if v.formula is not None}
+    for sheet in sheets:
+        for (r, c), formula in sorted(sheet.formulas.items()):
+            ref = cell_ref(sheet.name, r, c)
+            cached = cell_text(sheet.value(r, c))
+            field, column = where.get(ref, ("", ""))
+            table = catalogue.table_of(field).id if field else ""
+            shown = (f"its computed value '{cached}' was read" if cached else
+                     "no computed value was saved with it, so its text was read")
+            yield Observation("cell-formula", f"the cell holds the formula {formula}; {shown}",
+                              cell=ref, table=table, field=field, column=column, value=formula)
 
 
 def _unmerge(sheet: SheetGrid) -> SheetGrid:
@@ -168,8 +209,7 @@ def _unmerge(sheet: SheetGrid) -> SheetGrid:
             for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
                 if (r, c) != (r0, c0):
                     rows[r][c] = top
-    return SheetGrid(sheet.name, tuple(tuple(r) for r in rows), sheet.merged,
-                     sheet.truncated_rows, sheet.truncated_cols, sheet.visible)
+    return replace(sheet, rows=tuple(tuple(r) for r in rows))
 
 
 def _merged_origin(sheet: SheetGrid, row: int, col: int) -> tuple[int, int] | None:
@@ -196,20 +236,28 @@ def _column_observations(fit: TableLayout) -> list[Observation]:
 
 
 def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict, entries: dict,
-                     unknown: list[UnknownRow], found_rows: dict[str, str], obs: list[Observation]) -> None:
+                     unknown: list[UnknownRow], found_rows: dict[str, str], obs: list[Observation],
+                     columns_out: list[UnknownColumn]) -> None:
     sheet, table = fit.sheet, fit.table
     remaining: dict[str, Row] = {row.field: row for row in table.rows}
     value_cols = {key: m.col for key, m in fit.columns.items()}
+    key_at = {col: key for key, col in value_cols.items()}
     captions = [cell_text(v).strip() for v in sheet.rows[fit.caption_row]]
+    placed = {fit.label_col, fit.number_col, fit.field_id_col, *value_cols.values()}
+    # Columns the catalogue does not know (a State's "Our comments"): kept by caption.
+    other_cols = [c for c in range(sheet.width) if c not in placed]
+    other_values: dict[int, dict[str, Value]] = {c: {} for c in other_cols}
     prefix = sheet_ref(sheet.name, "")  # every cell of this sheet: prefix + "D12" (a hot path)
+    formulas = sheet.formulas
     for r in range(fit.caption_row + 1, sheet.height):
         field_id = cell_text(sheet.value(r, fit.field_id_col)).strip() if fit.field_id_col is not None else ""
         number = cell_text(sheet.value(r, fit.number_col)).strip() if fit.number_col is not None else ""
         label_raw = cell_text(sheet.value(r, fit.label_col))
         label, _ = normalise_text(label_raw)
         row = match_row(table, field_id, number, label, catalogue, remaining)
-        if row is None:
-            if field_id and not catalogue.current_id(field_id):
+        duplicate = row is not None and row.field in found_rows
+        if row is None or duplicate:
+            if row is None and field_id and not catalogue.current_id(field_id):
                 obs.append(Observation("field-id-unknown", f"field id '{field_id}' is not in the catalogue",
                                        cell=cell_ref(sheet.name, r, fit.field_id_col or 0), table=table.id,
                                        value=field_id))
@@ -218,41 +266,81 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict, 
                 if c in (fit.label_col, fit.number_col, fit.field_id_col):
                     continue
                 raw = cell_text(sheet.value(r, c))
-                if raw.strip():
-                    key = next((k for k, col in value_cols.items() if col == c), None)
+                formula = formulas.get((r, c)) if formulas else None
+                if raw.strip() or formula:
+                    key = key_at.get(c)
                     name = key or (captions[c] if c < len(captions) and captions[c] else f"column {c + 1}")
-                    text, notes = normalise_text(raw)
-                    values[name] = Value(text, cell_ref(sheet.name, r, c), None if text == raw else raw, notes)
+                    values[name] = parse_value(sheet.value(r, c), ColumnKind.TEXT, mark_lookup,
+                                               f"{prefix}{column_letter(c)}{r + 1}", formula=formula)
+            label_cell = cell_ref(sheet.name, r, fit.label_col)
+            if row is not None:
+                # A copy of a catalogue row: the first one is the field; the copy is kept (with
+                # its cells) as a row outside the catalogue so diff and merge show it.
+                unknown.append(UnknownRow(table.id, sheet.name, r + 1, label, number, values, row.field))
+                obs.append(Observation("field-duplicate", f"row {row.number} '{row.label}' ({row.field}) appears "
+                                       f"again; the first one ({found_rows[row.field]}) was used and this copy "
+                                       "is kept as an extra row", cell=label_cell, table=table.id, field=row.field))
+                continue
             if label.strip() or values:
                 unknown.append(UnknownRow(table.id, sheet.name, r + 1, label, number, values))
                 obs.append(Observation("row-unknown", f"row '{label or number or '(no label)'}' in worksheet "
                                        f"'{sheet.name}' is not a row of the matrix; it was kept",
-                                       cell=cell_ref(sheet.name, r, fit.label_col), table=table.id,
-                                       value=label))
+                                       cell=label_cell, table=table.id, value=label))
             continue
         label_cell = cell_ref(sheet.name, r, fit.label_col)
-        if row.field in found_rows:
-            obs.append(Observation("field-duplicate", f"row {row.number} '{row.label}' ({row.field}) appears "
-                                   f"again; the first one ({found_rows[row.field]}) was used",
-                                   cell=label_cell, table=table.id, field=row.field))
-            continue
         found_rows[row.field] = label_cell
         remaining.pop(row.field, None)
         row_table = catalogue.table_of(row.field)
         cells = sheet.rows[r]
+        merged = sheet.merged
         for col in row_table.columns:
             at = value_cols.get(col.key)
             if at is None:
                 continue
             entries[(row.field, col.key)] = parse_value(
                 cells[at] if at < len(cells) else "", col.kind, mark_lookup,
-                f"{prefix}{column_letter(at)}{r + 1}", _merged_origin(sheet, r, at) if sheet.merged else None)
+                f"{prefix}{column_letter(at)}{r + 1}", _merged_origin(sheet, r, at) if merged else None,
+                formula=formulas.get((r, at)) if formulas else None)
+        for c in other_cols:
+            if c < len(cells) and (_has_text(cells[c]) or (formulas and (r, c) in formulas)):
+                other_values[c][row.field] = parse_value(
+                    cells[c], ColumnKind.TEXT, mark_lookup, f"{prefix}{column_letter(c)}{r + 1}",
+                    _merged_origin(sheet, r, c) if merged else None,
+                    formula=formulas.get((r, c)) if formulas else None)
+    for c in other_cols:
+        caption, _ = normalise_text(captions[c] if c < len(captions) else "")
+        if not caption and not other_values[c]:
+            continue
+        column = UnknownColumn(table.id, sheet.name, c, caption, cell_ref(sheet.name, fit.caption_row, c),
+                               other_values[c])
+        columns_out.append(column)
+        obs.append(Observation("column-unknown", f"column '{column.name}' in worksheet '{sheet.name}' is not a "
+                               f"column of the matrix; it was kept ({len(other_values[c])} cells)",
+                               cell=column.cell, table=table.id, value=column.name))
+
+
+def _has_text(value: CellValue) -> bool:
+    return bool(cell_text(value).strip())
 
 
 def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict, cell: str,
-                merged_from: tuple[int, int] | None = None) -> Value:
-    """One data cell -> Value, with notes on what was normalised."""
+                merged_from: tuple[int, int] | None = None, *, formula: str | None = None) -> Value:
+    """One data cell -> Value, with notes on what was normalised.
+
+    A formula cell reads as its cached value and keeps the formula in ``Value.formula``; with
+    no cached value (saved by a program that does not calculate) the formula text itself is
+    the value, so a ``=HYPERLINK(...)`` never reads as blank."""
     raw = cell_text(raw_value)
+    if formula is not None:
+        value = _parse_plain(raw or formula, kind, mark_lookup, cell, merged_from)
+        note = ("formula: " + formula if raw else
+                "formula without a computed value (the program that saved it did not calculate): its text was read")
+        return replace(value, formula=formula, notes=value.notes + (note,))
+    return _parse_plain(raw, kind, mark_lookup, cell, merged_from)
+
+
+def _parse_plain(raw: str, kind: ColumnKind, mark_lookup: dict, cell: str,
+                 merged_from: tuple[int, int] | None) -> Value:
     if not raw:
         return Value("", cell)
     extra: tuple[str, ...] = ()
@@ -283,35 +371,24 @@ def _label_matches(item: HeaderItem, text: str) -> bool:
 
 
 def _read_header(catalogue: Catalogue, sheets: list[SheetGrid], obs: list[Observation]) -> dict[str, HeaderValue]:
-    """Header items by label, About sheet first, then the top rows of every sheet."""
+    """Header items by label, About sheet first, then the top rows of every sheet.
+
+    The Committee's own layout repeats the header block above every table: each item is read
+    from the first sheet that has it, once (a date list gathers the labels of that one sheet:
+    "Date of First Addendum:", "Date of Second Addendum:"...). A copy on another sheet that
+    says something else is a ``header-inconsistent`` observation, not a second value."""
     ordered = sorted(sheets, key=lambda s: 0 if key_text(s.name) == "about" else 1)
-    found: dict[str, list[tuple[str, str, CellValue, str]]] = {}  # key -> [(label, cell, value, raw label)]
+    copies: dict[str, list[list[HeaderEntry]]] = {}  # key -> one list of entries per sheet
     for sheet in ordered:
-        for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
-            for c, value in enumerate(sheet.rows[r]):
-                text = cell_text(value)
-                if not text.strip() or len(text) > 80:
-                    continue
-                label_part, inline = _split_inline(text)
-                for item in catalogue.header:
-                    if _label_matches(item, label_part):
-                        if item.key in found and item.kind is not HeaderKind.DATE_LIST:
-                            break
-                        if inline is not None:
-                            entry = (label_part, cell_ref(sheet.name, r, c), inline, text)
-                        else:
-                            vc = _value_col(sheet, r, c)
-                            entry = (label_part, cell_ref(sheet.name, r, vc) if vc is not None
-                                     else cell_ref(sheet.name, r, c + 1),
-                                     sheet.value(r, vc) if vc is not None else "", text)
-                        found.setdefault(item.key, []).append(entry)
-                        break
-        if "state" in found and key_text(sheet.name) == "about":
+        here = _header_entries(catalogue, sheet)
+        for key, entries in here.items():
+            copies.setdefault(key, []).append(entries)
+        if "state" in here and key_text(sheet.name) == "about":
             break  # the About sheet had the header: do not mix in per-sheet copies
     header: dict[str, HeaderValue] = {}
     for item in catalogue.header:
-        entries = found.get(item.key)
-        if not entries:
+        per_sheet = copies.get(item.key)
+        if not per_sheet:
             if item.key == "title":
                 title = _find_title(sheets)
                 if title is not None:
@@ -319,8 +396,45 @@ def _read_header(catalogue: Catalogue, sheets: list[SheetGrid], obs: list[Observ
                     continue
             obs.append(Observation("header-missing", f"header item '{item.label}' was not found", value=item.key))
             continue
-        header[item.key] = _header_value(item, entries)
+        first = _header_value(item, per_sheet[0])
+        header[item.key] = first
+        for entries in per_sheet[1:]:
+            copy = _header_value(item, entries)
+            if (copy.dates, copy.unparsed) != (first.dates, first.unparsed) or (
+                    item.kind is HeaderKind.TEXT and key_text(copy.text) != key_text(first.text)):
+                obs.append(Observation(
+                    "header-inconsistent",
+                    f"'{item.label}' reads '{copy.text or '(empty)'}' here but '{first.text or '(empty)'}' at "
+                    f"{first.cell}, the first copy, which was used", cell=copy.cell, value=item.label))
     return header
+
+
+HeaderEntry = tuple[str, str, CellValue, str]  # (label, cell, value, raw label)
+
+
+def _header_entries(catalogue: Catalogue, sheet: SheetGrid) -> dict[str, list[HeaderEntry]]:
+    """The header items one sheet gives, by key (a date list may have several labels)."""
+    found: dict[str, list[HeaderEntry]] = {}
+    for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
+        for c, value in enumerate(sheet.rows[r]):
+            text = cell_text(value)
+            if not text.strip() or len(text) > 80:
+                continue
+            label_part, inline = _split_inline(text)
+            for item in catalogue.header:
+                if _label_matches(item, label_part):
+                    if item.key in found and item.kind is not HeaderKind.DATE_LIST:
+                        break
+                    if inline is not None:
+                        entry = (label_part, cell_ref(sheet.name, r, c), inline, text)
+                    else:
+                        vc = _value_col(sheet, r, c)
+                        entry = (label_part, cell_ref(sheet.name, r, vc) if vc is not None
+                                 else cell_ref(sheet.name, r, c + 1),
+                                 sheet.value(r, vc) if vc is not None else "", text)
+                    found.setdefault(item.key, []).append(entry)
+                    break
+    return found
 
 
 def _split_inline(text: str) -> tuple[str, str | None]:
@@ -339,7 +453,7 @@ def _value_col(sheet: SheetGrid, r: int, c: int) -> int | None:
     return None
 
 
-def _header_value(item: HeaderItem, entries: list[tuple[str, str, CellValue, str]]) -> HeaderValue:
+def _header_value(item: HeaderItem, entries: list[HeaderEntry]) -> HeaderValue:
     texts: list[str] = []
     raws: list[str] = []
     dates: list[dt.date] = []
