@@ -101,10 +101,15 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
     sheets = [_unmerge(s) for s in grid.sheets]
     for sheet in sheets:
         if sheet.truncated_rows or sheet.truncated_cols:
+            # Name the first cell that holds data and was not read, so nothing is dropped unsaid.
+            r, c = sheet.unread if sheet.unread is not None else (sheet.height, 0)
+            where = (f"below row {sheet.height:,}" if r >= sheet.height else
+                     f"right of column {column_letter(sheet.width - 1)}")
             obs.append(Observation(
                 "data-outside-matrix",
-                f"sheet '{sheet.name}' has data beyond the first {sheet.height} rows / columns read; it was not read",
-                cell=cell_ref(sheet.name, sheet.height, 0),
+                f"sheet '{sheet.name}' has data {where}, the most a sheet is read to, from "
+                f"{column_letter(c)}{r + 1} on; it was not read: move anything that matters into the table",
+                cell=cell_ref(sheet.name, r, c),
             ))
     layouts = assign_tables(catalogue, sheets)
     by_table = {fit.table.id: fit for fit in layouts}
@@ -132,7 +137,9 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
             entries[(row.field, col.key)] = Value("")
     for table, row in catalogue.iter_rows():
         if row.field not in found_rows and table.id in by_table:
-            obs.append(Observation("field-missing", f"row {row.number} '{row.label}' ({row.field}) was not found",
+            cut = by_table[table.id].sheet.truncated_rows
+            where = f" in the {by_table[table.id].sheet.height:,} rows read (the sheet goes on below)" if cut else ""
+            obs.append(Observation("field-missing", f"row {row.number} '{row.label}' ({row.field}) was not found{where}",
                                    table=table.id, field=row.field,
                                    cell=cell_ref(by_table[table.id].sheet.name, by_table[table.id].caption_row, 0)))
     table_sheets = {fit.sheet.name for fit in layouts}
