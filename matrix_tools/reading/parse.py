@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
+from matrix_tools import layout
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.errors import InputError
 from matrix_tools.limits import DEFAULT_LIMITS, Limits
@@ -147,6 +148,12 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
     extra_sheets = []
     for sheet in sheets:
         if sheet.name not in table_sheets and not _is_front_sheet(sheet, catalogue) and _has_content(sheet):
+            if sheet.name in layout.REPORT_SHEETS:
+                obs.append(Observation("sheet-unrecognised",
+                                       f"worksheet '{sheet.name}' is named like a sheet matrix-tools adds to its "
+                                       "reports; it was taken for one and not compared",
+                                       cell=cell_ref(sheet.name, 0, 0), value=sheet.name))
+                continue
             extra = _read_extra_sheet(sheet)
             extra_sheets.append(extra)
             obs.append(Observation("sheet-unrecognised",
@@ -521,7 +528,7 @@ def _find_title(sheets: list[SheetGrid]) -> HeaderValue | None:
 
 def _is_front_sheet(sheet: SheetGrid, catalogue: Catalogue) -> bool:
     name = key_text(sheet.name)
-    if name in ("about", "legend", "instructions", "read me", "readme", "notes", "cover"):
+    if name in ("about", "legend", "instructions", "read me", "readme", "cover"):  # not "notes": a State's sheet
         return True
     top = " ".join(key_text(cell_text(v)) for r in sheet.rows[:10] for v in r[:4])
     labels = sum(1 for item in catalogue.header if key_text(item.label) in top)

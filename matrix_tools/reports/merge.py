@@ -22,6 +22,7 @@ from matrix_tools.merging.engine import (
     Conflict,
     MergeResult,
 )
+from matrix_tools.merging.unplaced import COLUMN_PREFIX, SHEET_PREFIX
 from matrix_tools.model import Matrix
 
 if TYPE_CHECKING:
@@ -338,6 +339,10 @@ def _where(field: str, column: str, table: str, row_number: str, label: str) -> 
         if column == ROW_PRESENCE:
             return f"{table}, added row {label!r}"
         return f"{table}, added row {label!r}: {column}"
+    if field.startswith(COLUMN_PREFIX):  # a column the State inserted; ``column`` is the row's field
+        return f"{table}, inserted column {label!r}: {column}"
+    if field.startswith(SHEET_PREFIX):  # a sheet the State added; ``column`` is the cell
+        return f"worksheet {field[len(SHEET_PREFIX):]!r}: {column}"
     return f"{table} row {row_number} {label!r}: {column}"
 
 

@@ -35,6 +35,7 @@ from matrix_tools.model import (
     key_unknown_rows,
 )
 from matrix_tools.reading.normalise import format_date
+from matrix_tools.writing.unplaced import add_extra_sheets, write_unknown_columns
 from matrix_tools.writing.xlsx import (  # noqa: F401 - re-exported for the writers of reports
     FILLS,
     NOTE_STYLES,
@@ -109,6 +110,7 @@ def write_matrix_workbook(
         cells.update(add_table_sheets(workbook, styles, matrix, notes))
         if extra_sheets is not None:
             extra_sheets(workbook, styles, dict(cells))
+        add_extra_sheets(workbook, styles, matrix)  # the State's own sheets, last (issue 11)
         workbook.close()
 
     write_with(path, build, inputs)
@@ -366,6 +368,7 @@ def add_table_sheets(
             ws.set_row(excel_row, _height_for(heights, minimum=2))
         excel_row = layout.data_row(len(table.rows))
         extra_cols: dict[str, int] = {}
+        cells.update(write_unknown_columns(ws, styles, table, matrix, extra_cols))  # issue 11
         for row_key, unknown in key_unknown_rows(matrix.unknown_rows).items():
             if unknown.table != table.id:
                 continue
