@@ -306,3 +306,13 @@ def test_xls_and_ods_saved_by_libreoffice_are_refused_with_what_to_do(name: str,
         assert name in result.output and "save it as .xlsx" in result.output
         assert "Traceback" not in result.output
     assert f"[{code}]" in run("validate", fixture(name).path).output
+
+
+def test_the_consultation_list_asks_about_text_outside_the_template_and_copied_rows() -> None:
+    from matrix_tools.diffing.consultation import ROW_ADDED, TEXT_OUTSIDE, iter_consultation_points
+
+    points = list(iter_consultation_points(diff(APPROVED, fixture("column-inserted.xlsx").path)))
+    assert [(p.topic, p.label, p.cell) for p in points] == [
+        (TEXT_OUTSIDE, "manufacture/produce", "'OP2 NW'!G6"), (TEXT_OUTSIDE, "possess", "'OP2 NW'!G8")]
+    (copied,) = iter_consultation_points(diff(APPROVED, fixture("row-duplicated.xlsx").path))
+    assert copied.topic == ROW_ADDED and "repeats a row of the matrix" in copied.question

@@ -347,8 +347,9 @@ def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict, cell:
     raw = cell_text(raw_value)
     if formula is not None:
         value = _parse_plain(raw or formula, kind, mark_lookup, cell, merged_from)
-        note = ("formula: " + formula if raw else
-                "formula without a computed value (the program that saved it did not calculate): its text was read")
+        if raw:
+            return replace(value, formula=formula)
+        note = "formula without a computed value (the program that saved it did not calculate): its text was read"
         return replace(value, formula=formula, notes=value.notes + (note,))
     return _parse_plain(raw, kind, mark_lookup, cell, merged_from)
 

@@ -89,8 +89,8 @@ class Extent:
             self.package.formulas = True
         prefixed = ":c" in text or ":row" in text
         cells = (_CELL_TAG_ANY if prefixed else _CELL_TAG).findall(text)
+        self.cells_without_ref += len(cells) - len(_REF.findall("\x00".join(cells)))
         refs = _REF.findall("\x00".join(c for c in cells if not c.endswith("/")))  # <c .../> holds no data
-        self.cells_without_ref += sum(1 for c in cells if not _REF.search(c))
         for letters in {letters.upper() for letters in {letters for letters, _ in refs} if letters}:
             col = 0
             for letter in letters:
