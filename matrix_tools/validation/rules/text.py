@@ -52,9 +52,9 @@ def iter_text_cells(matrix: Matrix) -> Iterator[TextCell]:
     for unknown in matrix.unknown_rows:
         for key, value in unknown.values.items():
             yield TextCell(value, "", key, unknown.table)
-    for column in matrix.unknown_columns:  # columns and sheets the State added (issue 11)
-        for value in column.values.values():
-            yield TextCell(value, "", column.name, column.table)
+    for inserted in matrix.unknown_columns:  # columns and sheets the State added (issue 11)
+        for value in inserted.values.values():
+            yield TextCell(value, "", inserted.name, inserted.table)
     for sheet in matrix.extra_sheets:
         for value in sheet.cells.values():
             yield TextCell(value, "", "", "")
