@@ -154,6 +154,17 @@ def test_a_duplicated_row_is_a_finding_and_a_change_with_its_cells() -> None:
     assert json.loads(result.output)["unknown_rows"][0]["duplicate_of"] == "OP2.NW.acquire"
 
 
+def test_a_duplicated_row_stays_a_copy_through_merge(tmp_path: Path) -> None:
+    path = fixture("row-duplicated.xlsx").path
+    merged = tmp_path / "merged.xlsx"
+    write_merge_workbook(merge(APPROVED, WORKING, path), merged)
+    back = load_matrix(merged)
+    (copy,) = back.unknown_rows
+    assert copy.duplicate_of == "OP2.NW.acquire"
+    assert copy.values["remarks"].text == "Second source: Customs Code (2015), art. 12"
+    assert diff(path, merged).unknown_rows == ()
+
+
 def test_an_added_sheet_is_shown_by_diff_and_kept_by_merge(tmp_path: Path) -> None:
     path = fixture("sheet-added.xlsx").path
     result = run("diff", APPROVED, path, "--fail-if-diff", "--format", "md")

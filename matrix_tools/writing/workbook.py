@@ -398,7 +398,10 @@ def add_table_sheets(
                     ws, styles, excel_row, table, found, text, by_cell.pop(key, [])
                 )
                 heights.append((text, _width(found)))
-            ws.write_blank(excel_row, layout.field_id_col(table), None, styles.get("field_id"))
+            if unknown.duplicate_of:  # a copied row keeps its Field ID, so it reads back as a copy
+                ws.write_string(excel_row, layout.field_id_col(table), unknown.duplicate_of, styles.get("field_id"))
+            else:
+                ws.write_blank(excel_row, layout.field_id_col(table), None, styles.get("field_id"))
             ws.set_row(excel_row, _height_for(heights, minimum=2))
             excel_row += 1
         last_row = excel_row - 1
