@@ -2,7 +2,7 @@
 """Rebuild ``tests/fixtures/``: the bundled samples opened, edited and saved by LibreOffice Calc.
 
     /usr/bin/python3 scripts/make_fixtures.py              # all fixtures into tests/fixtures/
-    /usr/bin/python3 scripts/make_fixtures.py --only formula --keep-going
+    /usr/bin/python3 scripts/make_fixtures.py --only formula --only resave  # some of them
 
 Needs LibreOffice and its Python bridge (``apt-get install libreoffice-calc python3-uno``) and
 runs with the *system* Python, which has the ``uno`` module (the project's venv does not).
@@ -311,6 +311,7 @@ COMMENT = ("Comment of the Republic of Testland: since 2021 licences are issued 
 
 
 def recipe_marks_text(ed: Editor) -> dict:
+    """Marks changed (blank -> X, ? -> x typed, X -> blank) and texts typed or rewritten."""
     ed.type("OP1", "C27", "X")  # PSI: blank -> X
     ed.type("OP1", "D27", PSI_INFO)
     ed.type("OP1", "C14", "x")  # Geneva Protocol: ? -> X, typed lower case
@@ -331,6 +332,7 @@ def recipe_marks_text(ed: Editor) -> dict:
 
 
 def recipe_values_typed(ed: Editor) -> dict:
+    """TRUE typed, header dates entered as date cells (de-DE, en-US), rich text, a filter, a hidden row and sheet."""
     ed.type("OP1", "D10", "TRUE")  # Calc makes a boolean of it
     ed.date("About", "B6", dt.date(2004, 10, 12), "DD.MM.YYYY", ("de", "DE"))  # same date, as a date cell
     ed.date("About", "B8", dt.date(2012, 3, 15), "MM/DD/YY", ("en", "US"))
@@ -342,12 +344,14 @@ def recipe_values_typed(ed: Editor) -> dict:
 
 
 def recipe_rows_inserted(ed: Editor) -> dict:
+    """A comment row inserted into two tables."""
     ed.insert_rows("OP3cd NW", 16, {"B": COMMENT})
     ed.insert_rows("OP1", 8, {"B": "Note of the State", "E": "Treaty list checked on 1 March 2024"})
     return {"unknown_rows": [_unknown("added", "OP3cd.NW", COMMENT), _unknown("added", "OP1", "Note of the State")]}
 
 
 def recipe_row_deleted(ed: Editor) -> dict:
+    """A row deleted (LibreOffice then writes an empty row 1048576) and two X marks merged."""
     ed.merge("OP2 NW", "C6:C7")  # two X marks merged into one cell
     ed.delete_row("OP1", 21)  # row 16, HCOC
     return {"changes": [
@@ -358,18 +362,21 @@ def recipe_row_deleted(ed: Editor) -> dict:
 
 
 def recipe_rows_moved(ed: Editor) -> dict:
+    """Rows cut and inserted elsewhere in their table."""
     ed.move_row("OP2 CW", 8, 14)  # possess moved below attempt
     ed.move_row("OP3ab NW", 10, 7)
     return {}
 
 
 def recipe_rows_sorted(ed: Editor) -> dict:
+    """Table rows sorted by label (ascending and descending)."""
     ed.sort("OP1", "A6:F29", 1)  # by label
     ed.sort("OP2 BW", "A6:H19", 1, ascending=False)
     return {}
 
 
 def recipe_cells_merged(ed: Editor) -> dict:
+    """Mark cells merged (the hidden cells emptied, as Calc offers) and the title merged."""
     ed.merge("OP2 BW", "C6:C8")  # three X marks
     ed.merge("OP2 BW", "E6:E7")
     ed.merge("OP1", "A1:F1")  # the title over the table
@@ -377,6 +384,7 @@ def recipe_cells_merged(ed: Editor) -> dict:
 
 
 def recipe_sheets(ed: Editor) -> dict:
+    """A sheet renamed, one moved, one hidden."""
     ed.rename_sheet("OP2 NW", "OP 2 Nuclear")
     ed.move_sheet("OP6-8d", 2)
     ed.hide_sheet("OP3ab BW")
@@ -384,6 +392,7 @@ def recipe_sheets(ed: Editor) -> dict:
 
 
 def recipe_column_inserted(ed: Editor) -> dict:
+    """A column 'Our comments' inserted into a table, with text in two rows."""
     ed.insert_column("OP2 NW", "G", {5: "Our comments", 6: "Draft law on dual-use goods before parliament",
                                       8: "See also the 2023 annual report"})
     return {
@@ -396,6 +405,7 @@ def recipe_column_inserted(ed: Editor) -> dict:
 
 
 def recipe_formula(ed: Editor) -> dict:
+    """Formulas entered in text cells (=HYPERLINK and a text formula); Calc saves their values."""
     ed.formula("OP1", "E16", '=HYPERLINK("http://www.iaea.example.org/members";"IAEA members")')
     ed.formula("OP2 NW", "G6", '="National report (2004), p. "&(3+4)')
     return {"changes": [
@@ -405,6 +415,7 @@ def recipe_formula(ed: Editor) -> dict:
 
 
 def recipe_row_duplicated(ed: Editor) -> dict:
+    """A row copied under itself, the copy with a new remark."""
     ed.copy_row("OP2 NW", 7, 7)  # acquire, copied under itself
     ed.type("OP2 NW", "G8", "Second source: Customs Code (2015), art. 12")
     return {
@@ -414,6 +425,7 @@ def recipe_row_duplicated(ed: Editor) -> dict:
 
 
 def recipe_sheet_added(ed: Editor) -> dict:
+    """A sheet 'Notes of the State' added with three texts."""
     ed.add_sheet("Notes of the State", 13, {
         "A1": "Notes of the Republic of Testland",
         "A3": "The Export Control Agency took over licensing in 2021.",
@@ -456,12 +468,14 @@ NORDMARK_ADDENDA = ["13 September 2005", "21 December 2007", "8 January 2008", "
 
 
 def recipe_committee_layout(ed: Editor) -> dict:
+    """The Committee's layout: no About sheet, the header block above every table."""
     committee_layout(ed, "24 October 2004", NORDMARK_ADDENDA)
     return {"header": {"date_of_report": ["2004-10-24"],
                        "dates_of_additional_reports": ["2005-09-13", "2007-12-21", "2008-01-08", "2013-10-11"]}}
 
 
 def recipe_committee_layout_disagree(ed: Editor) -> dict:
+    """The Committee's layout with one copy of the header giving another date."""
     committee_layout(ed, "24 October 2004", NORDMARK_ADDENDA, disagree="12 October 2004")
     return {"header": {"date_of_report": ["2004-10-24"],
                        "dates_of_additional_reports": ["2005-09-13", "2007-12-21", "2008-01-08", "2013-10-11"]},
