@@ -327,3 +327,24 @@ def test_the_consultation_list_asks_about_text_outside_the_template_and_copied_r
         (TEXT_OUTSIDE, "manufacture/produce", "'OP2 NW'!G6"), (TEXT_OUTSIDE, "possess", "'OP2 NW'!G8")]
     (copied,) = iter_consultation_points(diff(APPROVED, fixture("row-duplicated.xlsx").path))
     assert copied.topic == ROW_ADDED and "repeats a row of the matrix" in copied.question
+
+
+def test_merged_ranges_cost_no_more_than_the_area_read() -> None:
+    # Thousands of overlapping sheet-wide merges (Excel never writes them) must not multiply
+    # the work: the ranges taken are bounded by the cells read, not by how many there are.
+    from matrix_tools.reading.grid import SheetGrid
+    from matrix_tools.reading.parse import merge_origins
+
+    taken = 0
+
+    class Ranges:
+        def __iter__(self):
+            nonlocal taken
+            for i in range(1_000_000):
+                taken += 1
+                yield (i % 200, 0, i % 200, 16_383)  # each row merged again and again
+
+    rows = tuple(tuple("x" for _ in range(10)) for _ in range(200))
+    origins = merge_origins(SheetGrid("OP1", rows, Ranges()))  # type: ignore[arg-type]
+    assert len(origins) == 200 * 9  # every cell but the first of each row
+    assert taken <= 2 * 200 * 10 + 200

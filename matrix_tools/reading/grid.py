@@ -183,32 +183,40 @@ def _merged_ranges(ws: Any, limits: Limits) -> tuple[tuple[int, int, int, int], 
     """Merged ranges of a streamed (read-only) openpyxl worksheet, which openpyxl leaves out.
 
     ``<mergeCells>`` follows ``<sheetData>``, so the sheet part is streamed once more with
-    openpyxl's own (defused) ``iterparse`` and ``MergeCells`` type, keeping only that element.
-    Bounded: at most ``limits.max_rows_read`` ranges (a matrix has a handful).
+    openpyxl's own (defused) ``iterparse``, rows dropped as they pass, keeping each
+    ``<mergeCell ref>`` (read with openpyxl's ``range_boundaries``). Bounded: at most
+    ``limits.max_rows_read`` ranges (a matrix has a handful).
     """
     from openpyxl.utils.cell import range_boundaries
-    from openpyxl.worksheet.merge import MergeCells
     from openpyxl.xml.constants import SHEET_MAIN_NS
     from openpyxl.xml.functions import iterparse
 
-    merge_tag = f"{{{SHEET_MAIN_NS}}}mergeCells"
     data_tag = f"{{{SHEET_MAIN_NS}}}sheetData"
     row_tag = f"{{{SHEET_MAIN_NS}}}row"
+    cell_tag = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    end_tag = f"{{{SHEET_MAIN_NS}}}mergeCells"
     found: list[tuple[int, int, int, int]] = []
-    sheet_data = None
+    parent = None
     with ws._get_source() as src:  # the part as openpyxl's read-only worksheet opens it
         for event, element in iterparse(src, events=("start", "end")):
             if event == "start":
-                if element.tag == data_tag:
-                    sheet_data = element
+                if element.tag in (data_tag, end_tag):
+                    parent = element
                 continue
-            if element.tag == row_tag and sheet_data is not None:
-                sheet_data.clear()  # keep memory flat while streaming past the rows
-            elif element.tag == merge_tag:
-                for cell_range in MergeCells.from_tree(element).mergeCell[: limits.max_rows_read]:
-                    min_col, min_row, max_col, max_row = range_boundaries(cell_range.ref)
-                    if None not in (min_col, min_row, max_col, max_row):
-                        found.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
+            if element.tag == row_tag and parent is not None:
+                parent.clear()  # keep memory flat while streaming past the rows
+            elif element.tag == cell_tag:
+                try:
+                    min_col, min_row, max_col, max_row = range_boundaries(element.get("ref", ""))
+                except (TypeError, ValueError):
+                    continue  # not a range Excel would write: ignored, as Excel repairs it away
+                if None not in (min_col, min_row, max_col, max_row):
+                    found.append((min_row - 1, min_col - 1, max_row - 1, max_col - 1))
+                if parent is not None:
+                    parent.clear()
+                if len(found) >= limits.max_rows_read:
+                    break
+            elif element.tag == end_tag:
                 break
     return tuple(found)
 

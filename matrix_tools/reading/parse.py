@@ -201,26 +201,38 @@ def _formula_observations(sheets: list[SheetGrid], entries: dict[tuple[str, str]
 
 def _unmerge(sheet: SheetGrid) -> SheetGrid:
     """Give every cell of a merged range the top-left value, as Excel shows it."""
-    if not sheet.merged:
+    origins = merge_origins(sheet)
+    if not origins:
         return sheet
     rows = [list(r) for r in sheet.rows]
-    for r0, c0, r1, c1 in sheet.merged:
-        if r0 >= len(rows):
-            continue
-        top = rows[r0][c0] if c0 < len(rows[r0]) else ""
-        # bounded: a huge merged range only fills the area that was read
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
-                if (r, c) != (r0, c0):
-                    rows[r][c] = top
+    for (r, c), (r0, c0) in origins.items():
+        rows[r][c] = rows[r0][c0] if c0 < len(rows[r0]) else ""
     return replace(sheet, rows=tuple(tuple(r) for r in rows))
 
 
-def _merged_origin(sheet: SheetGrid, row: int, col: int) -> tuple[int, int] | None:
+def merge_origins(sheet: SheetGrid) -> dict[tuple[int, int], tuple[int, int]]:
+    """Every cell covered by a merged range (not its top-left) -> that top-left cell.
+
+    Bounded by the area read: a huge range only covers cells that were read, and ranges
+    that overlap (Excel never writes them) stop counting once every cell read is covered,
+    so thousands of sheet-wide merges cannot multiply the work."""
+    origins: dict[tuple[int, int], tuple[int, int]] = {}
+    # Every row visited and every cell covered costs one: valid (non-overlapping) ranges stay
+    # well inside this, and the total work is linear in the area read whatever the ranges.
+    budget = 2 * sum(len(r) for r in sheet.rows) + len(sheet.rows)
     for r0, c0, r1, c1 in sheet.merged:
-        if r0 <= row <= r1 and c0 <= col <= c1 and (row, col) != (r0, c0):
-            return r0, c0
-    return None
+        if r0 >= len(sheet.rows):
+            continue
+        for r in range(r0, min(r1, len(sheet.rows) - 1) + 1):
+            width = len(sheet.rows[r])
+            for c in range(c0, min(c1, width - 1) + 1):
+                if (r, c) != (r0, c0):
+                    origins.setdefault((r, c), (r0, c0))
+                    budget -= 1
+            budget -= 1
+            if budget <= 0:
+                return origins
+    return origins
 
 
 def _column_observations(fit: TableLayout) -> list[Observation]:
@@ -253,6 +265,7 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict, 
     other_values: dict[int, dict[str, Value]] = {c: {} for c in other_cols}
     prefix = sheet_ref(sheet.name, "")  # every cell of this sheet: prefix + "D12" (a hot path)
     formulas = sheet.formulas
+    origins = merge_origins(sheet) if sheet.merged else {}
     for r in range(fit.caption_row + 1, sheet.height):
         field_id = cell_text(sheet.value(r, fit.field_id_col)).strip() if fit.field_id_col is not None else ""
         number = cell_text(sheet.value(r, fit.number_col)).strip() if fit.number_col is not None else ""
@@ -296,20 +309,19 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict, 
         remaining.pop(row.field, None)
         row_table = catalogue.table_of(row.field)
         cells = sheet.rows[r]
-        merged = sheet.merged
         for col in row_table.columns:
             at = value_cols.get(col.key)
             if at is None:
                 continue
             entries[(row.field, col.key)] = parse_value(
                 cells[at] if at < len(cells) else "", col.kind, mark_lookup,
-                f"{prefix}{column_letter(at)}{r + 1}", _merged_origin(sheet, r, at) if merged else None,
+                f"{prefix}{column_letter(at)}{r + 1}", origins.get((r, at)),
                 formula=formulas.get((r, at)) if formulas else None)
         for c in other_cols:
             if c < len(cells) and (_has_text(cells[c]) or (formulas and (r, c) in formulas)):
                 other_values[c][row.field] = parse_value(
                     cells[c], ColumnKind.TEXT, mark_lookup, f"{prefix}{column_letter(c)}{r + 1}",
-                    _merged_origin(sheet, r, c) if merged else None,
+                    origins.get((r, c)),
                     formula=formulas.get((r, c)) if formulas else None)
     for c in other_cols:
         caption, _ = normalise_text(captions[c] if c < len(captions) else "")
