@@ -348,3 +348,19 @@ def test_merged_ranges_cost_no_more_than_the_area_read() -> None:
     origins = merge_origins(SheetGrid("OP1", rows, Ranges()))  # type: ignore[arg-type]
     assert len(origins) == 200 * 9  # every cell but the first of each row
     assert taken <= 2 * 200 * 10 + 200
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "md", "html"])
+def test_diff_reports_show_the_formula_of_a_changed_cell_as_text(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"changes.{ {'text': 'txt'}.get(fmt, fmt) }"
+    result = run("diff", APPROVED, fixture("formula.xlsx").path, "--format", fmt, "-o", out)
+    assert result.exit_code == 0, result.output
+    shown = out.read_text(encoding="utf-8")
+    assert "HYPERLINK(" in shown
+    if fmt == "json":
+        change = next(c for c in json.loads(shown)["changes"] if c["field"] == "OP1.iaea_member")
+        assert change["new_formula"].startswith("=HYPERLINK(") and change["new"] == "IAEA members"
+    else:
+        assert "formula in the new file" in shown
+    if fmt == "html":
+        assert 'href="http' not in shown  # the formula's address is text, never a live link

@@ -123,6 +123,8 @@ def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False
                 template=side,
                 old_raw=ov.raw if is_cosmetic else None,
                 new_raw=nv.raw if is_cosmetic else None,
+                old_formula=ov.formula,
+                new_formula=nv.formula,
                 **extra,
             )
             (cosmetic if is_cosmetic else changes).append(item)

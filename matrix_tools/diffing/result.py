@@ -45,6 +45,15 @@ class Change:
     template: TemplateSide | None = None  # the field exists on one side only (template changed)
     old_raw: str | None = None  # original spelling when it differs from ``old`` (cosmetic edits)
     new_raw: str | None = None
+    old_formula: str | None = None  # the formula a side's cell holds (``old``/``new`` are its values)
+    new_formula: str | None = None
+
+    @property
+    def formula_note(self) -> str:
+        """'formula in the new file: =...' (plain text) when a side's cell holds a formula."""
+        parts = [f"formula in the {side} file: {f}" for side, f in (("old", self.old_formula),
+                                                                     ("new", self.new_formula)) if f]
+        return "; ".join(parts)
 
     def flags(self, code: str = "{}") -> list[str]:
         """Short tags for a report line: cosmetic, template change, renamed field

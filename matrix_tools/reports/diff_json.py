@@ -62,6 +62,9 @@ def change_to_dict(change: Change) -> dict[str, Any]:
         out["words"] = [{"op": s.op, "text": s.text} for s in change.words]
     if change.old_field is not None:
         out["old_field"] = change.old_field
+    for side, formula in (("old_formula", change.old_formula), ("new_formula", change.new_formula)):
+        if formula is not None:
+            out[side] = formula
     if change.template is not None:
         out["template"] = change.template
     if change.cosmetic:

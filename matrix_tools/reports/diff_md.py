@@ -80,6 +80,8 @@ def change_row(change: Change) -> str:
         what = f"~~{escape_md(change.old)}~~"
     flags = change.flags("`{}`")
     note = f" ({', '.join(flags)})" if flags else ""
+    if change.formula_note:
+        what += f" ({escape_md(change.formula_note)})"
     column = escape_md(change.column_caption.split(" (")[0])
     cell = md_code(change.new_cell or change.old_cell)
     return f"| {escape_md(change.row_number)} | {escape_md(change.label)} | {column} | {change.kind}{note} | {what} | {cell} |"

@@ -82,6 +82,8 @@ def change_lines(change: Change) -> Iterator[str]:
         yield f"        ADDED    {clip(change.new)}"
     else:
         yield f"        REMOVED  {clip(change.old)}"
+    if change.formula_note:
+        yield f"        {clip(change.formula_note, 2 * MAX_TEXT)}"
 
 
 def render_diff_text(result: DiffResult) -> str:

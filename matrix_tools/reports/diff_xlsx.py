@@ -312,6 +312,7 @@ class _Report:
             parts.append("field " + change.template.replace("-", " ") + " (the template changed)")
         if change.old_field:
             parts.append(f"field renamed in the catalogue: was {change.old_field}")
+        parts.append(change.formula_note)  # plain text in a string cell, never a live formula
         return "; ".join(p for p in parts if p)
 
     def _write_words(self, ws: Worksheet, row: int, col: int, change: Change, f: Format, kind: str) -> None:
