@@ -145,7 +145,7 @@ def _read_openpyxl(path: Path, limits: Limits) -> WorkbookGrid:
                         extra += 1
                         if unread is None:
                             unread = (i, next(c for c, v in enumerate(row) if _has(v)))
-                    if extra >= 1 or i > limits.max_rows_read * 50:
+                    if extra >= 1 or i > limits.max_rows_read + 100_000:  # empty rows: look that far, no further
                         break
                     continue
                 values = ["" if v is None else v for v in row[: limits.max_cols_read]]
