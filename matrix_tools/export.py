@@ -13,11 +13,11 @@ import json
 from typing import Any
 
 from matrix_tools import __version__
-from matrix_tools.model import ItemKey, Matrix
+from matrix_tools.model import ItemKey, Matrix, Value
 from matrix_tools.safety import csv_safe
 
 SCHEMA = "export.schema.json"
-CSV_COLUMNS = ("field", "column", "value", "cell", "table", "row_number", "label", "original")
+CSV_COLUMNS = ("field", "column", "value", "cell", "table", "row_number", "label", "original", "formula")
 
 
 def export_matrix(matrix: Matrix) -> dict[str, Any]:
@@ -42,6 +42,8 @@ def export_matrix(matrix: Matrix) -> dict[str, Any]:
             entry["notes"] = [str(note) for note in value.notes]
         if not value.recognised:
             entry["recognised"] = False
+        if value.formula is not None:
+            entry["formula"] = value.formula
         entries.append(entry)
     header: dict[str, Any] = {}
     for item in cat.header:
@@ -69,9 +71,25 @@ def export_matrix(matrix: Matrix) -> dict[str, Any]:
                 "row": u.row,
                 "number": u.number,
                 "label": u.label,
-                "values": [{"column": k, "value": v.text, "cell": v.cell} for k, v in u.values.items()],
+                "values": [_cell_dict({"column": k}, v) for k, v in u.values.items()],
+                **({"duplicate_of": u.duplicate_of} if u.duplicate_of else {}),
             }
             for u in matrix.unknown_rows
+        ],
+        "unknown_columns": [
+            {
+                "table": c.table,
+                "sheet": c.sheet,
+                "caption": c.caption,
+                "cell": c.cell,
+                "values": [_cell_dict({"field": f}, v) for f, v in c.values.items()],
+            }
+            for c in matrix.unknown_columns
+        ],
+        "extra_sheets": [
+            {"sheet": x.name, "visible": x.visible,
+             "cells": [_cell_dict({}, v) for v in x.cells.values()]}
+            for x in matrix.extra_sheets
         ],
         "sheets": dict(matrix.sheets),
         "observations": [
@@ -83,6 +101,13 @@ def export_matrix(matrix: Matrix) -> dict[str, Any]:
     if matrix.source is not None:
         out["file"] = {"name": matrix.source.name, "path": matrix.source.path,
                        "sha256": matrix.source.sha256, "size": matrix.source.size}
+    return out
+
+
+def _cell_dict(head: dict[str, Any], value: Value) -> dict[str, Any]:
+    out = {**head, "value": value.text, "cell": value.cell}
+    if value.formula is not None:
+        out["formula"] = value.formula
     return out
 
 
@@ -100,12 +125,13 @@ def render_export_csv(data: dict[str, Any]) -> str:
     writer.writerow(CSV_COLUMNS)
 
     def line(field: str, column: str, value: str, cell: str, table: str, number: str, label: str,
-             original: str = "") -> None:
-        writer.writerow([field, column, csv_safe(value), cell, table, number, csv_safe(label), csv_safe(original)])
+             original: str = "", formula: str = "") -> None:
+        writer.writerow([field, column, csv_safe(value), cell, table, number, csv_safe(label), csv_safe(original),
+                         csv_safe(formula)])
 
     for entry in data["entries"]:
         line(entry["field"], entry["column"], entry["value"], entry["cell"], entry["table"],
-             entry["row_number"], entry["label"], entry.get("original", ""))
+             entry["row_number"], entry["label"], entry.get("original", ""), entry.get("formula", ""))
     for key, item in data["header"].items():
         line(ItemKey.header(key), "", item["value"], item["cell"], "", "", item["label"], item.get("original", ""))
     for row in data["unknown_rows"]:
@@ -113,4 +139,15 @@ def render_export_csv(data: dict[str, Any]) -> str:
             line("", value["column"], value["value"], value["cell"], row["table"], row.get("number", ""), row["label"])
         if not row["values"]:
             line("", "", "", "", row["table"], row.get("number", ""), row["label"])
+    # Columns inserted into a table: one line per cell, the field it stands beside and the
+    # column's caption; sheets that hold no table: field "sheet:<name>", column the cell.
+    for column in data.get("unknown_columns", ()):
+        for value in column["values"]:
+            line(value["field"], column["caption"] or "", value["value"], value["cell"], column["table"], "", "",
+                 formula=value.get("formula", ""))
+    for sheet in data.get("extra_sheets", ()):
+        for value in sheet["cells"]:
+            coordinate = value["cell"].rsplit("!", 1)[-1]
+            line(f"sheet:{sheet['sheet']}", coordinate, value["value"], value["cell"], "", "", "",
+                 formula=value.get("formula", ""))
     return buf.getvalue()

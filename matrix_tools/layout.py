@@ -27,6 +27,11 @@ FIELD_ID_CAPTION = "Field ID"
 NUMBER_ALIASES = ("No", "Nr.", "Nr", "#", "Row", "Row number")
 FIELD_ID_ALIASES = ("Field id", "ID", "Field", "Field identifier")
 
+# Sheets matrix-tools itself adds to a matrix workbook it writes (merge: conflicts and changes
+# applied; validate --annotate: findings; diff --format xlsx: its report sheets). Read back,
+# they are the tool's report, not content of the State: not kept as extra sheets (issue 11).
+REPORT_SHEETS = ("Conflicts", "Changes applied", "Findings", "Summary", "Changes", "For consultation")
+
 # About sheet: labels in column A, values in column B, from this row on.
 ABOUT_FIRST_ROW = 2
 

@@ -16,7 +16,7 @@ class Limits:
     max_uncompressed_bytes: int = 200 * 1024 * 1024
     max_compression_ratio: float = 200.0  # per entry, for entries above a few kB
     max_sheets: int = 100
-    max_rows_read: int = 2_000  # rows read per sheet; data below is reported, not read
+    max_rows_read: int = 20_000  # rows read per sheet (a table has < 100); data below is reported, not read
     max_cols_read: int = 60
     max_shared_strings: int = 1_000_000  # declared count; a matrix has a few hundred
     max_cell_chars: int = 32_767  # Excel's own limit per cell

@@ -240,17 +240,22 @@ class ReadNote:
 
     MARK_READ_AS = "mark-read-as"
     FROM_MERGED_CELL = "from-merged-cell"
+    FORMULA_UNCOMPUTED = "formula-uncomputed"
 
     @property
     def cosmetic(self) -> bool:
-        """Whitespace, escapes, Unicode form: no change of content."""
-        return self.code != ReadNote.MARK_READ_AS
+        """Whitespace, escapes, Unicode form, a merged cell: no change of content. A rewritten
+        mark has its own finding, and so has a formula (``cell-formula``)."""
+        return self.code not in (ReadNote.MARK_READ_AS, ReadNote.FORMULA_UNCOMPUTED)
 
     def __str__(self) -> str:
         if self.code == ReadNote.MARK_READ_AS:
             return f"mark {self.written!r} read as {self.read!r}"
         if self.code == ReadNote.FROM_MERGED_CELL:
             return f"value taken from a merged cell starting at row {self.row}"
+        if self.code == ReadNote.FORMULA_UNCOMPUTED:
+            return ("formula without a computed value (the program that saved it did not calculate): "
+                    "its text was read")
         return _READ_NOTE_TEXT.get(self.code, self.code)
 
 
@@ -263,6 +268,7 @@ class Value:
     raw: str | None = None  # original text when it differs from ``text``
     notes: tuple[ReadNote, ...] = ()  # what normalisation did, e.g. ReadNote("spaces-trimmed")
     recognised: bool = True  # False for a mark cell whose content is not a known mark
+    formula: str | None = None  # the formula the cell holds ("=HYPERLINK(...)"); ``text`` is its cached value
 
     @property
     def original(self) -> str:
@@ -298,6 +304,7 @@ class UnknownRow:
     label: str
     number: str
     values: Mapping[str, Value]  # column key (or caption when unmatched) -> value
+    duplicate_of: str = ""  # field id when the row repeats a catalogue row (the first one was used)
 
     @property
     def key(self) -> str:
@@ -317,6 +324,50 @@ def key_unknown_rows(rows: Iterable[UnknownRow]) -> dict[str, UnknownRow]:
             key = f"{row.key}#{n}"
         keyed[key] = row
     return keyed
+
+
+@dataclass(frozen=True)
+class UnknownColumn:
+    """A column the catalogue does not know (e.g. "Our comments" a State inserted): kept, not dropped."""
+
+    table: str
+    sheet: str
+    col: int  # 0-based worksheet column
+    caption: str  # "" when the column has cells but no caption
+    cell: str  # the caption's cell, "'OP2 NW'!G5"
+    values: Mapping[str, Value]  # field id of a catalogue row -> the cell in this column
+
+    @property
+    def name(self) -> str:
+        """How reports name it: the caption, else the column letter."""
+        return self.caption or f"column {column_letter(self.col)}"
+
+    @property
+    def key(self) -> str:
+        """Identity across versions: table + caption (columns move when others are inserted)."""
+        return f"{self.table}::{self.caption.casefold() or column_letter(self.col)}"
+
+
+def key_unknown_columns(columns: Iterable[UnknownColumn]) -> dict[str, UnknownColumn]:
+    """Columns the catalogue does not know, by identity (table + caption); a caption repeated in
+    one table gets "#2", "#3"... (as ``key_unknown_rows``)."""
+    keyed: dict[str, UnknownColumn] = {}
+    for column in columns:
+        key, n = column.key, 1
+        while key in keyed:
+            n += 1
+            key = f"{column.key}#{n}"
+        keyed[key] = column
+    return keyed
+
+
+@dataclass(frozen=True)
+class ExtraSheet:
+    """A worksheet that holds no table of the matrix (e.g. "Notes of the State"): its cells kept."""
+
+    name: str
+    cells: Mapping[str, Value]  # "A1" -> value, only cells that hold something, row by row
+    visible: bool = True
 
 
 @dataclass(frozen=True)
@@ -361,6 +412,8 @@ class Matrix:
     sheets: Mapping[str, str] = field(default_factory=dict)  # table id -> worksheet name found
     observations: tuple[Observation, ...] = ()
     source: SourceInfo | None = None
+    unknown_columns: tuple[UnknownColumn, ...] = ()  # columns inserted into a table
+    extra_sheets: tuple[ExtraSheet, ...] = ()  # worksheets that hold no table of the matrix
 
     def value(self, field_id: str, column: str) -> Value:
         return self.entries.get((field_id, column), BLANK)
@@ -375,14 +428,17 @@ BLANK = Value("")
 class ItemKey(str):
     """What a finding, a cell note or a merge item is about, as one string (so JSON keeps it as is).
 
-    A catalogue field id (``"OP2.NW.manufacture"``), a header item (``ItemKey.header("iso3")``) or
-    a row the State inserted (``ItemKey.row(key)``, key from ``key_unknown_rows``). This class is
-    the only place that knows how the three are told apart.
+    A catalogue field id (``"OP2.NW.manufacture"``), a header item (``ItemKey.header("iso3")``),
+    a row the State inserted (``ItemKey.row(key)``, key from ``key_unknown_rows``), a column it
+    inserted (``ItemKey.column(key)``) or a sheet it added (``ItemKey.sheet(name)``). This class
+    is the only place that knows how they are told apart.
     """
 
     __slots__ = ()
     _HEADER = "header:"
     _ROW = "row:"
+    _COLUMN = "column:"
+    _SHEET = "sheet:"
 
     @classmethod
     def header(cls, key: str) -> ItemKey:
@@ -403,6 +459,24 @@ class ItemKey(str):
     def row_of(text: str) -> str | None:
         """The inserted row a key names, or None."""
         return text[len(ItemKey._ROW):] if text.startswith(ItemKey._ROW) else None
+
+    @classmethod
+    def column(cls, key: str) -> ItemKey:
+        """The key of a column the State inserted (its ``UnknownColumn`` key)."""
+        return cls(cls._COLUMN + key)
+
+    @classmethod
+    def sheet(cls, name: str) -> ItemKey:
+        """The key of a sheet the State added."""
+        return cls(cls._SHEET + name)
+
+    @staticmethod
+    def column_of(text: str) -> str | None:
+        return text[len(ItemKey._COLUMN):] if text.startswith(ItemKey._COLUMN) else None
+
+    @staticmethod
+    def sheet_of(text: str) -> str | None:
+        return text[len(ItemKey._SHEET):] if text.startswith(ItemKey._SHEET) else None
 
     @staticmethod
     def is_header(text: str) -> bool:

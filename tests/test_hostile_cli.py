@@ -170,7 +170,7 @@ def test_reading_refuses_to_use_openpyxl_without_defusedxml(tmp_path: Path) -> N
     import subprocess
     import sys
 
-    far = '<row r="70000"><c r="A70000" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
+    far = '<row r="200000"><c r="A200000" t="inlineStr"><is><t>far</t></is></c></row></sheetData>'
     with zipfile.ZipFile(SAMPLE) as source, zipfile.ZipFile(tmp_path / "far.xlsx", "w") as out:
         for info in source.infolist():
             data = source.read(info)

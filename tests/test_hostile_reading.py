@@ -72,7 +72,7 @@ FAR_ROW_NO_REFS = '<row r="1048576"><c t="inlineStr"><is><t>far, no cell referen
 WIDE_ROW_NO_REFS = ('<row r="1048576">' + "<c/>" * 16_383
                     + '<c t="inlineStr"><is><t>far right, no cell references</t></is></c></row></sheetData>')
 BELOW_LIMIT_ROWS = "".join(f'<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>row {r}</t></is></c></row>'
-                           for r in range(2_001, 2_101)) + "</sheetData>"
+                           for r in range(20_001, 20_101)) + "</sheetData>"  # past Limits.max_rows_read
 LONG_TEXT = "Law " + "x" * 40_000
 
 

@@ -239,14 +239,19 @@ EXTENT_CASES = [
     ("cell at XFD1048576", sheet_with('<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'), (1_048_575, 16_383)),
     ("absolute-style reference", sheet_with('<row r="3"><c r="$C$3"><v>1</v></c></row>'), (2, 2)),
     # Without references the extent is an upper bound (exact is (4, 2)): B plus three more cells.
-    ("cells and rows without references", sheet_with('<row r="4"><c r="B4"/></row><row><c/><c/><c/></row>'),
+    ("cells and rows without references", sheet_with('<row r="4"><c r="B4"><v>1</v></c></row><row><c/><c/><c/></row>'),
      (4, 4)),
     ("sixteen thousand cells without references", sheet_with('<row r="1">' + "<c/>" * 16_384 + "</row>"),
      (0, 16_383)),
-    ("prefixed elements", sheet_with('<x:row r="9"><x:c r="K9"/></x:row>').replace(
+    ("prefixed elements", sheet_with('<x:row r="9"><x:c r="K9"><x:v>1</x:v></x:c></x:row>').replace(
         "<worksheet ", '<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '), (8, 10)),
     ("far row without cell references", sheet_with('<row r="1048576"><c><v>1</v></c></row>'), (1_048_575, 0)),
     ("empty sheet", sheet_with(""), (-1, -1)),
+    # LibreOffice after a row deletion: an empty last row, styled empty cells (issue 11)
+    ("empty row 1048576 as LibreOffice writes it", sheet_with(
+        '<row r="2"><c r="C2" t="s"><v>0</v></c></row><row r="1048576" ht="12.8"></row>'), (1, 2)),
+    ("styled empty cells far out", sheet_with(
+        '<row r="2"><c r="C2"><v>1</v></c></row><row r="900000"><c r="XFD900000" s="3"/></row>'), (1, 2)),
 ]
 
 

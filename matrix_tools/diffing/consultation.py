@@ -1,7 +1,8 @@
 """What to raise with the State at the bilateral consultation, drawn from a diff.
 
-Four kinds of point (issue 4): a measure no longer recorded, a mark downgraded to ``?``, an
-``X`` without a source document, and a row the State added outside the template. Only
+Five kinds of point (issue 4, issue 11): a measure no longer recorded, a mark downgraded to
+``?``, an ``X`` without a source document, a row the State added outside the template, and
+text the State wrote in a column or sheet of its own. Only
 points touched by this round of changes are listed: what was agreed before stays agreed.
 """
 
@@ -17,6 +18,7 @@ REMOVED = "Measure no longer recorded"
 DOWNGRADED = "Mark downgraded to ?"
 NO_SOURCE = "X without a source"
 ROW_ADDED = "Row added by the State"
+TEXT_OUTSIDE = "Text outside the template"  # a column or sheet the State added (issue 11)
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,25 @@ def iter_consultation_points(result: DiffResult) -> Iterator[ConsultationPoint]:
                 "",
                 text,
                 f"'{row.sheet}'!A{row.new_row}" if row.new_row else "",
+                "This row repeats a row of the matrix: which of the two is right, and can they be "
+                "made one?" if row.duplicate_of else
                 "This row is not part of the matrix template: which data field does it belong to?",
             )
+    for cell in result.unplaced:
+        if cell.kind == "removed":
+            continue
+        where = f"column '{cell.name}'" if cell.place == "column" else f"worksheet '{cell.name}'"
+        yield ConsultationPoint(
+            TEXT_OUTSIDE,
+            cell.table,
+            "",
+            cell.label if cell.place == "column" else cell.item,
+            cell.name if cell.place == "column" else "",
+            cell.old,
+            cell.new,
+            cell.new_cell,
+            f"The State wrote this in a {where} that is not part of the matrix: does it belong in a data field?",
+        )
 
 
 def _point(change: Change, topic: str, question: str) -> ConsultationPoint:

@@ -27,10 +27,12 @@ from matrix_tools.diffing.result import (
     TemplateField,
     TemplateSide,
     UnknownRowChange,
+    UnplacedChange,
     describe_side,
     format_dates,
 )
 from matrix_tools.diffing.transitions import describe_transition
+from matrix_tools.diffing.unplaced import compare_unplaced
 from matrix_tools.diffing.worddiff import diff_words
 from matrix_tools.identity import check_same_state
 from matrix_tools.model import (
@@ -47,7 +49,7 @@ from matrix_tools.reading.parse import as_matrix
 
 __all__ = [
     "KINDS", "Change", "DiffResult", "HeaderChange", "Kind", "Side", "TemplateField", "TemplateSide",
-    "UnknownRowChange", "compare_matrices", "describe_side", "diff", "format_dates",
+    "UnknownRowChange", "UnplacedChange", "compare_matrices", "describe_side", "diff", "format_dates",
 ]
 
 # --- engine ------------------------------------------------------------------------------
@@ -121,6 +123,8 @@ def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False
                 template=side,
                 old_raw=ov.raw if is_cosmetic else None,
                 new_raw=nv.raw if is_cosmetic else None,
+                old_formula=ov.formula,
+                new_formula=nv.formula,
                 **extra,
             )
             (cosmetic if is_cosmetic else changes).append(item)
@@ -144,6 +148,7 @@ def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False
         table_titles=titles,
         old_matrix=old,
         new_matrix=new,
+        unplaced=compare_unplaced(old, new),
     )
 
 
@@ -260,11 +265,14 @@ def _compare_unknown_rows(old: tuple[UnknownRow, ...], new: tuple[UnknownRow, ..
     for key, row in new_by_key.items():
         before = old_by_key.get(key)
         if before is None:
-            yield UnknownRowChange("added", row.table, row.label, None, row.row, row.sheet, {}, _row_values(row))
+            yield UnknownRowChange("added", row.table, row.label, None, row.row, row.sheet, {}, _row_values(row),
+                                   row.duplicate_of)
             continue
         ob, nb = _row_values(before), _row_values(row)
         if {k: cosmetic_key(v) for k, v in ob.items()} != {k: cosmetic_key(v) for k, v in nb.items()}:
-            yield UnknownRowChange("changed", row.table, row.label, before.row, row.row, row.sheet, ob, nb)
+            yield UnknownRowChange("changed", row.table, row.label, before.row, row.row, row.sheet, ob, nb,
+                                   row.duplicate_of)
     for key, row in old_by_key.items():
         if key not in new_by_key:
-            yield UnknownRowChange("removed", row.table, row.label, row.row, None, row.sheet, _row_values(row), {})
+            yield UnknownRowChange("removed", row.table, row.label, row.row, None, row.sheet, _row_values(row), {},
+                                   row.duplicate_of)

@@ -45,6 +45,15 @@ class Change:
     template: TemplateSide | None = None  # the field exists on one side only (template changed)
     old_raw: str | None = None  # original spelling when it differs from ``old`` (cosmetic edits)
     new_raw: str | None = None
+    old_formula: str | None = None  # the formula a side's cell holds (``old``/``new`` are its values)
+    new_formula: str | None = None
+
+    @property
+    def formula_note(self) -> str:
+        """'formula in the new file: =...' (plain text) when a side's cell holds a formula."""
+        parts = [f"formula in the {side} file: {f}" for side, f in (("old", self.old_formula),
+                                                                     ("new", self.new_formula)) if f]
+        return "; ".join(parts)
 
     def flags(self, code: str = "{}") -> list[str]:
         """Short tags for a report line: cosmetic, template change, renamed field
@@ -87,6 +96,27 @@ class UnknownRowChange:
     sheet: str
     old_values: Mapping[str, str]
     new_values: Mapping[str, str]
+    duplicate_of: str = ""  # field id when the row is a copy of a catalogue row
+
+
+UnplacedPlace = Literal["column", "sheet"]
+
+
+@dataclass(frozen=True)
+class UnplacedChange:
+    """One cell the catalogue has no place for that appeared, vanished or changed: in a column
+    the State inserted into a table, or on a worksheet that holds no table (notes it added)."""
+
+    kind: Kind
+    place: UnplacedPlace
+    name: str  # the column's caption, or the worksheet's name
+    table: str  # the table the column is in ("" for a worksheet)
+    item: str  # the field id of the row the cell stands in (column), or "A3" (worksheet)
+    label: str  # that row's label (column); "" for a worksheet
+    old: str
+    new: str
+    old_cell: str
+    new_cell: str
 
 
 @dataclass(frozen=True)
@@ -134,6 +164,7 @@ class DiffResult:
     # value that did not change (consultation points); not part of equality or repr.
     old_matrix: Matrix | None = field(default=None, compare=False, repr=False)
     new_matrix: Matrix | None = field(default=None, compare=False, repr=False)
+    unplaced: tuple[UnplacedChange, ...] = ()  # inserted columns, added sheets (diffing/unplaced.py)
 
     @property
     def real_changes(self) -> tuple[Change, ...]:
@@ -143,7 +174,7 @@ class DiffResult:
     @property
     def has_differences(self) -> bool:
         """True when anything but cosmetic edits differs (the test of ``--fail-if-diff``)."""
-        return bool(self.real_changes or self.header_changes or self.unknown_rows)
+        return bool(self.real_changes or self.header_changes or self.unknown_rows or self.unplaced)
 
     def iter_tables(self) -> Iterator[tuple[str, str, list[Change]]]:
         """(table id, title, its listed changes) for each table with changes, in workbook order."""
@@ -166,6 +197,7 @@ class DiffResult:
             counts["total"] += 1
         kinds = Counter(c.kind for c in real)
         unknown = Counter(u.kind for u in self.unknown_rows)
+        unplaced = Counter(u.kind for u in self.unplaced)
         return {
             "identical": not self.has_differences and not self.cosmetic and not self.cosmetic_headers,
             "has_differences": self.has_differences,
@@ -178,6 +210,7 @@ class DiffResult:
             "cosmetic_listed": self.include_cosmetic,
             "header_changes": len(self.header_changes),
             "unknown_rows": {kind: unknown.get(kind, 0) for kind in KINDS},
+            "unplaced": {kind: unplaced.get(kind, 0) for kind in KINDS},
             "template_fields": len(self.template_fields),
             "renamed_fields": len({c.old_field for c in real if c.old_field}),
         }

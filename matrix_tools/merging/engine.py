@@ -20,6 +20,7 @@ from pathlib import Path
 from matrix_tools import identity, layout
 from matrix_tools.identity import StateMismatchError  # noqa: F401 - part of merge's API
 from matrix_tools.merging.result import ROW_PRESENCE, SIDES, Applied, Conflict, MergeResult, Side
+from matrix_tools.merging.unplaced import merge_unplaced
 from matrix_tools.model import (
     BLANK,
     Catalogue,
@@ -390,8 +391,13 @@ def merge_matrices(
         header["iso3"].text if "iso3" in header else ours.state.iso3,
     )
     sheets = {t.id: t.sheet for t in cat.tables}
+    # Inserted columns and added sheets (merging/unplaced.py): merged cell by cell too.
+    columns, extra, u_applied, u_conflicts = merge_unplaced(base, ours, theirs, prefer)
+    r_applied += [Applied(f, c, side, b, v, "", table, label) for f, c, side, b, v, table, label in u_applied]
+    r_conflicts += [Conflict(f, c, b, o, t, kept, "", table, label) for f, c, b, o, t, kept, table, label in u_conflicts]
     matrix = Matrix(
-        catalogue=cat, state=state, header=header, entries=entries, unknown_rows=rows, sheets=sheets
+        catalogue=cat, state=state, header=header, entries=entries, unknown_rows=rows, sheets=sheets,
+        unknown_columns=columns, extra_sheets=extra,
     )
     return MergeResult(
         matrix=matrix,

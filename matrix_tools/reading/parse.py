@@ -8,20 +8,18 @@ validation reports. The input file is opened read-only and never modified.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
+from matrix_tools import layout
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.errors import InputError
 from matrix_tools.limits import DEFAULT_LIMITS, Limits
 from matrix_tools.model import (
     Catalogue,
     ColumnKind,
-    HeaderItem,
-    HeaderKind,
-    HeaderValue,
+    ExtraSheet,
     Mark,
     Matrix,
     Observation,
@@ -29,6 +27,7 @@ from matrix_tools.model import (
     Row,
     SourceInfo,
     State,
+    UnknownColumn,
     UnknownRow,
     Value,
     cell_ref,
@@ -36,21 +35,11 @@ from matrix_tools.model import (
     sheet_ref,
 )
 from matrix_tools.reading.grid import CellValue, SheetGrid, WorkbookGrid, cell_text, read_grid
+from matrix_tools.reading.header import read_header
 from matrix_tools.reading.locate import TableLayout, assign_tables, key_text, match_row
-from matrix_tools.reading.normalise import (
-    build_mark_lookup,
-    format_date,
-    normalise_text,
-    parse_date_list,
-    parse_date_text,
-    parse_mark,
-)
+from matrix_tools.reading.normalise import build_mark_lookup, normalise_text, parse_mark
 from matrix_tools.reading.preflight import check_file
 from matrix_tools.submissions import read_sha256
-
-HEADER_SCAN_ROWS = 30
-HEADER_VALUE_SPAN = 6  # a header value sits within this many columns right of its label
-TITLE_PATTERN = re.compile(r"1540\s+COMMITTEE\s+MATRIX", re.IGNORECASE)
 
 
 def load_matrix(path: str | Path, catalogue: Catalogue | str | Path | None = None,
@@ -61,7 +50,8 @@ def load_matrix(path: str | Path, catalogue: Catalogue | str | Path | None = Non
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     pre = check_file(path, limits)
     source = read_source_info(path)
-    grid = read_grid(path, (pre.max_row, pre.max_col), limits, shared_strings=pre.shared_strings_declared)
+    grid = read_grid(path, (pre.max_row, pre.max_col), limits, shared_strings=pre.shared_strings_declared,
+                     formulas=pre.formulas)
     notes = list(pre.notes)
     notes.extend(Observation("data-outside-matrix", n) for n in grid.notes)
     matrix = parse_matrix(grid, cat, source=source, observations=notes)
@@ -96,16 +86,22 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
     sheets = [_unmerge(s) for s in grid.sheets]
     for sheet in sheets:
         if sheet.truncated_rows or sheet.truncated_cols:
+            # Name the first cell that holds data and was not read, so nothing is dropped unsaid.
+            r, c = sheet.unread if sheet.unread is not None else (sheet.height, 0)
+            where = (f"below row {sheet.height:,}" if r >= sheet.height else
+                     f"right of column {column_letter(sheet.width - 1)}")
             obs.append(Observation(
                 "data-outside-matrix",
-                f"sheet '{sheet.name}' has data beyond the first {sheet.height} rows / columns read; it was not read",
-                cell=cell_ref(sheet.name, sheet.height, 0),
+                f"sheet '{sheet.name}' has data {where}, the most a sheet is read to, from "
+                f"{column_letter(c)}{r + 1} on; it was not read: move anything that matters into the table",
+                cell=cell_ref(sheet.name, r, c),
             ))
     layouts = assign_tables(catalogue, sheets)
     by_table = {fit.table.id: fit for fit in layouts}
     mark_lookup = build_mark_lookup(catalogue.marks)
     entries: dict[tuple[str, str], Value] = {}
     unknown: list[UnknownRow] = []
+    unknown_columns: list[UnknownColumn] = []
     found_rows: dict[str, str] = {}  # field -> cell of its label, for duplicate reports
     for table in catalogue.tables:
         fit = by_table.get(table.id)
@@ -119,23 +115,36 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
                                    f" (template name '{table.sheet}')", table=table.id,
                                    cell=cell_ref(fit.sheet.name, 0, 0), value=fit.sheet.name))
         obs.extend(_column_observations(fit))
-        _read_table_rows(fit, catalogue, mark_lookup, entries, unknown, found_rows, obs)
+        _read_table_rows(fit, catalogue, mark_lookup, entries, unknown, found_rows, obs, unknown_columns)
     # Every catalogue (field, column) is present; absent ones are blank with no cell.
     for _table, row, col in catalogue.iter_keys():
         if (row.field, col.key) not in entries:
             entries[(row.field, col.key)] = Value("")
     for table, row in catalogue.iter_rows():
         if row.field not in found_rows and table.id in by_table:
-            obs.append(Observation("field-missing", f"row {row.number} '{row.label}' ({row.field}) was not found",
+            cut = by_table[table.id].sheet.truncated_rows
+            where = f" in the {by_table[table.id].sheet.height:,} rows read (the sheet goes on below)" if cut else ""
+            obs.append(Observation("field-missing", f"row {row.number} '{row.label}' ({row.field}) was not found{where}",
                                    table=table.id, field=row.field,
                                    cell=cell_ref(by_table[table.id].sheet.name, by_table[table.id].caption_row, 0)))
     table_sheets = {fit.sheet.name for fit in layouts}
-    header = _read_header(catalogue, sheets, obs)
+    header = read_header(catalogue, sheets, obs)
+    extra_sheets = []
     for sheet in sheets:
         if sheet.name not in table_sheets and not _is_front_sheet(sheet, catalogue) and _has_content(sheet):
+            if sheet.name in layout.REPORT_SHEETS:
+                obs.append(Observation("sheet-unrecognised",
+                                       f"worksheet '{sheet.name}' is named like a sheet matrix-tools adds to its "
+                                       "reports; it was taken for one and not compared",
+                                       cell=cell_ref(sheet.name, 0, 0), value=sheet.name))
+                continue
+            extra = _read_extra_sheet(sheet)
+            extra_sheets.append(extra)
             obs.append(Observation("sheet-unrecognised",
-                                   f"worksheet '{sheet.name}' matches no table of the matrix; it was not read",
+                                   f"worksheet '{sheet.name}' matches no table of the matrix; its "
+                                   f"{len(extra.cells)} cells were kept as they are, not read as fields",
                                    cell=cell_ref(sheet.name, 0, 0), value=sheet.name))
+    obs.extend(_formula_observations(sheets, entries, catalogue))
     state = State(
         name=header["state"].text if "state" in header else "",
         iso3=header["iso3"].text.upper() if "iso3" in header else "",
@@ -150,32 +159,74 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
         sheets={fit.table.id: fit.sheet.name for fit in layouts},
         observations=tuple(obs),
         source=source,
+        unknown_columns=tuple(unknown_columns),
+        extra_sheets=tuple(extra_sheets),
     )
+
+
+def _read_extra_sheet(sheet: SheetGrid) -> ExtraSheet:
+    """Every cell that holds something, as text, so a sheet the State added is shown, not lost."""
+    cells: dict[str, Value] = {}
+    prefix = sheet_ref(sheet.name, "")
+    for r, row in enumerate(sheet.rows):
+        for c, raw_value in enumerate(row):
+            formula = sheet.formulas.get((r, c)) if sheet.formulas else None
+            if _has_text(raw_value) or formula:
+                coordinate = f"{column_letter(c)}{r + 1}"
+                cells[coordinate] = parse_value(raw_value, ColumnKind.TEXT, {}, prefix + coordinate, formula=formula)
+    return ExtraSheet(sheet.name, cells, sheet.visible)
+
+
+def _formula_observations(sheets: list[SheetGrid], entries: dict[tuple[str, str], Value],
+                          catalogue: Catalogue) -> Iterable[Observation]:
+    """A ``cell-formula`` warning for every formula read: a submitted value should be typed."""
+    where = {v.cell: key for key, v in entries.items() if v.formula is not None}
+    for sheet in sheets:
+        for (r, c), formula in sorted(sheet.formulas.items()):
+            ref = cell_ref(sheet.name, r, c)
+            cached = cell_text(sheet.value(r, c))
+            field, column = where.get(ref, ("", ""))
+            table = catalogue.table_of(field).id if field else ""
+            shown = (f"its computed value '{cached}' was read" if cached else
+                     "no computed value was saved with it, so its text was read")
+            yield Observation("cell-formula", f"the cell holds the formula {formula}; {shown}",
+                              cell=ref, table=table, field=field, column=column, value=formula)
 
 
 def _unmerge(sheet: SheetGrid) -> SheetGrid:
     """Give every cell of a merged range the top-left value, as Excel shows it."""
-    if not sheet.merged:
+    origins = merge_origins(sheet)
+    if not origins:
         return sheet
     rows = [list(r) for r in sheet.rows]
+    for (r, c), (r0, c0) in origins.items():
+        rows[r][c] = rows[r0][c0] if c0 < len(rows[r0]) else ""
+    return replace(sheet, rows=tuple(tuple(r) for r in rows))
+
+
+def merge_origins(sheet: SheetGrid) -> dict[tuple[int, int], tuple[int, int]]:
+    """Every cell covered by a merged range (not its top-left) -> that top-left cell.
+
+    Bounded by the area read: a huge range only covers cells that were read, and ranges
+    that overlap (Excel never writes them) stop counting once every cell read is covered,
+    so thousands of sheet-wide merges cannot multiply the work."""
+    origins: dict[tuple[int, int], tuple[int, int]] = {}
+    # Every row visited and every cell covered costs one: valid (non-overlapping) ranges stay
+    # well inside this, and the total work is linear in the area read whatever the ranges.
+    budget = 2 * sum(len(r) for r in sheet.rows) + len(sheet.rows)
     for r0, c0, r1, c1 in sheet.merged:
-        if r0 >= len(rows):
+        if r0 >= len(sheet.rows):
             continue
-        top = rows[r0][c0] if c0 < len(rows[r0]) else ""
-        # bounded: a huge merged range only fills the area that was read
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            for c in range(c0, min(c1, len(rows[r]) - 1) + 1):
+        for r in range(r0, min(r1, len(sheet.rows) - 1) + 1):
+            width = len(sheet.rows[r])
+            for c in range(c0, min(c1, width - 1) + 1):
                 if (r, c) != (r0, c0):
-                    rows[r][c] = top
-    return SheetGrid(sheet.name, tuple(tuple(r) for r in rows), sheet.merged,
-                     sheet.truncated_rows, sheet.truncated_cols, sheet.visible)
-
-
-def _merged_origin(sheet: SheetGrid, row: int, col: int) -> tuple[int, int] | None:
-    for r0, c0, r1, c1 in sheet.merged:
-        if r0 <= row <= r1 and c0 <= col <= c1 and (row, col) != (r0, c0):
-            return r0, c0
-    return None
+                    origins.setdefault((r, c), (r0, c0))
+                    budget -= 1
+            budget -= 1
+            if budget <= 0:
+                return origins
+    return origins
 
 
 def _column_observations(fit: TableLayout) -> list[Observation]:
@@ -194,21 +245,31 @@ def _column_observations(fit: TableLayout) -> list[Observation]:
     return out
 
 
-def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict[str, Mark], entries: dict[tuple[str, str], Value],
-                     unknown: list[UnknownRow], found_rows: dict[str, str], obs: list[Observation]) -> None:
+def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict[str, Mark],
+                     entries: dict[tuple[str, str], Value],
+                     unknown: list[UnknownRow], found_rows: dict[str, str], obs: list[Observation],
+                     columns_out: list[UnknownColumn]) -> None:
     sheet, table = fit.sheet, fit.table
     remaining: dict[str, Row] = {row.field: row for row in table.rows}
     value_cols = {key: m.col for key, m in fit.columns.items()}
+    key_at = {col: key for key, col in value_cols.items()}
     captions = [cell_text(v).strip() for v in sheet.rows[fit.caption_row]]
+    placed = {fit.label_col, fit.number_col, fit.field_id_col, *value_cols.values()}
+    # Columns the catalogue does not know (a State's "Our comments"): kept by caption.
+    other_cols = [c for c in range(sheet.width) if c not in placed]
+    other_values: dict[int, dict[str, Value]] = {c: {} for c in other_cols}
     prefix = sheet_ref(sheet.name, "")  # every cell of this sheet: prefix + "D12" (a hot path)
+    formulas = sheet.formulas
+    origins = merge_origins(sheet) if sheet.merged else {}
     for r in range(fit.caption_row + 1, sheet.height):
         field_id = cell_text(sheet.value(r, fit.field_id_col)).strip() if fit.field_id_col is not None else ""
         number = cell_text(sheet.value(r, fit.number_col)).strip() if fit.number_col is not None else ""
         label_raw = cell_text(sheet.value(r, fit.label_col))
         label, _ = normalise_text(label_raw)
         row = match_row(table, field_id, number, label, catalogue, remaining)
-        if row is None:
-            if field_id and not catalogue.current_id(field_id):
+        duplicate = row is not None and row.field in found_rows
+        if row is None or duplicate:
+            if row is None and field_id and not catalogue.current_id(field_id):
                 obs.append(Observation("field-id-unknown", f"field id '{field_id}' is not in the catalogue",
                                        cell=cell_ref(sheet.name, r, fit.field_id_col or 0), table=table.id,
                                        value=field_id))
@@ -217,24 +278,28 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict[s
                 if c in (fit.label_col, fit.number_col, fit.field_id_col):
                     continue
                 raw = cell_text(sheet.value(r, c))
-                if raw.strip():
-                    key = next((k for k, col in value_cols.items() if col == c), None)
+                formula = formulas.get((r, c)) if formulas else None
+                if raw.strip() or formula:
+                    key = key_at.get(c)
                     name = key or (captions[c] if c < len(captions) and captions[c] else f"column {c + 1}")
-                    text, notes = normalise_text(raw)
-                    values[name] = Value(text, cell_ref(sheet.name, r, c), None if text == raw else raw, notes)
+                    values[name] = parse_value(sheet.value(r, c), ColumnKind.TEXT, mark_lookup,
+                                               f"{prefix}{column_letter(c)}{r + 1}", formula=formula)
+            label_cell = cell_ref(sheet.name, r, fit.label_col)
+            if row is not None:
+                # A copy of a catalogue row: the first one is the field; the copy is kept (with
+                # its cells) as a row outside the catalogue so diff and merge show it.
+                unknown.append(UnknownRow(table.id, sheet.name, r + 1, label, number, values, row.field))
+                obs.append(Observation("field-duplicate", f"row {row.number} '{row.label}' ({row.field}) appears "
+                                       f"again; the first one ({found_rows[row.field]}) was used and this copy "
+                                       "is kept as an extra row", cell=label_cell, table=table.id, field=row.field))
+                continue
             if label.strip() or values:
                 unknown.append(UnknownRow(table.id, sheet.name, r + 1, label, number, values))
                 obs.append(Observation("row-unknown", f"row '{label or number or '(no label)'}' in worksheet "
                                        f"'{sheet.name}' is not a row of the matrix; it was kept",
-                                       cell=cell_ref(sheet.name, r, fit.label_col), table=table.id,
-                                       value=label))
+                                       cell=label_cell, table=table.id, value=label))
             continue
         label_cell = cell_ref(sheet.name, r, fit.label_col)
-        if row.field in found_rows:
-            obs.append(Observation("field-duplicate", f"row {row.number} '{row.label}' ({row.field}) appears "
-                                   f"again; the first one ({found_rows[row.field]}) was used",
-                                   cell=label_cell, table=table.id, field=row.field))
-            continue
         found_rows[row.field] = label_cell
         remaining.pop(row.field, None)
         row_table = catalogue.table_of(row.field)
@@ -245,13 +310,48 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict[s
                 continue
             entries[(row.field, col.key)] = parse_value(
                 cells[at] if at < len(cells) else "", col.kind, mark_lookup,
-                f"{prefix}{column_letter(at)}{r + 1}", _merged_origin(sheet, r, at) if sheet.merged else None)
+                f"{prefix}{column_letter(at)}{r + 1}", origins.get((r, at)),
+                formula=formulas.get((r, at)) if formulas else None)
+        for c in other_cols:
+            if c < len(cells) and (_has_text(cells[c]) or (formulas and (r, c) in formulas)):
+                other_values[c][row.field] = parse_value(
+                    cells[c], ColumnKind.TEXT, mark_lookup, f"{prefix}{column_letter(c)}{r + 1}",
+                    origins.get((r, c)),
+                    formula=formulas.get((r, c)) if formulas else None)
+    for c in other_cols:
+        caption, _ = normalise_text(captions[c] if c < len(captions) else "")
+        if not caption and not other_values[c]:
+            continue
+        column = UnknownColumn(table.id, sheet.name, c, caption, cell_ref(sheet.name, fit.caption_row, c),
+                               other_values[c])
+        columns_out.append(column)
+        obs.append(Observation("column-unknown", f"column '{column.name}' in worksheet '{sheet.name}' is not a "
+                               f"column of the matrix; it was kept ({len(other_values[c])} cells)",
+                               cell=column.cell, table=table.id, value=column.name))
+
+
+def _has_text(value: CellValue) -> bool:
+    return bool(cell_text(value).strip())
 
 
 def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict[str, Mark], cell: str,
-                merged_from: tuple[int, int] | None = None) -> Value:
-    """One data cell -> Value, with notes on what was normalised."""
+                merged_from: tuple[int, int] | None = None, *, formula: str | None = None) -> Value:
+    """One data cell -> Value, with notes on what was normalised.
+
+    A formula cell reads as its cached value and keeps the formula in ``Value.formula``; with
+    no cached value (saved by a program that does not calculate) the formula text itself is
+    the value, so a ``=HYPERLINK(...)`` never reads as blank."""
     raw = cell_text(raw_value)
+    if formula is not None:
+        value = _parse_plain(raw or formula, kind, mark_lookup, cell, merged_from)
+        if raw:
+            return replace(value, formula=formula)
+        return replace(value, formula=formula, notes=(*value.notes, ReadNote(ReadNote.FORMULA_UNCOMPUTED)))
+    return _parse_plain(raw, kind, mark_lookup, cell, merged_from)
+
+
+def _parse_plain(raw: str, kind: ColumnKind, mark_lookup: dict[str, Mark], cell: str,
+                 merged_from: tuple[int, int] | None) -> Value:
     if not raw:
         return Value("", cell)
     extra: tuple[ReadNote, ...] = ()
@@ -267,135 +367,9 @@ def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict[str, M
     return Value(text, cell, raw if raw != text else None, notes + extra)
 
 
-# --- header ---------------------------------------------------------------------------------
-
-def _label_matches(item: HeaderItem, text: str) -> bool:
-    key = key_text(text)
-    if not key:
-        return False
-    if key in {key_text(item.label), *(key_text(a) for a in item.aliases)}:
-        return True
-    plain = " ".join(text.strip().casefold().split())
-    return any(re.match(p, plain) for p in item.label_patterns)
-
-
-def _read_header(catalogue: Catalogue, sheets: list[SheetGrid], obs: list[Observation]) -> dict[str, HeaderValue]:
-    """Header items by label, About sheet first, then the top rows of every sheet."""
-    ordered = sorted(sheets, key=lambda s: 0 if key_text(s.name) == "about" else 1)
-    found: dict[str, list[tuple[str, str, CellValue, str]]] = {}  # key -> [(label, cell, value, raw label)]
-    for sheet in ordered:
-        for r in range(min(sheet.height, HEADER_SCAN_ROWS)):
-            for c, value in enumerate(sheet.rows[r]):
-                text = cell_text(value)
-                if not text.strip() or len(text) > 80:
-                    continue
-                label_part, inline = _split_inline(text)
-                for item in catalogue.header:
-                    if _label_matches(item, label_part):
-                        if item.key in found and item.kind is not HeaderKind.DATE_LIST:
-                            break
-                        if inline is not None:
-                            entry = (label_part, cell_ref(sheet.name, r, c), inline, text)
-                        else:
-                            vc = _value_col(sheet, r, c)
-                            entry = (label_part, cell_ref(sheet.name, r, vc) if vc is not None
-                                     else cell_ref(sheet.name, r, c + 1),
-                                     sheet.value(r, vc) if vc is not None else "", text)
-                        found.setdefault(item.key, []).append(entry)
-                        break
-        if "state" in found and key_text(sheet.name) == "about":
-            break  # the About sheet had the header: do not mix in per-sheet copies
-    header: dict[str, HeaderValue] = {}
-    for item in catalogue.header:
-        entries = found.get(item.key)
-        if not entries:
-            if item.key == "title":
-                title = _find_title(sheets)
-                if title is not None:
-                    header["title"] = title
-                    continue
-            obs.append(Observation("header-missing", f"header item '{item.label}' was not found", value=item.key))
-            continue
-        header[item.key] = _header_value(item, entries)
-    return header
-
-
-def _split_inline(text: str) -> tuple[str, str | None]:
-    """'State: Testland' in one cell -> ('State:', 'Testland')."""
-    if ":" in text:
-        head, _, tail = text.partition(":")
-        if tail.strip() and len(head) < 50:
-            return head + ":", tail.strip()
-    return text, None
-
-
-def _value_col(sheet: SheetGrid, r: int, c: int) -> int | None:
-    for vc in range(c + 1, min(c + 1 + HEADER_VALUE_SPAN, len(sheet.rows[r]))):
-        if cell_text(sheet.value(r, vc)).strip():
-            return vc
-    return None
-
-
-def _header_value(item: HeaderItem, entries: list[tuple[str, str, CellValue, str]]) -> HeaderValue:
-    texts: list[str] = []
-    raws: list[str] = []
-    dates: list[dt.date] = []
-    bad: list[str] = []
-    for _label, _cell, value, _raw_label in entries:
-        raw = _header_text(value)
-        text, _ = normalise_text(raw)
-        raws.append(raw)
-        if item.kind is HeaderKind.TEXT:
-            texts.append(text)
-            continue
-        if isinstance(value, (dt.date, dt.datetime)):
-            d = value.date() if isinstance(value, dt.datetime) else value
-            dates.append(d)
-            texts.append(text)
-            continue
-        if not text:
-            continue
-        if item.kind is HeaderKind.DATE:
-            one = parse_date_text(text)
-            if one is None:
-                many, unreadable = parse_date_list(text)
-                dates.extend(many)
-                bad.extend(unreadable)
-            else:
-                dates.append(one)
-        else:
-            many, unreadable = parse_date_list(text)
-            dates.extend(many)
-            bad.extend(unreadable)
-        texts.append(text)
-    text = "; ".join(t for t in texts if t) if len(entries) > 1 else (texts[0] if texts else "")
-    raw_all = "; ".join(raws) if len(entries) > 1 else (raws[0] if raws else "")
-    return HeaderValue(item.key, text, entries[0][1], raw_all if raw_all != text else None,
-                       tuple(dates), tuple(bad), entries[0][0])
-
-
-def _header_text(value: CellValue) -> str:
-    if isinstance(value, dt.datetime):
-        return format_date(value.date())
-    if isinstance(value, dt.date):
-        return format_date(value)
-    return cell_text(value)
-
-
-def _find_title(sheets: list[SheetGrid]) -> HeaderValue | None:
-    for sheet in sheets:
-        for r in range(min(sheet.height, 5)):
-            for c, value in enumerate(sheet.rows[r][:5]):
-                text = cell_text(value)
-                if TITLE_PATTERN.search(text):
-                    clean, _ = normalise_text(text)
-                    return HeaderValue("title", clean, cell_ref(sheet.name, r, c), None if clean == text else text)
-    return None
-
-
 def _is_front_sheet(sheet: SheetGrid, catalogue: Catalogue) -> bool:
     name = key_text(sheet.name)
-    if name in ("about", "legend", "instructions", "read me", "readme", "notes", "cover"):
+    if name in ("about", "legend", "instructions", "read me", "readme", "cover"):  # not "notes": a State's sheet
         return True
     top = " ".join(key_text(cell_text(v)) for r in sheet.rows[:10] for v in r[:4])
     labels = sum(1 for item in catalogue.header if key_text(item.label) in top)

@@ -47,6 +47,7 @@ class PackageFacts:
     max_row: int = -1  # largest 0-based row / column of any cell of any worksheet
     max_col: int = -1
     shared_strings_declared: int = 0  # the <sst count/uniqueCount> claim (calamine preallocates it)
+    formulas: bool = False  # some worksheet has an <f> element (the reader then records formulas)
 
 
 _CELL_TAG = re.compile(r"<c(?=[\s/>])([^>]*)")
@@ -55,6 +56,7 @@ _ROW_TAG = re.compile(r"<row(?=[\s/>])([^>]*)")
 _CELL_TAG_ANY = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?c(?=[\s/>])([^>]*)")
 _ROW_TAG_ANY = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?row(?=[\s/>])([^>]*)")
 _REF = re.compile(r"\sr\s*=\s*[\"']\$?([A-Za-z]{0,3})\$?([0-9]{1,9})")
+_FORMULA_TAG = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?f(?=[\s/>])")
 _DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]{1,40})")
 
 
@@ -73,6 +75,7 @@ class Extent:
         self.decoder = codecs.getincrementaldecoder(encoding_of(head))(errors="replace")
         self.tail = ""
         self.ref_row = self.ref_col = -1
+        self.row_ref_max = -1  # largest <row r> seen, used only when cells lack their own r
         self.rows_without_ref = self.cells_without_ref = 0
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
@@ -82,10 +85,12 @@ class Extent:
             text, self.tail = text[:cut], text[cut:]
         else:
             self.tail = ""
+        if not self.package.formulas and _FORMULA_TAG.search(text):
+            self.package.formulas = True
         prefixed = ":c" in text or ":row" in text
         cells = (_CELL_TAG_ANY if prefixed else _CELL_TAG).findall(text)
-        refs = _REF.findall("\x00".join(cells))
-        self.cells_without_ref += len(cells) - len(refs)
+        self.cells_without_ref += len(cells) - len(_REF.findall("\x00".join(cells)))
+        refs = _REF.findall("\x00".join(c for c in cells if not c.endswith("/")))  # <c .../> holds no data
         for letters in {letters.upper() for letters in {letters for letters, _ in refs} if letters}:
             col = 0
             for letter in letters:
@@ -94,8 +99,12 @@ class Extent:
         rows = (_ROW_TAG_ANY if prefixed else _ROW_TAG).findall(text)
         row_refs = [number for _, number in _REF.findall("\x00".join(rows))]
         self.rows_without_ref += len(rows) - len(row_refs)
+        if row_refs:
+            self.row_ref_max = max(self.row_ref_max, max(map(int, row_refs)) - 1)
+        # Extents are judged by cells that hold data: LibreOffice writes an empty
+        # <row r="1048576"> (and styled empty cells) after a row deletion. A row's own number
+        # only counts for cells that lack an ``r`` and so sit in the row they are in.
         numbers = {number for _, number in refs}
-        numbers.update(row_refs)
         if numbers:
             self.ref_row = max(self.ref_row, max(map(int, numbers)) - 1)
         if final:
@@ -103,6 +112,8 @@ class Extent:
 
     def publish(self) -> None:
         package = self.package
+        if self.cells_without_ref:
+            self.ref_row = max(self.ref_row, self.row_ref_max)
         if self.ref_row >= 0 or self.rows_without_ref or self.cells_without_ref:
             row = max(self.ref_row, 0) + self.rows_without_ref
             col = max(self.ref_col, 0) + self.cells_without_ref

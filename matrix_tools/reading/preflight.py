@@ -68,6 +68,7 @@ class Preflight:
     max_row: int = -1
     max_col: int = -1
     shared_strings_declared: int = 0  # <sst count/uniqueCount>; calamine preallocates it
+    formulas: bool = False  # some worksheet holds a formula (python-calamine gives values only)
 
 
 def check_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Preflight:
@@ -320,7 +321,8 @@ def _check_workbook(scan: PartScan, names: set[str], infos: list[zipfile.ZipInfo
     uncompressed = sum(info.file_size for info in infos)
     return Preflight(kind=kind, notes=tuple(notes), entries=len(infos), uncompressed=uncompressed,
                      max_row=package.max_row, max_col=package.max_col,
-                     shared_strings_declared=package.shared_strings_declared)
+                     shared_strings_declared=package.shared_strings_declared,
+                     formulas=package.formulas)
 
 
 __all__ = ["Preflight", "check_file"]

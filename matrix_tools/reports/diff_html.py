@@ -38,7 +38,7 @@ def render_diff_html(result: DiffResult) -> str:
     by_table: dict[str, list[dict[str, Any]]] = {}
     for change in data["changes"]:
         change["column_short"] = _short(change["column_caption"])
-        for key in ("transition", "meaning", "words", "old_field", "template"):
+        for key in ("transition", "meaning", "words", "old_field", "template", "old_formula", "new_formula"):
             change.setdefault(key, None)
         change.setdefault("old_original", change["old"])
         change.setdefault("new_original", change["new"])

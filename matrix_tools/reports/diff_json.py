@@ -15,6 +15,7 @@ from matrix_tools.diffing.engine import (
     HeaderChange,
     Side,
     UnknownRowChange,
+    UnplacedChange,
     format_dates,
 )
 
@@ -61,6 +62,9 @@ def change_to_dict(change: Change) -> dict[str, Any]:
         out["words"] = [{"op": s.op, "text": s.text} for s in change.words]
     if change.old_field is not None:
         out["old_field"] = change.old_field
+    for side, formula in (("old_formula", change.old_formula), ("new_formula", change.new_formula)):
+        if formula is not None:
+            out[side] = formula
     if change.template is not None:
         out["template"] = change.template
     if change.cosmetic:
@@ -94,6 +98,22 @@ def unknown_row_to_dict(change: UnknownRowChange) -> dict[str, Any]:
         "new_row": change.new_row,
         "old_values": dict(change.old_values),
         "new_values": dict(change.new_values),
+        **({"duplicate_of": change.duplicate_of} if change.duplicate_of else {}),
+    }
+
+
+def unplaced_to_dict(change: UnplacedChange) -> dict[str, Any]:
+    return {
+        "kind": change.kind,
+        "place": change.place,
+        "name": change.name,
+        "table": change.table,
+        "item": change.item,
+        "label": change.label,
+        "old": change.old,
+        "new": change.new,
+        "old_cell": change.old_cell,
+        "new_cell": change.new_cell,
     }
 
 
@@ -108,6 +128,7 @@ def diff_to_dict(result: DiffResult) -> dict[str, Any]:
         "changes": [change_to_dict(c) for c in result.changes],
         "header_changes": [header_change_to_dict(h) for h in headers],
         "unknown_rows": [unknown_row_to_dict(u) for u in result.unknown_rows],
+        "unplaced": [unplaced_to_dict(u) for u in result.unplaced],
         "template_fields": [
             {"field": t.field, "side": t.side, "table": t.table, "row_number": t.row_number, "label": t.label}
             for t in result.template_fields

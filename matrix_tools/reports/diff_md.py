@@ -80,6 +80,8 @@ def change_row(change: Change) -> str:
         what = f"~~{escape_md(change.old)}~~"
     flags = change.flags("`{}`")
     note = f" ({', '.join(flags)})" if flags else ""
+    if change.formula_note:
+        what += f" ({escape_md(change.formula_note)})"
     column = escape_md(change.column_caption.split(" (")[0])
     cell = md_code(change.new_cell or change.old_cell)
     return f"| {escape_md(change.row_number)} | {escape_md(change.label)} | {column} | {change.kind}{note} | {what} | {cell} |"
@@ -123,7 +125,19 @@ def render_diff_md(result: DiffResult) -> str:
         for row in result.unknown_rows:
             values = "; ".join(f"{k}: {v}" for k, v in (row.new_values or row.old_values).items())
             title = escape_md(result.table_titles.get(row.table, row.table))
-            out.append(f"| {row.kind} | {title} | {escape_md(row.label)} | {escape_md(values)} |")
+            copy = " (copy of a row of the matrix)" if row.duplicate_of else ""
+            out.append(f"| {row.kind} | {title} | {escape_md(row.label)}{copy} | {escape_md(values)} |")
+    if result.unplaced:
+        out += ["", "## Content outside the template", "",
+                "| Kind | Where | Row or cell | Old | New | Cell |", "|---|---|---|---|---|---|"]
+        for u in result.unplaced:
+            if u.place == "column":
+                where = f"{escape_md(result.table_titles.get(u.table, u.table))} · column {escape_md(u.name)}"
+                item = escape_md(u.label)
+            else:
+                where, item = f"worksheet {escape_md(u.name)}", escape_md(u.item)
+            out.append(f"| {u.kind} | {where} | {item} | {escape_md(u.old) or '-'} | {escape_md(u.new) or '-'} "
+                       f"| {escape_md(u.new_cell or u.old_cell)} |")
     if result.template_fields:
         out += ["", "## Fields in one template version only", "", "| Side | Table | No. | Field |", "|---|---|---|---|"]
         for t in result.template_fields:

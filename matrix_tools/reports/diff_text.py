@@ -37,6 +37,9 @@ def summary_sentence(result: DiffResult) -> str:
     rows = sum(s["unknown_rows"].values())
     if rows:
         parts.append(count_phrase(rows, "added-row change"))
+    unplaced = sum(s["unplaced"].values())
+    if unplaced:
+        parts.append(count_phrase(unplaced, "change") + " outside the template")
     if s["cosmetic"]:
         shown = "listed" if s["cosmetic_listed"] else "not listed; use --include-cosmetic to see them"
         parts.append(f"{count_phrase(s['cosmetic'], 'cosmetic edit')} ({shown})")
@@ -79,6 +82,8 @@ def change_lines(change: Change) -> Iterator[str]:
         yield f"        ADDED    {clip(change.new)}"
     else:
         yield f"        REMOVED  {clip(change.old)}"
+    if change.formula_note:
+        yield f"        {clip(change.formula_note, 2 * MAX_TEXT)}"
 
 
 def render_diff_text(result: DiffResult) -> str:
@@ -103,14 +108,40 @@ def render_diff_text(result: DiffResult) -> str:
         lines += ["", "Rows outside the template (inserted by the State)"]
         for row in result.unknown_rows:
             values = "; ".join(f"{k}: {v}" for k, v in (row.new_values or row.old_values).items())
-            lines.append(f"  {row.kind.upper():8} {result.table_titles.get(row.table, row.table)} · {clip(row.label, 60)}")
+            copy = " (a copy of a row of the matrix)" if row.duplicate_of else ""
+            lines.append(f"  {row.kind.upper():8} {result.table_titles.get(row.table, row.table)} · "
+                         f"{clip(row.label, 60)}{copy}")
             if values:
                 lines.append(f"           {clip(values)}")
+    lines.extend(unplaced_lines(result))
     if result.template_fields:
         lines += ["", "Fields in one template version only (not edits by the State)"]
         for t in result.template_fields:
             lines.append(f"  {t.side.replace('-', ' ')}: {t.table} {t.row_number} {clip(t.label, 60)} ({t.field})")
     return "\n".join(lines) + "\n"
+
+
+def unplaced_lines(result: DiffResult) -> Iterator[str]:
+    """Cells outside the template: inserted columns, then added sheets, one block each."""
+    last = None
+    for u in result.unplaced:
+        block = (u.place, u.table, u.name)
+        if block != last:
+            last = block
+            if u.place == "column":
+                title = result.table_titles.get(u.table, u.table)
+                yield from ("", f"Column outside the template (inserted by the State): {title} · '{clip(u.name, 60)}'")
+            else:
+                yield from ("", f"Worksheet outside the template: '{clip(u.name, 60)}'")
+        where = u.new_cell or u.old_cell
+        what = clip(u.label, 60) if u.place == "column" else u.item
+        yield f"  {what}  ({where})"
+        if u.kind == "changed":
+            yield f"        CHANGED  {clip(u.old)} -> {clip(u.new)}"
+        elif u.kind == "added":
+            yield f"        ADDED    {clip(u.new)}"
+        else:
+            yield f"        REMOVED  {clip(u.old)}"
 
 
 def short_caption(caption: str, limit: int = 50) -> str:

@@ -169,6 +169,8 @@ class _Report:
             ("Rows outside the template", sum(s["unknown_rows"].values())),
             ("Cosmetic edits" + ("" if s["cosmetic_listed"] else " (not listed)"), s["cosmetic"]),
         ]
+        if sum(s["unplaced"].values()):  # columns inserted, sheets added (issue 11)
+            facts.insert(-1, ("Cells in columns or sheets outside the template", sum(s["unplaced"].values())))
         for caption, value in facts:
             row += 1
             ws.write_string(row, 0, caption, label)
@@ -290,8 +292,20 @@ class _Report:
             texts = [(v, captions[i][1]) for i, v in enumerate(values)] + [(self._meaning(change), 30)]
             texts.append(("".join(w.text for w in change.words), 40))
             ws.set_row(row, row_height(texts))
+        for u in r.unplaced:  # cells of inserted columns and added sheets, after the fields
+            row += 1
+            base = {"text_wrap": True, "border": 1, "border_color": "#BFBFBF", "bg_color": KIND_FILLS[u.kind]}
+            f = self.fmt(f"row:{u.kind}", **base)
+            where = r.table_titles.get(u.table, u.table) if u.place == "column" else f"Worksheet {u.name}"
+            column = f"{u.name} (outside the template)" if u.place == "column" else ""
+            values = [where, "", u.label if u.place == "column" else u.item, column, u.kind, u.old, u.new, "", "",
+                      "content outside the template: kept as text, not a data field", u.new_cell, u.old_cell,
+                      u.item if u.place == "column" else ""]
+            for col, value in enumerate(values):
+                ws.write_string(row, col, clip(value), f)
+            ws.set_row(row, row_height([(v, captions[i][1]) for i, v in enumerate(values)]))
         ws.autofilter(0, 0, max(row, 1), len(captions) - 1)
-        if not rows:
+        if not rows and not r.unplaced:
             ws.write_string(1, 0, "No changes.", self.fmt("italic", italic=True))
         self._print(ws, row, 9)  # cell references and field ids stay on screen, off the printout
 
@@ -301,6 +315,7 @@ class _Report:
             parts.append("field " + change.template.replace("-", " ") + " (the template changed)")
         if change.old_field:
             parts.append(f"field renamed in the catalogue: was {change.old_field}")
+        parts.append(change.formula_note)  # plain text in a string cell, never a live formula
         return "; ".join(p for p in parts if p)
 
     def _write_words(self, ws: Worksheet, row: int, col: int, change: Change, f: Format, kind: str) -> None:

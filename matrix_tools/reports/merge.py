@@ -346,6 +346,11 @@ def _where(field: str, column: str, table: str, row_number: str, label: str) -> 
         if column == ROW_PRESENCE:
             return f"{table}, added row {label!r}"
         return f"{table}, added row {label!r}: {column}"
+    if ItemKey.column_of(field) is not None:  # a column the State inserted; ``column`` is the row's field
+        return f"{table}, inserted column {label!r}: {column}"
+    sheet = ItemKey.sheet_of(field)
+    if sheet is not None:  # a sheet the State added; ``column`` is the cell
+        return f"worksheet {sheet!r}: {column}"
     return f"{table} row {row_number} {label!r}: {column}"
 
 

@@ -40,6 +40,7 @@ from matrix_tools.writing.cells import (
 )
 from matrix_tools.writing.front import add_about_sheet, add_legend_sheet, matrix_title, state_name
 from matrix_tools.writing.output import write_with
+from matrix_tools.writing.unplaced import add_extra_sheets, write_unknown_columns
 from matrix_tools.writing.xlsx import (
     Styles,
     new_workbook,
@@ -90,6 +91,7 @@ def write_matrix_workbook(
         cells.update(add_table_sheets(workbook, styles, matrix, notes))
         if extra_sheets is not None:
             extra_sheets(workbook, styles, dict(cells))
+        add_extra_sheets(workbook, styles, matrix)  # the State's own sheets, last (issue 11)
         workbook.close()
 
     write_with(path, build, inputs)
@@ -145,6 +147,7 @@ def add_table_sheets(
             ws.set_row(excel_row, height_for(heights, minimum=2))
         excel_row = layout.data_row(len(table.rows))
         extra_cols: dict[str, int] = {}
+        cells.update(write_unknown_columns(ws, styles, table, matrix, extra_cols))  # issue 11
         for row_key, unknown in key_unknown_rows(matrix.unknown_rows).items():
             if unknown.table != table.id:
                 continue
@@ -174,7 +177,10 @@ def add_table_sheets(
                     ws, styles, excel_row, table, found, text, by_cell.pop(key, [])
                 )
                 heights.append((text, _width(found)))
-            ws.write_blank(excel_row, layout.field_id_col(table), None, styles.get("field_id"))
+            if unknown.duplicate_of:  # a copied row keeps its Field ID, so it reads back as a copy
+                ws.write_string(excel_row, layout.field_id_col(table), unknown.duplicate_of, styles.get("field_id"))
+            else:
+                ws.write_blank(excel_row, layout.field_id_col(table), None, styles.get("field_id"))
             ws.set_row(excel_row, height_for(heights, minimum=2))
             excel_row += 1
         last_row = excel_row - 1

@@ -52,6 +52,12 @@ def iter_text_cells(matrix: Matrix) -> Iterator[TextCell]:
     for unknown in matrix.unknown_rows:
         for key, value in unknown.values.items():
             yield TextCell(value, "", key, unknown.table)
+    for inserted in matrix.unknown_columns:  # columns and sheets the State added (issue 11)
+        for value in inserted.values.values():
+            yield TextCell(value, "", inserted.name, inserted.table)
+    for sheet in matrix.extra_sheets:
+        for value in sheet.cells.values():
+            yield TextCell(value, "", "", "")
     for key, head in matrix.header.items():
         notes = normalise_text(head.raw)[1] if head.raw is not None else ()
         yield TextCell(Value(head.text, head.cell, head.raw, notes), ItemKey.header(key), "", "")
@@ -90,7 +96,7 @@ def check_text(matrix: Matrix, config: Config) -> Iterator[Finding]:
         text = value.text
         if has_control_characters(value.original) or has_control_characters(text):
             yield make_finding("text-control-characters", value=text, expected="plain text", **where)
-        prefix = formula_prefix(text)
+        prefix = formula_prefix(text) if value.formula is None else None  # a real formula: cell-formula says so
         if prefix is not None:
             yield make_finding("text-formula-like", value=text, prefix=prefix, **where)
         if len(text) > config.long_text_chars:
@@ -105,7 +111,7 @@ def check_text_normalised(matrix: Matrix, config: Config) -> Iterator[Finding]:
     """Cosmetic cleanup done while reading (information only)."""
     for cell in iter_text_cells(matrix):
         value = cell.value
-        notes = [str(note) for note in value.notes if note.cosmetic]
+        notes = [str(note) for note in value.notes if note.cosmetic]  # a formula: cell-formula says it
         if not notes or (cell.is_mark and mark_rewrite(value) is not None):
             continue
         yield make_finding(
