@@ -237,3 +237,30 @@ def test_a_merge_without_conflicts_resolves_to_the_merged_values(make_matrix, tm
     assert result.exit_code == 0, result.output
     assert "0 conflicts" in result.output
     assert load_matrix(final).text(*NPT) == "X"
+
+
+def test_a_deleted_agenda_row_is_reported_not_silently_kept(merged, tmp_path):
+    def delete_third(wb):
+        wb["Conflicts"].delete_rows(8)
+
+    decided = fill_decisions(merged, tmp_path / "decided.xlsx", {k: v for k, v in ALL_DECIDED.items() if k != "cwc"},
+                             edit=delete_third)
+    final = tmp_path / "final.xlsx"
+    result = run("resolve", decided, "-o", final)
+    assert result.exit_code == 1
+    assert "conflict No. 3 is no longer on the Conflicts sheet" in result.output
+    assert not final.exists()
+
+
+def test_a_conflict_copied_with_two_different_decisions_is_refused(merged, tmp_path):
+    def duplicate_first(wb):
+        ws = wb["Conflicts"]
+        last = ws.max_row + 1
+        for c in range(1, ws.max_column + 1):
+            ws.cell(last, c).value = ws.cell(6, c).value
+        ws.cell(last, agenda_columns(ws)["Decision"]).value = "ours"  # row 6 says base
+
+    decided = fill_decisions(merged, tmp_path / "decided.xlsx", ALL_DECIDED, edit=duplicate_first)
+    result = run("resolve", decided, "-o", tmp_path / "final.xlsx")
+    assert result.exit_code == 1
+    assert "also on row 6 with another decision" in result.output

@@ -86,7 +86,7 @@ class ResolveResult:
 
     def summary(self) -> dict[str, int]:
         return {
-            "conflicts": len(self.agenda.items),
+            "conflicts": max(len(self.agenda.items), self.agenda.expected or 0),
             "decided": len(self.decided),
             "undecided": sum(1 for p in self.problems if p.undecided),
             "not_understood": sum(1 for p in self.problems if not p.undecided),
@@ -162,6 +162,12 @@ def decide(agenda: Agenda, matrix: Matrix) -> tuple[list[Decided], list[Problem]
     """Every agenda row decided or explained (pure)."""
     decided: list[Decided] = []
     problems: list[Problem] = []
+    for number in agenda.missing_numbers():
+        # A deleted agenda row would silently keep the merge's choice: nothing hidden.
+        gone = AgendaItem(0, str(number), "", "", "", "", "", "", "", "", "", "", "")
+        problems.append(Problem(gone, f"conflict No. {number} is no longer on the {agenda.sheet} sheet (its row "
+                                      "was deleted): copy it back from the merged workbook, or merge again", True))
+    seen: dict[tuple[str, str], Decided] = {}
     for item in agenda.items:
         key = _identify(item, matrix)
         if key is None:
@@ -170,7 +176,9 @@ def decide(agenda: Agenda, matrix: Matrix) -> tuple[list[Decided], list[Problem]
             continue
         chosen = _choose(item)
         if isinstance(chosen, str):
-            problems.append(Problem(item, chosen, chosen == "undecided"))
+            undecided = chosen == "undecided"
+            reason = "no decision yet (Decision and Decided value are empty)" if undecided else chosen
+            problems.append(Problem(item, reason, undecided))
             continue
         choice, text = chosen
         field, column = key
@@ -183,7 +191,15 @@ def decide(agenda: Agenda, matrix: Matrix) -> tuple[list[Decided], list[Problem]
             problems.append(Problem(item, reason, False))
             continue
         source = agenda.sources.get(choice, "") if choice in SIDE_CHOICES else ""
-        decided.append(Decided(item, field, column, choice, text, source))
+        outcome = Decided(item, field, column, choice, text, source)
+        earlier = seen.get((field, column))
+        if earlier is not None:
+            if earlier.value != text:
+                problems.append(Problem(item, f"this conflict is also on row {earlier.item.row} with another "
+                                              f"decision ({earlier.value!r}): keep one", False))
+            continue  # the same decision twice (a copied row) counts once
+        seen[(field, column)] = outcome
+        decided.append(outcome)
     return decided, problems
 
 

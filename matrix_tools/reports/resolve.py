@@ -59,6 +59,8 @@ def render_resolve_json(result: ResolveResult, *, output: str | Path | None = No
 
 
 def _where(item: Any) -> str:
+    if not item.row:  # a conflict whose agenda row is gone
+        return "(row deleted from the agenda)"
     return f"{item.table} {item.row_label}: {item.column}".strip()
 
 
@@ -72,8 +74,9 @@ def render_resolve_text(result: ResolveResult, *, output: str | Path | None = No
             "Fill in the Decision column (ours, theirs, base) or the Decided value column, then run resolve again."
         )
         for p in result.problems:
-            lines.append(f"  {p.item.number}. {one_line(_where(p.item))}  [{p.item.decision_cell}]")
-            lines.append(f"     {'undecided' if p.undecided else one_line(p.reason)}")
+            cell = f"  [{p.item.decision_cell}]" if p.item.decision_cell else ""
+            lines.append(f"  {p.item.number}. {one_line(_where(p.item))}{cell}")
+            lines.append(f"     {one_line(p.reason)}")
         return "\n".join(lines) + "\n"
     if output is not None:
         lines.append(f"Final matrix: {one_line(str(output))}")
