@@ -186,9 +186,9 @@ def decide(agenda: Agenda, matrix: Matrix) -> tuple[list[Decided], list[Problem]
             problems.append(Problem(item, "a whole added row can only be decided with ours, theirs or base "
                                           "(keep or remove the row); edit its cells in the table sheet", False))
             continue
-        text, reason = _check_value(matrix.catalogue, field, column, text)
-        if reason:
-            problems.append(Problem(item, reason, False))
+        text, unfit = _check_value(matrix.catalogue, field, column, text)
+        if unfit:
+            problems.append(Problem(item, unfit, False))
             continue
         source = agenda.sources.get(choice, "") if choice in SIDE_CHOICES else ""
         outcome = Decided(item, field, column, choice, text, source)
