@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matrix_tools.registry.store import Registry, Version
+from matrix_tools.registry.records import Version
+from matrix_tools.registry.store import Registry
 
 ALL_SECTIONS = "All sections"
 MEASURE = "X"

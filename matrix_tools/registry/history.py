@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from matrix_tools.model import Catalogue
 from matrix_tools.reading.normalise import cosmetic_key
-from matrix_tools.registry.store import ROW_PREFIX, StoredEntry, Version
+from matrix_tools.registry.records import ROW_PREFIX, StoredEntry, Version
 
 EntryMap = Mapping[tuple[str, str], StoredEntry]
 

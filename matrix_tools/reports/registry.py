@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from matrix_tools.registry.history import History
-from matrix_tools.registry.store import MARKS_COUNTED, Version
+from matrix_tools.registry.records import MARKS_COUNTED, Version
 from matrix_tools.reports.resolve import one_line
 from matrix_tools.safety import safe_json_dumps
 
