@@ -43,7 +43,7 @@ def command() -> None:
     """
 
 
-@command.command("add")
+@command.command("add", short_help="Store workbooks as new versions of their States.")
 @click.argument("files", nargs=-1, required=True, metavar="FILE_OR_FOLDER...", type=click.Path(path_type=Path))
 @click.option("--status", type=click.Choice(["received", "working", "approved"]), default="received",
               show_default=True, help="received: a State's return; working: the experts' copy; approved: the Committee's.")
@@ -93,7 +93,7 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
         raise click.exceptions.Exit(EXIT_INPUT)
 
 
-@command.command("list")
+@command.command("list", short_help="One line per stored version.")
 @click.argument("iso3", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @registry_option
@@ -106,7 +106,7 @@ def list_(iso3: str | None, fmt: str, registry_path: Path | None) -> None:
     click.echo((render_versions_json if fmt == "json" else render_versions_text)(versions), nl=False)
 
 
-@command.command("export")
+@command.command("export", short_help="Write a stored version to a file, byte for byte.")
 @click.argument("ref")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The workbook to write: the stored file, byte for byte.")
@@ -124,7 +124,7 @@ def export(ref: str, output: Path, registry_path: Path | None) -> None:
     click.echo(f"Wrote {version.ref} ({version.file_name}, SHA-256 {version.sha256[:12]}…) to {output}", err=True)
 
 
-@command.command("approve")
+@command.command("approve", short_help="Mark a version approved (the Committee's decision).")
 @click.argument("ref")
 @click.option("--note", default="", help="A note kept with the approval (e.g. the Committee's meeting).")
 @registry_option
@@ -135,7 +135,7 @@ def approve(ref: str, note: str, registry_path: Path | None) -> None:
     click.echo(f"Approved {version.ref} ({version.state}, received {version.received}, from {version.file_name})")
 
 
-@command.command("history")
+@command.command("history", short_help="A State's timeline of versions, changes and marks.")
 @click.argument("iso3")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the history to a file: .xlsx, .html, .md or .json (without it: text on the screen).")
