@@ -326,3 +326,25 @@ def test_a_registry_held_by_another_writer_fails_cleanly_after_waiting(files, re
     assert "cannot write to the registry" in result.output and "nothing was changed" in result.output
     with Registry(reg) as r:
         assert [v.ref for v in r.versions()] == ["TST@1"]
+
+
+def _file_cases():
+    from hostile import REFUSED
+
+    return [c for c in REFUSED if c.name != "folder instead of file"]
+
+
+@pytest.mark.parametrize("case", _file_cases(), ids=lambda c: c.name)
+def test_every_hostile_file_is_refused_with_exit_3_and_nothing_stored(case, reg, tmp_path):
+    path = case.build(tmp_path / f"{case.name.replace(' ', '_')}.xlsx")
+    before = path.read_bytes() if path.is_file() else None
+    result = run("registry", "add", path, "--registry", reg)
+    assert result.exit_code == 3, result.output
+    assert "nothing stored" in result.output
+    assert not any(line.startswith("Traceback") for line in result.output.splitlines())
+    assert "\x1b" not in result.output  # a part name's control characters are shown escaped
+    with Registry(reg) as r:
+        assert r.versions() == [] and r.integrity() == []
+        assert r._conn.execute("SELECT COUNT(*) FROM blob").fetchone()[0] == 0
+    if before is not None:
+        assert path.read_bytes() == before  # never modified
