@@ -348,3 +348,13 @@ def test_every_hostile_file_is_refused_with_exit_3_and_nothing_stored(case, reg,
         assert r._conn.execute("SELECT COUNT(*) FROM blob").fetchone()[0] == 0
     if before is not None:
         assert path.read_bytes() == before  # never modified
+
+
+def test_an_iso_code_that_is_not_three_letters_is_refused(make_matrix, reg, tmp_path):
+    from matrix_tools.writing.workbook import write_matrix_workbook
+
+    path = tmp_path / "odd-code.xlsx"
+    write_matrix_workbook(path, make_matrix(iso3="T1/"))
+    result = run("registry", "add", path, "--registry", reg)
+    assert result.exit_code == 3
+    assert "is not three letters" in result.output

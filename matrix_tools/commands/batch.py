@@ -96,7 +96,7 @@ def command(
         from matrix_tools.reports.registry import one_line
 
         for item in recorded:
-            click.echo(f"  Registry: {one_line(item.file)}: {item.ref + ' ' if item.ref else ''}{item.message}")
+            click.echo(one_line(f"  Registry: {item.file}: {item.ref + ' ' if item.ref else ''}{item.message}"))
     if result.output:
         click.echo(f"Reports written to {result.output} (open summary.xlsx).", err=True)
     raise click.exceptions.Exit(result.exit_code)

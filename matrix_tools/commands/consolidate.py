@@ -111,6 +111,7 @@ def _from_registry(lookup: Any, as_of: dt.date | None, catalogue: Any, output: P
     """Every State's version in force (latest approved, else latest) and the coverage over time."""
     from matrix_tools.errors import UsageError
     from matrix_tools.registry.coverage import coverage_over_time
+    from matrix_tools.reports.registry import one_line
 
     registry = lookup.registry()
     versions = registry.latest_per_state(as_of=as_of)
@@ -121,5 +122,5 @@ def _from_registry(lookup: Any, as_of: dt.date | None, catalogue: Any, output: P
     sections = list(dict.fromkeys(t.section for t in catalogue.tables))
     over_time = coverage_over_time(registry, as_of=as_of, sections=sections) if output.suffix.lower() == ".xlsx" else []
     for v in versions:
-        click.echo(f"  {v.ref} {v.state} ({v.status}, received {v.received})", err=True)
+        click.echo(f"  {v.ref} {one_line(v.state)} ({v.status}, received {v.received})", err=True)
     return matrices, over_time

@@ -121,7 +121,10 @@ def export(ref: str, output: Path, registry_path: Path | None) -> None:
         data = registry.read_bytes(version)
         check_output_path(output, [registry.path])
         write_bytes(output, data, inputs=[registry.path])
-    click.echo(f"Wrote {version.ref} ({version.file_name}, SHA-256 {version.sha256[:12]}…) to {output}", err=True)
+    from matrix_tools.reports.registry import one_line
+
+    click.echo(f"Wrote {version.ref} ({one_line(version.file_name)}, SHA-256 {version.sha256[:12]}…) to {output}",
+               err=True)
 
 
 @command.command("approve", short_help="Mark a version approved (the Committee's decision).")
@@ -130,9 +133,12 @@ def export(ref: str, output: Path, registry_path: Path | None) -> None:
 @registry_option
 def approve(ref: str, note: str, registry_path: Path | None) -> None:
     """Mark a version approved: the Committee's decision. XTL@approved then names it."""
+    from matrix_tools.reports.registry import one_line
+
     with _open(registry_path) as registry:
         version = registry.approve(ref, note=note)
-    click.echo(f"Approved {version.ref} ({version.state}, received {version.received}, from {version.file_name})")
+    click.echo(f"Approved {version.ref} ({one_line(version.state)}, received {version.received}, "
+               f"from {one_line(version.file_name)})")
 
 
 @command.command("history", short_help="A State's timeline of versions, changes and marks.")

@@ -138,6 +138,12 @@ class Registry:
                 "registry keeps versions by ISO code: fill it in on the About sheet and add it again",
                 code="no-iso3", path=path or None,
             )
+        if not (len(iso) == 3 and iso.isascii() and iso.isalpha()):
+            # References (XTL@3) and staged file names are built from the code: letters only.
+            raise InputError(
+                f"{file_name}: the ISO code {iso[:20]!r} in its header is not three letters (e.g. XTL); "
+                "correct it on the About sheet and add it again", code="iso3-invalid", path=path or None,
+            )
         sha = hashlib.sha256(data).hexdigest()
         header = matrix.header
         with self._write() as conn:
