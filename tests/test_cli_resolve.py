@@ -216,7 +216,7 @@ def test_an_agenda_saved_by_libreoffice_is_read(tmp_path):
     result = run("resolve", copy, "-o", final, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert [d["choice"] for d in data["decisions"]] == ["theirs"]
+    assert [(d["choice"], d["from"]) for d in data["decisions"]] == [("theirs", "samples/testland-returned.xlsx")]
     matrix = load_matrix(final)
     assert matrix.text("OP3ab.NW.personnel_reliability", "source") == "Nuclear Security Regulation (2019), art. 22"
     assert matrix.text("OP1.npt", "remarks") == "Corrected during the consultation"
