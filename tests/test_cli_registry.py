@@ -358,3 +358,23 @@ def test_an_iso_code_that_is_not_three_letters_is_refused(make_matrix, reg, tmp_
     result = run("registry", "add", path, "--registry", reg)
     assert result.exit_code == 3
     assert "is not three letters" in result.output
+
+
+def test_submitted_text_is_inert_in_the_history_files(make_matrix, reg, tmp_path):
+    from matrix_tools.writing.workbook import write_matrix_workbook
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_matrix_workbook(first, make_matrix(state="<script>alert(1)</script>"))
+    write_matrix_workbook(second, make_matrix({("OP1.npt", "info"): "=cmd|'/c calc'!A1 | [x](http://e)"},
+                                              state="<script>alert(1)</script>"))
+    assert run("registry", "add", first, second, "--registry", reg).exit_code == 0
+    html, md, xlsx = tmp_path / "h.html", tmp_path / "h.md", tmp_path / "h.xlsx"
+    for out in (html, md, xlsx):
+        assert run("registry", "history", "TST", "-o", out, "--registry", reg).exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "\\[x\\]\\(http://e\\)" in md.read_text(encoding="utf-8")
+    import zipfile
+
+    with zipfile.ZipFile(xlsx) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))
