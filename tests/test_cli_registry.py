@@ -120,6 +120,8 @@ def test_approve_moves_the_approved_reference(stored, tmp_path):
     assert load_matrix(out).text(*NPT) == ""
     result = run("registry", "approve", "tst@3", "--registry", stored)
     assert result.exit_code == 0 and "Approved TST@3" in result.output
+    again = run("registry", "approve", "TST@3", "--registry", stored)
+    assert again.exit_code == 0 and "already approved" in again.output
     assert run("registry", "export", "TST@approved", "-o", out, "--registry", stored).exit_code == 0
     assert load_matrix(out).text(*NPT) == "?"
 

@@ -136,7 +136,11 @@ def approve(ref: str, note: str, registry_path: Path | None) -> None:
     from matrix_tools.reports.registry import one_line
 
     with _open(registry_path) as registry:
-        version = registry.approve(ref, note=note)
+        before = registry.find(ref)
+        version = registry.approve(before, note=note)
+    if before.status == "approved":
+        click.echo(f"{version.ref} was already approved; the approval is recorded again")
+        return
     click.echo(f"Approved {version.ref} ({one_line(version.state)}, received {version.received}, "
                f"from {one_line(version.file_name)})")
 

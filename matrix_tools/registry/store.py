@@ -181,9 +181,9 @@ class Registry:
             row = conn.execute(f"SELECT {VERSION_COLUMNS} FROM version WHERE id = ?", (version_id,)).fetchone()
         return Added(version_from_row(row), new=True, path=path)
 
-    def approve(self, ref: str | Reference, *, note: str = "") -> Version:
+    def approve(self, ref: str | Reference | Version, *, note: str = "") -> Version:
         """Mark a version approved (the Committee's decision); returns it as now stored."""
-        version = self.find(ref)
+        version = ref if isinstance(ref, Version) else self.find(ref)
         with self._write() as conn:
             conn.execute("UPDATE version SET status = 'approved' WHERE id = ?", (version.id,))
             conn.execute("INSERT INTO event (version_id, at, what, detail) VALUES (?,?,?,?)",
