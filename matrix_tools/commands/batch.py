@@ -93,7 +93,7 @@ def command(
                 click.echo(f"Baselines from the registry (ISO@approved): {staged}", err=True)
     click.echo(render_overview(result.document), nl=False)
     if registry_path is not None:
-        from matrix_tools.reports.registry import one_line
+        from matrix_tools.reports.textline import one_line
 
         for item in recorded:
             click.echo(one_line(f"  Registry: {item.file}: {item.ref + ' ' if item.ref else ''}{item.message}"))

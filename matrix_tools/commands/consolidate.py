@@ -111,7 +111,7 @@ def _from_registry(lookup: Any, as_of: dt.date | None, catalogue: Any, output: P
     """Every State's version in force (latest approved, else latest) and the coverage over time."""
     from matrix_tools.errors import UsageError
     from matrix_tools.registry.coverage import coverage_over_time
-    from matrix_tools.reports.registry import one_line
+    from matrix_tools.reports.textline import one_line
 
     registry = lookup.registry()
     versions = registry.latest_per_state(as_of=as_of)

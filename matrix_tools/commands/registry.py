@@ -63,7 +63,7 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
     from matrix_tools.catalogue import load_catalogue
     from matrix_tools.commands.validate import expand_paths
     from matrix_tools.errors import EXIT_INPUT, MatrixToolsError, UsageError
-    from matrix_tools.reports.registry import one_line
+    from matrix_tools.reports.textline import one_line
 
     paths = expand_paths(files)
     if not paths:
@@ -121,7 +121,7 @@ def export(ref: str, output: Path, registry_path: Path | None) -> None:
         data = registry.read_bytes(version)
         check_output_path(output, [registry.path])
         write_bytes(output, data, inputs=[registry.path])
-    from matrix_tools.reports.registry import one_line
+    from matrix_tools.reports.textline import one_line
 
     click.echo(f"Wrote {version.ref} ({one_line(version.file_name)}, SHA-256 {version.sha256[:12]}…) to {output}",
                err=True)
@@ -133,7 +133,7 @@ def export(ref: str, output: Path, registry_path: Path | None) -> None:
 @registry_option
 def approve(ref: str, note: str, registry_path: Path | None) -> None:
     """Mark a version approved: the Committee's decision. XTL@approved then names it."""
-    from matrix_tools.reports.registry import one_line
+    from matrix_tools.reports.textline import one_line
 
     with _open(registry_path) as registry:
         before = registry.find(ref)

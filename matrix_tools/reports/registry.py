@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matrix_tools.registry.history import History
 from matrix_tools.registry.records import MARKS_COUNTED, Version
-from matrix_tools.reports.resolve import one_line
+from matrix_tools.reports.textline import one_line
 from matrix_tools.safety import safe_json_dumps
 
-__all__ = ["one_line"]
+if TYPE_CHECKING:  # `registry list` does not need the history (nor the reader behind it)
+    from matrix_tools.registry.history import History
+
 HISTORY_TEMPLATE = "history.html.j2"
 
 

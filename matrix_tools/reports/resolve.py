@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from matrix_tools.merging.resolve import ResolveResult
+from matrix_tools.reports.textline import one_line
 from matrix_tools.safety import safe_json_dumps
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def one_line(text: str) -> str:
-    """A value on one terminal line: line breaks as " / ", control and direction characters made
-    harmless (submitted text never becomes a terminal escape)."""
-    text = text.replace("\r\n", "\n").replace("\n", " / ")
-    return _CONTROL.sub("\ufffd", text) if text else "(blank)"
 
 
 def write_final_workbook(result: ResolveResult, path: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path:
