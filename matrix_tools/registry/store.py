@@ -168,6 +168,11 @@ class Registry:
                 "VALUES (?,?,?,?,?,?,?)",
                 ((version_id, *entry) for entry in iter_entry_rows(matrix)),
             )
+            conn.execute(
+                "INSERT INTO mark_count (version_id, section, mark, n) SELECT version_id, section, value, "
+                "COUNT(*) FROM entry WHERE version_id = ? AND kind = 'mark' GROUP BY section, value",
+                (version_id,),
+            )
             # Recorded so an integrity check can tell a complete version from a damaged one.
             conn.execute("UPDATE version SET stored_values = (SELECT COUNT(*) FROM entry WHERE version_id = ?) "
                          "WHERE id = ?", (version_id, version_id))
@@ -199,8 +204,7 @@ class Registry:
                                   args).fetchall()
         counts: dict[int, dict[str, int]] = {}
         for vid, value, count in self._conn.execute(
-            "SELECT version_id, value, COUNT(*) FROM entry WHERE kind = 'mark' AND value != '' "
-            "GROUP BY version_id, value"
+            "SELECT version_id, mark, SUM(n) FROM mark_count GROUP BY version_id, mark"
         ):
             counts.setdefault(vid, {})[value] = count
         return [version_from_row(r, {m: counts.get(r[0], {}).get(m, 0) for m in MARKS_COUNTED}) for r in rows]
@@ -281,8 +285,7 @@ class Registry:
         """Per version id, per section: how many mark cells hold ``mark`` (one query)."""
         counts: dict[int, dict[str, int]] = {}
         for vid, section, count in self._conn.execute(
-            "SELECT version_id, section, COUNT(*) FROM entry WHERE kind = 'mark' AND value = ? "
-            "GROUP BY version_id, section", (mark,)
+            "SELECT version_id, section, n FROM mark_count WHERE mark = ?", (mark,)
         ):
             counts.setdefault(vid, {})[section] = count
         return counts
