@@ -60,6 +60,8 @@ def test_the_same_bytes_twice_store_one_version(files, reg, tmp_path):
     assert "Already stored" in result.output and "TST@1" in result.output
     with Registry(reg) as r:
         assert len(r.versions()) == 1
+    again = run("registry", "add", renamed, "--status", "approved", "--registry", reg)
+    assert "registry approve TST@1" in again.output  # says how, instead of silently not approving
 
 
 def test_an_unreadable_file_exits_3_and_stores_nothing(files, reg, tmp_path):

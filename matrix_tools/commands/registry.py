@@ -85,8 +85,12 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
             if added.new:
                 click.echo(f"Added {v.ref} ({one_line(v.state)}, {v.status}) from {one_line(path.name)}")
             else:
+                hint = ""
+                if status != "received" and status != v.status:
+                    hint = f" (it is {v.status}: `matrix-tools registry approve {v.ref}` approves it)" \
+                        if status == "approved" else f" (its status stays {v.status})"
                 click.echo(f"Already stored: {one_line(path.name)} has the same bytes as {v.ref} "
-                           f"(added {v.added_at} from {one_line(v.file_name)}); nothing added")
+                           f"(added {v.added_at} from {one_line(v.file_name)}); nothing added{hint}")
         where = registry.path
     click.echo(f"Registry: {where}", err=True)
     if failed:
