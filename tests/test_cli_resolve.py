@@ -264,3 +264,18 @@ def test_a_conflict_copied_with_two_different_decisions_is_refused(merged, tmp_p
     result = run("resolve", decided, "-o", tmp_path / "final.xlsx")
     assert result.exit_code == 1
     assert "also on row 6 with another decision" in result.output
+
+
+def test_a_key_edited_into_nonsense_falls_back_to_the_cell_or_is_refused(merged, tmp_path):
+    def break_keys(wb):
+        ws = wb["Conflicts"]
+        cols = agenda_columns(ws)
+        ws.cell(7, cols["Key"]).value = "OP9.nothing|status"  # the NPT row: its Cell still names it
+        ws.cell(8, cols["Key"]).value = "OP9.nothing|status"
+        ws.cell(8, cols["Cell"]).value = "'Nowhere'!A1"
+
+    decided = fill_decisions(merged, tmp_path / "decided.xlsx", ALL_DECIDED, edit=break_keys)
+    result = run("resolve", decided, "-o", tmp_path / "final.xlsx")
+    assert result.exit_code == 1
+    assert "names no cell of the merged workbook" in result.output
+    assert result.output.count("names no cell") == 1

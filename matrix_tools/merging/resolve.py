@@ -101,7 +101,8 @@ def _identify(item: AgendaItem, matrix: Matrix) -> tuple[str, str] | None:
     """(field, column) of an agenda row: from its Key, else from its Cell."""
     if KEY_SEPARATOR in item.key:
         field, column = item.key.rsplit(KEY_SEPARATOR, 1)
-        return field, column
+        if _known(matrix, field, column):
+            return field, column
     if not item.cell:
         return None
     wanted = item.cell.replace("$", "")
@@ -116,6 +117,16 @@ def _identify(item: AgendaItem, matrix: Matrix) -> tuple[str, str] | None:
             if value.cell == wanted:
                 return ROW_PREFIX + row_key, column
     return None
+
+
+def _known(matrix: Matrix, field: str, column: str) -> bool:
+    """Whether the merged workbook holds this (field, column): a Key edited into nonsense is not."""
+    if field.startswith(HEADER_PREFIX):
+        return column == "" and field[len(HEADER_PREFIX):] in matrix.header
+    if field.startswith(ROW_PREFIX):
+        row = key_unknown_rows(matrix.unknown_rows).get(field[len(ROW_PREFIX):])
+        return row is not None and (column == ROW_PRESENCE or column in row.values)
+    return (field, column) in matrix.entries
 
 
 def _choose(item: AgendaItem) -> tuple[str, str] | str:
