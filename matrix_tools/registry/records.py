@@ -7,7 +7,7 @@ Pure data and the one mapping from a read ``Matrix`` to the rows stored for it; 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -101,3 +101,18 @@ def iter_entry_rows(matrix: Matrix) -> Iterator[tuple[str, str, str, str, str, s
 def check_status(status: str) -> None:
     if status not in STATUSES:
         raise UsageError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
+
+
+def in_force(versions: Sequence[Version], end: dt.date, *, approved_first: bool = True) -> list[Version]:
+    """Per State, the version in force at ``end``: its latest approved one received by then, else
+    its latest one (``approved_first=False``: always the latest)."""
+    by_state: dict[str, list[Version]] = {}
+    for v in sorted(versions, key=lambda v: (v.iso3, v.number)):
+        if v.received <= end:
+            by_state.setdefault(v.iso3, []).append(v)
+    chosen = []
+    for iso in sorted(by_state):
+        items = by_state[iso]
+        approved = [v for v in items if v.status == "approved"]
+        chosen.append((approved if approved and approved_first else items)[-1])
+    return chosen

@@ -32,6 +32,7 @@ from matrix_tools.registry.records import (
     StoredEntry,
     Version,
     check_status,
+    in_force,
     iter_entry_rows,
     version_from_row,
 )
@@ -293,16 +294,7 @@ class Registry:
     def latest_per_state(self, *, as_of: dt.date | None = None, approved_first: bool = True) -> builtins.list[Version]:
         """Per State: its latest approved version received by ``as_of`` (or its latest, when none
         is approved or ``approved_first`` is false)."""
-        out = []
-        by_state: dict[str, builtins.list[Version]] = {}
-        for v in self.versions():
-            if as_of is None or v.received <= as_of:
-                by_state.setdefault(v.iso3, []).append(v)
-        for iso in sorted(by_state):
-            items = by_state[iso]
-            approved = [v for v in items if v.status == "approved"]
-            out.append((approved if approved and approved_first else items)[-1])
-        return out
+        return in_force(self.versions(), as_of or dt.date.max, approved_first=approved_first)
 
     def history(self, iso3: str) -> History:
         """The State's timeline (``registry.history.History``)."""

@@ -82,11 +82,6 @@ def _counts(step: Any) -> str:
     return f"{c['added']} added, {c['changed']} changed, {c['removed']} removed ({c['marks_changed']} marks)"
 
 
-def _first(history: History) -> dict[str, int]:
-    first = history.steps[0].version
-    return dict(first.marks)
-
-
 def render_history_text(history: History) -> str:
     """The timeline for the terminal: one block per version, then the marks that moved."""
     lines = [f"History of the 1540 matrix of {one_line(history.state)} ({history.iso3}): "
