@@ -54,6 +54,8 @@ class AgendaItem:
 
 @dataclass(frozen=True)
 class Agenda:
+    """A Conflicts sheet as read: its rows, the files it names and how many conflicts it had."""
+
     sheet: str
     items: tuple[AgendaItem, ...]
     sources: dict[str, str]  # "base" | "ours" | "theirs" -> the file named on the sheet
@@ -73,6 +75,7 @@ def _value(text: str) -> str:
 
 
 def find_agenda_sheet(sheets: tuple[SheetGrid, ...]) -> SheetGrid | None:
+    """The Conflicts sheet (its name in any letter case), or None."""
     for sheet in sheets:
         if sheet.name.strip().casefold() == AGENDA_SHEET.casefold():
             return sheet

@@ -74,6 +74,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class ResolveResult:
+    """The outcome of a resolve: the final matrix and every decision, or the problems."""
+
     merged: str
     matrix: Matrix  # the final matrix (meaningful only when ``ok``)
     decided: tuple[Decided, ...]
@@ -82,9 +84,11 @@ class ResolveResult:
 
     @property
     def ok(self) -> bool:
+        """Every conflict decided and understood: the final matrix may be written."""
         return not self.problems
 
     def summary(self) -> dict[str, int]:
+        """Counts for the record: conflicts, decided, undecided, not understood, per origin."""
         return {
             "conflicts": max(len(self.agenda.items), self.agenda.expected or 0),
             "decided": len(self.decided),

@@ -40,6 +40,7 @@ class Version:
 
     @property
     def ref(self) -> str:
+        """The reference that names this version: ``XTL@3``."""
         return f"{self.iso3}@{self.number}"
 
 
@@ -54,6 +55,8 @@ class Added:
 
 @dataclass(frozen=True)
 class StoredEntry:
+    """One stored value of a version: where it sits in the matrix and what it holds."""
+
     field: str
     column: str
     kind: str  # "mark" or "text"
@@ -67,6 +70,7 @@ VERSION_COLUMNS = ("id, iso3, n, state, sha256, status, received, added_at, file
 
 
 def version_from_row(row: tuple[Any, ...], marks: dict[str, int] | None = None) -> Version:
+    """A Version from a row selected with ``VERSION_COLUMNS``."""
     return Version(row[0], row[1], row[2], row[3], row[4], row[5], dt.date.fromisoformat(row[6]),
                    row[7], row[8], row[9], row[10], row[11], row[12], marks or {})
 
@@ -99,6 +103,7 @@ def iter_entry_rows(matrix: Matrix) -> Iterator[tuple[str, str, str, str, str, s
 
 
 def check_status(status: str) -> None:
+    """UsageError (exit 2) for a status other than received, working or approved."""
     if status not in STATUSES:
         raise UsageError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
 

@@ -68,6 +68,7 @@ class Registry:
         self._conn = connect(self.path)
 
     def close(self) -> None:
+        """Close the database connection (``with Registry(...)`` does it)."""
         self._conn.close()
 
     def __enter__(self) -> Registry:

@@ -19,6 +19,7 @@ HISTORY_TEMPLATE = "history.html.j2"
 
 
 def version_dict(v: Version) -> dict[str, Any]:
+    """A version as plain data (schemas/registry-list.schema.json)."""
     return {
         "ref": v.ref, "iso3": v.iso3, "number": v.number, "state": v.state, "status": v.status,
         "received": v.received.isoformat(), "added_at": v.added_at, "file_name": v.file_name,
@@ -45,6 +46,7 @@ def render_versions_text(versions: Sequence[Version]) -> str:
 
 
 def render_versions_json(versions: Sequence[Version]) -> str:
+    """``registry list --format json``."""
     return safe_json_dumps({"versions": [version_dict(v) for v in versions]}, indent=2) + "\n"
 
 
@@ -74,6 +76,7 @@ def history_dict(history: History) -> dict[str, Any]:
 
 
 def render_history_json(history: History) -> str:
+    """``registry history -o FILE.json``."""
     return safe_json_dumps(history_dict(history), indent=2) + "\n"
 
 

@@ -46,6 +46,7 @@ def resolve_report(result: ResolveResult, *, output: str | Path | None = None) -
 
 
 def render_resolve_json(result: ResolveResult, *, output: str | Path | None = None) -> str:
+    """The record of decisions as JSON."""
     return safe_json_dumps(resolve_report(result, output=output), indent=2) + "\n"
 
 
