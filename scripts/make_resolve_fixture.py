@@ -25,13 +25,14 @@ TARGET = ROOT / "tests" / "fixtures" / "resolve" / "merged-libreoffice.xlsx"
 
 
 def main() -> int:
-    samples = ROOT / "samples"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         merged = work / "merged.xlsx"
-        subprocess.run([sys.executable, "-m", "matrix_tools", "merge", samples / "testland-approved.xlsx",
-                        samples / "testland-working.xlsx", samples / "testland-returned.xlsx", "-o", merged],
-                       check=False, capture_output=True)
+        # Relative sample paths, run from the checkout: the agenda names the files as
+        # samples/..., not a path of this machine.
+        subprocess.run([sys.executable, "-m", "matrix_tools", "merge", "samples/testland-approved.xlsx",
+                        "samples/testland-working.xlsx", "samples/testland-returned.xlsx", "-o", str(merged)],
+                       check=False, capture_output=True, cwd=ROOT)
         wb = openpyxl.load_workbook(merged)
         ws = wb["Conflicts"]
         decision = next(c.column for c in ws[5] if c.value == "Decision")

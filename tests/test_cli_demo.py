@@ -19,10 +19,10 @@ def test_demo_runs_every_step_and_lists_its_outputs(tmp_path):
     assert [c.split()[2] for c in commands] == [
         "template", "export", "validate", "validate", "diff", "diff", "diff", "merge",
         "resolve", "registry", "registry", "registry", "registry", "registry", "diff", "registry",
-        "consolidate", "batch"]
+        "consolidate", "consolidate", "batch"]
     for name in ("testland-changes.xlsx", "testland-changes.html", "testland-merged.xlsx", "all-states.xlsx",
                  "testland-returned-annotated.xlsx", "batch/summary.xlsx", "testland-final.xlsx",
-                 "testland-history.xlsx", "matrix-registry.sqlite"):
+                 "testland-history.xlsx", "matrix-registry.sqlite", "coverage-over-time.xlsx"):
         assert (tmp_path / "out" / name).is_file(), name
         assert name in result.output
     assert "matrix-tools serve" in result.output  # the page is mentioned, not started

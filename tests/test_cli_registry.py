@@ -60,6 +60,8 @@ def test_the_same_bytes_twice_store_one_version(files, reg, tmp_path):
     assert "Already stored" in result.output and "TST@1" in result.output
     with Registry(reg) as r:
         assert len(r.versions()) == 1
+    again = run("registry", "add", renamed, "--status", "approved", "--registry", reg)
+    assert "registry approve TST@1" in again.output  # says how, instead of silently not approving
 
 
 def test_an_unreadable_file_exits_3_and_stores_nothing(files, reg, tmp_path):
@@ -120,6 +122,8 @@ def test_approve_moves_the_approved_reference(stored, tmp_path):
     assert load_matrix(out).text(*NPT) == ""
     result = run("registry", "approve", "tst@3", "--registry", stored)
     assert result.exit_code == 0 and "Approved TST@3" in result.output
+    again = run("registry", "approve", "TST@3", "--registry", stored)
+    assert again.exit_code == 0 and "already approved" in again.output
     assert run("registry", "export", "TST@approved", "-o", out, "--registry", stored).exit_code == 0
     assert load_matrix(out).text(*NPT) == "?"
 
@@ -326,3 +330,55 @@ def test_a_registry_held_by_another_writer_fails_cleanly_after_waiting(files, re
     assert "cannot write to the registry" in result.output and "nothing was changed" in result.output
     with Registry(reg) as r:
         assert [v.ref for v in r.versions()] == ["TST@1"]
+
+
+def _file_cases():
+    from hostile import REFUSED
+
+    return [c for c in REFUSED if c.name != "folder instead of file"]
+
+
+@pytest.mark.parametrize("case", _file_cases(), ids=lambda c: c.name)
+def test_every_hostile_file_is_refused_with_exit_3_and_nothing_stored(case, reg, tmp_path):
+    path = case.build(tmp_path / f"{case.name.replace(' ', '_')}.xlsx")
+    before = path.read_bytes() if path.is_file() else None
+    result = run("registry", "add", path, "--registry", reg)
+    assert result.exit_code == 3, result.output
+    assert "nothing stored" in result.output
+    assert not any(line.startswith("Traceback") for line in result.output.splitlines())
+    assert "\x1b" not in result.output  # a part name's control characters are shown escaped
+    with Registry(reg) as r:
+        assert r.versions() == [] and r.integrity() == []
+        assert r._conn.execute("SELECT COUNT(*) FROM blob").fetchone()[0] == 0
+    if before is not None:
+        assert path.read_bytes() == before  # never modified
+
+
+def test_an_iso_code_that_is_not_three_letters_is_refused(make_matrix, reg, tmp_path):
+    from matrix_tools.writing.workbook import write_matrix_workbook
+
+    path = tmp_path / "odd-code.xlsx"
+    write_matrix_workbook(path, make_matrix(iso3="T1/"))
+    result = run("registry", "add", path, "--registry", reg)
+    assert result.exit_code == 3
+    assert "is not three letters" in result.output
+
+
+def test_submitted_text_is_inert_in_the_history_files(make_matrix, reg, tmp_path):
+    from matrix_tools.writing.workbook import write_matrix_workbook
+
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    write_matrix_workbook(first, make_matrix(state="<script>alert(1)</script>"))
+    write_matrix_workbook(second, make_matrix({("OP1.npt", "info"): "=cmd|'/c calc'!A1 | [x](http://e)"},
+                                              state="<script>alert(1)</script>"))
+    assert run("registry", "add", first, second, "--registry", reg).exit_code == 0
+    html, md, xlsx = tmp_path / "h.html", tmp_path / "h.md", tmp_path / "h.xlsx"
+    for out in (html, md, xlsx):
+        assert run("registry", "history", "TST", "-o", out, "--registry", reg).exit_code == 0
+    page = html.read_text(encoding="utf-8")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "\\[x\\]\\(http://e\\)" in md.read_text(encoding="utf-8")
+    import zipfile
+
+    with zipfile.ZipFile(xlsx) as z:
+        assert not any(b"<f>" in z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/"))

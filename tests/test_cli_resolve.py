@@ -216,7 +216,7 @@ def test_an_agenda_saved_by_libreoffice_is_read(tmp_path):
     result = run("resolve", copy, "-o", final, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert [d["choice"] for d in data["decisions"]] == ["theirs"]
+    assert [(d["choice"], d["from"]) for d in data["decisions"]] == [("theirs", "samples/testland-returned.xlsx")]
     matrix = load_matrix(final)
     assert matrix.text("OP3ab.NW.personnel_reliability", "source") == "Nuclear Security Regulation (2019), art. 22"
     assert matrix.text("OP1.npt", "remarks") == "Corrected during the consultation"
@@ -237,3 +237,45 @@ def test_a_merge_without_conflicts_resolves_to_the_merged_values(make_matrix, tm
     assert result.exit_code == 0, result.output
     assert "0 conflicts" in result.output
     assert load_matrix(final).text(*NPT) == "X"
+
+
+def test_a_deleted_agenda_row_is_reported_not_silently_kept(merged, tmp_path):
+    def delete_third(wb):
+        wb["Conflicts"].delete_rows(8)
+
+    decided = fill_decisions(merged, tmp_path / "decided.xlsx", {k: v for k, v in ALL_DECIDED.items() if k != "cwc"},
+                             edit=delete_third)
+    final = tmp_path / "final.xlsx"
+    result = run("resolve", decided, "-o", final)
+    assert result.exit_code == 1
+    assert "conflict No. 3 is no longer on the Conflicts sheet" in result.output
+    assert not final.exists()
+
+
+def test_a_conflict_copied_with_two_different_decisions_is_refused(merged, tmp_path):
+    def duplicate_first(wb):
+        ws = wb["Conflicts"]
+        last = ws.max_row + 1
+        for c in range(1, ws.max_column + 1):
+            ws.cell(last, c).value = ws.cell(6, c).value
+        ws.cell(last, agenda_columns(ws)["Decision"]).value = "ours"  # row 6 says base
+
+    decided = fill_decisions(merged, tmp_path / "decided.xlsx", ALL_DECIDED, edit=duplicate_first)
+    result = run("resolve", decided, "-o", tmp_path / "final.xlsx")
+    assert result.exit_code == 1
+    assert "also on row 6 with another decision" in result.output
+
+
+def test_a_key_edited_into_nonsense_falls_back_to_the_cell_or_is_refused(merged, tmp_path):
+    def break_keys(wb):
+        ws = wb["Conflicts"]
+        cols = agenda_columns(ws)
+        ws.cell(7, cols["Key"]).value = "OP9.nothing|status"  # the NPT row: its Cell still names it
+        ws.cell(8, cols["Key"]).value = "OP9.nothing|status"
+        ws.cell(8, cols["Cell"]).value = "'Nowhere'!A1"
+
+    decided = fill_decisions(merged, tmp_path / "decided.xlsx", ALL_DECIDED, edit=break_keys)
+    result = run("resolve", decided, "-o", tmp_path / "final.xlsx")
+    assert result.exit_code == 1
+    assert "names no cell of the merged workbook" in result.output
+    assert result.output.count("names no cell") == 1

@@ -139,3 +139,29 @@ def test_a_process_killed_during_an_add_leaves_a_consistent_registry(make_matrix
         again = r.add(files[1])  # and the next add works, numbered after the first
         assert again.new and again.version.ref == "TST@2"
         assert r.get("TST@2").text(*NPT) == "X"
+
+
+def _statements(registry: Registry, job) -> int:
+    seen: list[str] = []
+    registry._conn.set_trace_callback(seen.append)
+    try:
+        job()
+    finally:
+        registry._conn.set_trace_callback(None)
+    return len(seen)
+
+
+def test_listing_and_coverage_cost_the_same_number_of_queries_for_any_number_of_versions(make_matrix, tmp_path):
+    """Guard against a query per version (what makes a registry of 193 States x 10 versions slow)."""
+    from matrix_tools.registry.coverage import coverage_over_time
+
+    counts = []
+    for n in (2, 8):
+        with Registry(tmp_path / f"r{n}.sqlite") as registry:
+            for i in range(n):
+                path = tmp_path / f"n{n}-v{i}.xlsx"
+                write_matrix_workbook(path, make_matrix({("OP1.npt", "remarks"): f"v{i}"}))
+                registry.add(path)
+            counts.append((_statements(registry, registry.versions),
+                           _statements(registry, lambda r=registry: coverage_over_time(r))))
+    assert counts[0] == counts[1]

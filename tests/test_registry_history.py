@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matrix_tools.registry.history import build_history, compare_entries
-from matrix_tools.registry.store import StoredEntry, Version
+from matrix_tools.registry.records import StoredEntry, Version
 
 
 def _entry(field: str, value: str, kind: str = "mark", column: str = "status") -> StoredEntry:

@@ -38,6 +38,8 @@ class Recorded:
 
 @dataclass(frozen=True)
 class RegistryBatch:
+    """A batch run with the registry: its result, what was recorded, the baselines used."""
+
     result: BatchResult
     recorded: tuple[Recorded, ...]
     baselines: tuple[str, ...]  # references compared with, e.g. ("XTL@3",)

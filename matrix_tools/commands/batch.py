@@ -15,7 +15,7 @@ from matrix_tools.batching.registry_run import batch_with_registry
 from matrix_tools.batching.run import batch
 from matrix_tools.commands.options import catalogue_option, registry_mode_option
 from matrix_tools.reports.batch import status_label
-from matrix_tools.reports.registry import one_line
+from matrix_tools.reports.textline import one_line
 from matrix_tools.writing.output import check_output_path
 
 
@@ -100,7 +100,7 @@ def command(
     click.echo(render_overview(result.document), nl=False)
     if registry_path is not None:
         for item in recorded:
-            click.echo(f"  Registry: {one_line(item.file)}: {item.ref + ' ' if item.ref else ''}{item.message}")
+            click.echo(one_line(f"  Registry: {item.file}: {item.ref + ' ' if item.ref else ''}{item.message}"))
     if result.output:
         click.echo(f"Reports written to {result.output} (open summary.xlsx).", err=True)
     raise click.exceptions.Exit(result.exit_code)

@@ -21,6 +21,7 @@ from matrix_tools.identity import check_unique_states
 from matrix_tools.registry.coverage import coverage_over_time
 from matrix_tools.registry.lookup import is_reference
 from matrix_tools.reports.consolidated import check_output_format, write_consolidated
+from matrix_tools.reports.textline import one_line
 from matrix_tools.submissions import expand_inputs, require_files
 from matrix_tools.writing.output import check_output_path
 
@@ -124,5 +125,5 @@ def _from_registry(lookup: Any, as_of: dt.date | None, catalogue: Any, output: P
     sections = list(dict.fromkeys(t.section for t in catalogue.tables))
     over_time = coverage_over_time(registry, as_of=as_of, sections=sections) if output.suffix.lower() == ".xlsx" else []
     for v in versions:
-        click.echo(f"  {v.ref} {v.state} ({v.status}, received {v.received})", err=True)
+        click.echo(f"  {v.ref} {one_line(v.state)} ({v.status}, received {v.received})", err=True)
     return matrices, over_time

@@ -56,6 +56,8 @@ STEPS: tuple[tuple[str, tuple[str, ...]], ...] = (
       "-o", "{out}/testland-approved-changes.md")),
     ("Testland's history: each version's changes, and when each mark was recorded",
      ("registry", "history", "XTL", "-o", "{out}/testland-history.xlsx", "--registry", "{out}/matrix-registry.sqlite")),
+    ("Coverage over time from the registry: measures recorded per year and section, with a chart",
+     ("consolidate", "--registry", "{out}/matrix-registry.sqlite", "-o", "{out}/coverage-over-time.xlsx")),
     ("All States in one table for analysis, with coverage charts",
      ("consolidate", "{samples}/examplia.xlsx", "{samples}/nordmark.xlsx", "{samples}/testland-approved.xlsx",
       "-o", "{out}/all-states.xlsx")),

@@ -43,7 +43,7 @@ def command() -> None:
     """
 
 
-@command.command("add")
+@command.command("add", short_help="Store workbooks as new versions of their States.")
 @click.argument("files", nargs=-1, required=True, metavar="FILE_OR_FOLDER...", type=click.Path(path_type=Path))
 @click.option("--status", type=click.Choice(["received", "working", "approved"]), default="received",
               show_default=True, help="received: a State's return; working: the experts' copy; approved: the Committee's.")
@@ -64,7 +64,7 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
     from matrix_tools.catalogue import load_catalogue
     from matrix_tools.commands.options import echo_skipped
     from matrix_tools.errors import EXIT_INPUT, MatrixToolsError
-    from matrix_tools.reports.registry import one_line
+    from matrix_tools.reports.textline import one_line
     from matrix_tools.submissions import expand_inputs, require_files
 
     inbox = expand_inputs(files)
@@ -87,15 +87,19 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
             if added.new:
                 click.echo(f"Added {v.ref} ({one_line(v.state)}, {v.status}) from {one_line(path.name)}")
             else:
+                hint = ""
+                if status != "received" and status != v.status:
+                    hint = f" (it is {v.status}: `matrix-tools registry approve {v.ref}` approves it)" \
+                        if status == "approved" else f" (its status stays {v.status})"
                 click.echo(f"Already stored: {one_line(path.name)} has the same bytes as {v.ref} "
-                           f"(added {v.added_at} from {one_line(v.file_name)}); nothing added")
+                           f"(added {v.added_at} from {one_line(v.file_name)}); nothing added{hint}")
         where = registry.path
     click.echo(f"Registry: {where}", err=True)
     if failed:
         raise click.exceptions.Exit(EXIT_INPUT)
 
 
-@command.command("list")
+@command.command("list", short_help="One line per stored version.")
 @click.argument("iso3", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @registry_option
@@ -108,7 +112,7 @@ def list_(iso3: str | None, fmt: str, registry_path: Path | None) -> None:
     click.echo((render_versions_json if fmt == "json" else render_versions_text)(versions), nl=False)
 
 
-@command.command("export")
+@command.command("export", short_help="Write a stored version to a file, byte for byte.")
 @click.argument("ref")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="The workbook to write: the stored file, byte for byte.")
@@ -123,21 +127,31 @@ def export(ref: str, output: Path, registry_path: Path | None) -> None:
         data = registry.read_bytes(version)
         check_output_path(output, [registry.path])
         write_bytes(output, data, inputs=[registry.path])
-    click.echo(f"Wrote {version.ref} ({version.file_name}, SHA-256 {version.sha256[:12]}…) to {output}", err=True)
+    from matrix_tools.reports.textline import one_line
+
+    click.echo(f"Wrote {version.ref} ({one_line(version.file_name)}, SHA-256 {version.sha256[:12]}…) to {output}",
+               err=True)
 
 
-@command.command("approve")
+@command.command("approve", short_help="Mark a version approved (the Committee's decision).")
 @click.argument("ref")
 @click.option("--note", default="", help="A note kept with the approval (e.g. the Committee's meeting).")
 @registry_option
 def approve(ref: str, note: str, registry_path: Path | None) -> None:
     """Mark a version approved: the Committee's decision. XTL@approved then names it."""
+    from matrix_tools.reports.textline import one_line
+
     with _open(registry_path) as registry:
-        version = registry.approve(ref, note=note)
-    click.echo(f"Approved {version.ref} ({version.state}, received {version.received}, from {version.file_name})")
+        before = registry.find(ref)
+        version = registry.approve(before, note=note)
+    if before.status == "approved":
+        click.echo(f"{version.ref} was already approved; the approval is recorded again")
+        return
+    click.echo(f"Approved {version.ref} ({one_line(version.state)}, received {version.received}, "
+               f"from {one_line(version.file_name)})")
 
 
-@command.command("history")
+@command.command("history", short_help="A State's timeline of versions, changes and marks.")
 @click.argument("iso3")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write the history to a file: .xlsx, .html, .md or .json (without it: text on the screen).")

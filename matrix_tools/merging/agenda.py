@@ -29,6 +29,7 @@ CAPTIONS = {
     "base": "base", "ours": "ours", "theirs": "theirs", "kept": "kept", "decision": "decision",
     "decided value": "decided_value", "cell": "cell", "key": "key",
 }
+_COUNT = re.compile(r"^\s*(\d+)\s+conflicts?\b")  # the intro line: "5 conflicts: both the ..."
 _SOURCES = re.compile(r"Base:\s*(?P<base>.*?)\s{2,}Ours:\s*(?P<ours>.*?)\s{2,}Theirs:\s*(?P<theirs>.*)$")
 
 
@@ -53,9 +54,19 @@ class AgendaItem:
 
 @dataclass(frozen=True)
 class Agenda:
+    """A Conflicts sheet as read: its rows, the files it names and how many conflicts it had."""
+
     sheet: str
     items: tuple[AgendaItem, ...]
     sources: dict[str, str]  # "base" | "ours" | "theirs" -> the file named on the sheet
+    expected: int | None = None  # how many conflicts the merge listed (from the intro line)
+
+    def missing_numbers(self) -> list[int]:
+        """Numbers of conflicts the merge listed whose rows are no longer on the sheet."""
+        if self.expected is None:
+            return []
+        present = {int(i.number) for i in self.items if i.number.isdigit()}
+        return [n for n in range(1, self.expected + 1) if n not in present]
 
 
 def _value(text: str) -> str:
@@ -64,6 +75,7 @@ def _value(text: str) -> str:
 
 
 def find_agenda_sheet(sheets: tuple[SheetGrid, ...]) -> SheetGrid | None:
+    """The Conflicts sheet (its name in any letter case), or None."""
     for sheet in sheets:
         if sheet.name.strip().casefold() == AGENDA_SHEET.casefold():
             return sheet
@@ -94,10 +106,15 @@ def parse_agenda(sheet: SheetGrid) -> Agenda:
                          "was it written by matrix-tools merge?", code="no-agenda")
     head, cols = located
     sources: dict[str, str] = {}
+    expected: int | None = None
     for r in range(head):
-        match = _SOURCES.search(" ".join(cell_text(v) for v in sheet.rows[r] if cell_text(v)))
+        line = " ".join(cell_text(v) for v in sheet.rows[r] if cell_text(v))
+        match = _SOURCES.search(line)
         if match:
             sources = {k: v.strip() for k, v in match.groupdict().items()}
+        count = _COUNT.match(line)
+        if count and expected is None:
+            expected = int(count.group(1))
 
     def get(r: int, name: str) -> str:
         return cell_text(sheet.value(r, cols[name])) if name in cols else ""
@@ -116,7 +133,7 @@ def parse_agenda(sheet: SheetGrid) -> Agenda:
             decided_value=normalise_text(get(r, "decided_value"))[0],
             decision_cell=sheet_ref(sheet.name, f"{column_letter(decision_col)}{r + 1}"),
         ))
-    return Agenda(sheet.name, tuple(items), sources)
+    return Agenda(sheet.name, tuple(items), sources, expected)
 
 
 def read_agenda(path: str | Path) -> Agenda:

@@ -75,6 +75,8 @@ class Problem:
 
 @dataclass(frozen=True)
 class ResolveResult:
+    """The outcome of a resolve: the final matrix and every decision, or the problems."""
+
     merged: str
     matrix: Matrix  # the final matrix (meaningful only when ``ok``)
     decided: tuple[Decided, ...]
@@ -83,11 +85,13 @@ class ResolveResult:
 
     @property
     def ok(self) -> bool:
+        """Every conflict decided and understood: the final matrix may be written."""
         return not self.problems
 
     def summary(self) -> dict[str, int]:
+        """Counts for the record: conflicts, decided, undecided, not understood, per origin."""
         return {
-            "conflicts": len(self.agenda.items),
+            "conflicts": max(len(self.agenda.items), self.agenda.expected or 0),
             "decided": len(self.decided),
             "undecided": sum(1 for p in self.problems if p.undecided),
             "not_understood": sum(1 for p in self.problems if not p.undecided),
@@ -102,7 +106,8 @@ def _identify(item: AgendaItem, matrix: Matrix) -> tuple[str, str] | None:
     """(field, column) of an agenda row: from its Key, else from its Cell."""
     if KEY_SEPARATOR in item.key:
         field, column = item.key.rsplit(KEY_SEPARATOR, 1)
-        return field, column
+        if _known(matrix, field, column):
+            return field, column
     if not item.cell:
         return None
     wanted = item.cell.replace("$", "")
@@ -117,6 +122,17 @@ def _identify(item: AgendaItem, matrix: Matrix) -> tuple[str, str] | None:
             if value.cell == wanted:
                 return ItemKey.row(row_key), column
     return None
+
+
+def _known(matrix: Matrix, field: str, column: str) -> bool:
+    """Whether the merged workbook holds this (field, column): a Key edited into nonsense is not."""
+    header_key, row_key = ItemKey.header_of(field), ItemKey.row_of(field)
+    if header_key is not None:
+        return column == "" and header_key in matrix.header
+    if row_key is not None:
+        row = key_unknown_rows(matrix.unknown_rows).get(row_key)
+        return row is not None and (column == ROW_PRESENCE or column in row.values)
+    return (field, column) in matrix.entries
 
 
 def _choose(item: AgendaItem) -> tuple[str, str] | str:
@@ -163,6 +179,12 @@ def decide(agenda: Agenda, matrix: Matrix) -> tuple[list[Decided], list[Problem]
     """Every agenda row decided or explained (pure)."""
     decided: list[Decided] = []
     problems: list[Problem] = []
+    for number in agenda.missing_numbers():
+        # A deleted agenda row would silently keep the merge's choice: nothing hidden.
+        gone = AgendaItem(0, str(number), "", "", "", "", "", "", "", "", "", "", "")
+        problems.append(Problem(gone, f"conflict No. {number} is no longer on the {agenda.sheet} sheet (its row "
+                                      "was deleted): copy it back from the merged workbook, or merge again", True))
+    seen: dict[tuple[str, str], Decided] = {}
     for item in agenda.items:
         key = _identify(item, matrix)
         if key is None:
@@ -171,7 +193,9 @@ def decide(agenda: Agenda, matrix: Matrix) -> tuple[list[Decided], list[Problem]
             continue
         chosen = _choose(item)
         if isinstance(chosen, str):
-            problems.append(Problem(item, chosen, chosen == "undecided"))
+            undecided = chosen == "undecided"
+            reason = "no decision yet (Decision and Decided value are empty)" if undecided else chosen
+            problems.append(Problem(item, reason, undecided))
             continue
         choice, text = chosen
         field, column = key
@@ -179,12 +203,20 @@ def decide(agenda: Agenda, matrix: Matrix) -> tuple[list[Decided], list[Problem]
             problems.append(Problem(item, "a whole added row can only be decided with ours, theirs or base "
                                           "(keep or remove the row); edit its cells in the table sheet", False))
             continue
-        text, reason = _check_value(matrix.catalogue, field, column, text)
-        if reason:
-            problems.append(Problem(item, reason, False))
+        text, unfit = _check_value(matrix.catalogue, field, column, text)
+        if unfit:
+            problems.append(Problem(item, unfit, False))
             continue
         source = agenda.sources.get(choice, "") if choice in SIDE_CHOICES else ""
-        decided.append(Decided(item, field, column, choice, text, source))
+        outcome = Decided(item, field, column, choice, text, source)
+        earlier = seen.get((field, column))
+        if earlier is not None:
+            if earlier.value != text:
+                problems.append(Problem(item, f"this conflict is also on row {earlier.item.row} with another "
+                                              f"decision ({earlier.value!r}): keep one", False))
+            continue  # the same decision twice (a copied row) counts once
+        seen[(field, column)] = outcome
+        decided.append(outcome)
     return decided, problems
 
 

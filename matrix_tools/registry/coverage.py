@@ -11,7 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from matrix_tools.registry.store import Registry, Version
+from matrix_tools.registry.records import in_force
+from matrix_tools.registry.store import Registry
 
 ALL_SECTIONS = "All sections"
 MEASURE = "X"
@@ -26,21 +27,6 @@ class CoveragePoint:
     states: int  # States with a version in force at the end of the year
     measures: int  # X marks recorded across those States
     per_state: float  # measures / states (0 when no State)
-
-
-def in_force(versions: Sequence[Version], end: dt.date, *, approved_first: bool = True) -> list[Version]:
-    """Per State, the version in force at ``end``: its latest approved one received by then, else
-    its latest one (``approved_first=False``: always the latest)."""
-    by_state: dict[str, list[Version]] = {}
-    for v in sorted(versions, key=lambda v: (v.iso3, v.number)):
-        if v.received <= end:
-            by_state.setdefault(v.iso3, []).append(v)
-    chosen = []
-    for iso in sorted(by_state):
-        items = by_state[iso]
-        approved = [v for v in items if v.status == "approved"]
-        chosen.append((approved if approved and approved_first else items)[-1])
-    return chosen
 
 
 def coverage_over_time(registry: Registry, *, as_of: dt.date | None = None,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from matrix_tools.model import Catalogue, ItemKey
 from matrix_tools.reading.normalise import cosmetic_key
-from matrix_tools.registry.store import StoredEntry, Version
+from matrix_tools.registry.records import StoredEntry, Version
 
 EntryMap = Mapping[tuple[str, str], StoredEntry]
 
@@ -38,6 +38,7 @@ class Step:
     changes: tuple[Change, ...]
 
     def counts(self) -> dict[str, int]:
+        """Values added, removed and changed, and how many of them are marks."""
         kinds = [c.kind for c in self.changes]
         return {
             "added": kinds.count("added"),
@@ -60,6 +61,8 @@ class MarkEvent:
 
 @dataclass(frozen=True)
 class FieldTimeline:
+    """The life of one mark cell across the versions: each time it was recorded, changed or removed."""
+
     field: str
     column: str
     label: str

@@ -52,9 +52,11 @@ class Lookup:
         return check_input_file(item, what=what)
 
     def workbooks(self, items: Iterable[str | Path]) -> list[Matrix | Path]:
+        """``workbook`` for each item, in order."""
         return [self.workbook(item) for item in items]
 
     def close(self) -> None:
+        """Close the registry if a reference opened it."""
         if self._registry is not None:
             self._registry.close()
 

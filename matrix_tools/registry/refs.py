@@ -15,6 +15,8 @@ FORMS = "ISO@latest, ISO@approved, ISO@N (version number) or ISO@YYYY-MM-DD"
 
 
 class Selector(str, Enum):
+    """Which version of a State a reference names."""
+
     LATEST = "latest"
     APPROVED = "approved"
     NUMBER = "number"

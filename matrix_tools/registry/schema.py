@@ -63,6 +63,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             what TEXT NOT NULL,
             detail TEXT NOT NULL DEFAULT ''
         )""",
+        # Marks per version and section, counted once when the version is added, so listing
+        # and coverage over time read a few rows per version instead of every value.
+        """CREATE TABLE mark_count (
+            version_id INTEGER NOT NULL REFERENCES version(id),
+            section TEXT NOT NULL,
+            mark TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (version_id, section, mark)
+        ) WITHOUT ROWID""",
         "CREATE INDEX version_by_state ON version (iso3, n)",
     ),
 )

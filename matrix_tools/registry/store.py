@@ -16,22 +16,31 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matrix_tools.errors import InputError, UsageError
-from matrix_tools.model import Catalogue, ColumnKind, ItemKey, Matrix, SourceInfo, key_unknown_rows
+from matrix_tools.model import Catalogue, Matrix, SourceInfo
 
 if TYPE_CHECKING:
     from matrix_tools.registry.history import History
+from matrix_tools.registry.records import (
+    MARKS_COUNTED,
+    VERSION_COLUMNS,
+    Added,
+    StoredEntry,
+    Version,
+    check_status,
+    in_force,
+    iter_entry_rows,
+    version_from_row,
+)
 from matrix_tools.registry.refs import Reference, Selector, parse_reference
 from matrix_tools.registry.schema import connect
 
 DEFAULT_FILE = "matrix-registry.sqlite"
 ENV_VAR = "MATRIX_TOOLS_REGISTRY"
-STATUSES = ("received", "working", "approved")
-MARKS_COUNTED = ("X", "?", "NA")
 
 
 def default_registry_path(path: str | Path | None = None) -> Path:
@@ -42,87 +51,8 @@ def default_registry_path(path: str | Path | None = None) -> Path:
     return Path(env) if env else Path.cwd() / DEFAULT_FILE
 
 
-@dataclass(frozen=True)
-class Version:
-    """One stored version of a State's matrix."""
-
-    id: int
-    iso3: str
-    number: int
-    state: str
-    sha256: str
-    status: str
-    received: dt.date
-    added_at: str  # UTC timestamp, ISO 8601
-    file_name: str
-    note: str
-    catalogue: str
-    date_of_report: str
-    date_of_approval: str
-    marks: dict[str, int] = field(default_factory=dict, compare=False)
-
-    @property
-    def ref(self) -> str:
-        return f"{self.iso3}@{self.number}"
-
-
-@dataclass(frozen=True)
-class Added:
-    """What ``Registry.add`` did with one file: a new version, or the one already holding its bytes."""
-
-    version: Version
-    new: bool
-    path: str
-
-
-@dataclass(frozen=True)
-class StoredEntry:
-    field: str
-    column: str
-    kind: str  # "mark" or "text"
-    section: str
-    value: str
-    cell: str
-
-
-_VERSION_COLUMNS = ("id, iso3, n, state, sha256, status, received, added_at, file_name, note, "
-                    "catalogue, date_of_report, date_of_approval")
-
-
-def _version(row: tuple[Any, ...], marks: dict[str, int] | None = None) -> Version:
-    return Version(row[0], row[1], row[2], row[3], row[4], row[5], dt.date.fromisoformat(row[6]),
-                   row[7], row[8], row[9], row[10], row[11], row[12], marks or {})
-
-
 def _now() -> str:
     return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def iter_entry_rows(matrix: Matrix) -> Iterator[tuple[str, str, str, str, str, str]]:
-    """(field, column, kind, section, value, cell) for every value a version holds: entries and
-    the values of rows the catalogue does not know. Blank cells are not stored (a missing entry
-    reads as blank), which keeps the registry about the size of the workbooks themselves."""
-    cat = matrix.catalogue
-    for (fid, col), value in matrix.entries.items():
-        if not value.text:
-            continue
-        kind, section = "text", ""
-        if cat.has_field(fid):
-            table = cat.table_of(fid)
-            section = table.section
-            try:
-                kind = "mark" if table.column(col).kind is ColumnKind.MARK else "text"
-            except KeyError:
-                pass
-        yield fid, col, kind, section, value.text, value.cell
-    for key, row in key_unknown_rows(matrix.unknown_rows).items():
-        try:
-            section = cat.table(row.table).section
-        except KeyError:
-            section = ""
-        for col, value in row.values.items():
-            if value.text:
-                yield ItemKey.row(key), col, "text", section, value.text, value.cell
 
 
 class Registry:
@@ -138,6 +68,7 @@ class Registry:
         self._conn = connect(self.path)
 
     def close(self) -> None:
+        """Close the database connection (``with Registry(...)`` does it)."""
         self._conn.close()
 
     def __enter__(self) -> Registry:
@@ -189,9 +120,9 @@ class Registry:
         check_file(path)  # the size and safety checks before the bytes are read into memory
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
-        known = self._conn.execute(f"SELECT {_VERSION_COLUMNS} FROM version WHERE sha256 = ?", (sha,)).fetchone()
+        known = self._conn.execute(f"SELECT {VERSION_COLUMNS} FROM version WHERE sha256 = ?", (sha,)).fetchone()
         if known is not None:  # these bytes were read and stored before: nothing to read again
-            return Added(_version(known), new=False, path=str(path))
+            return Added(version_from_row(known), new=False, path=str(path))
         matrix = load_matrix(path, catalogue)
         if matrix.source is not None and matrix.source.sha256 != sha:
             raise InputError(f"{path} changed while it was being read; add it again", path=path)
@@ -209,12 +140,18 @@ class Registry:
                 "registry keeps versions by ISO code: fill it in on the About sheet and add it again",
                 code="no-iso3", path=path or None,
             )
+        if not (len(iso) == 3 and iso.isascii() and iso.isalpha()):
+            # References (XTL@3) and staged file names are built from the code: letters only.
+            raise InputError(
+                f"{file_name}: the ISO code {iso[:20]!r} in its header is not three letters (e.g. XTL); "
+                "correct it on the About sheet and add it again", code="iso3-invalid", path=path or None,
+            )
         sha = hashlib.sha256(data).hexdigest()
         header = matrix.header
         with self._write() as conn:
-            row = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM version WHERE sha256 = ?", (sha,)).fetchone()
+            row = conn.execute(f"SELECT {VERSION_COLUMNS} FROM version WHERE sha256 = ?", (sha,)).fetchone()
             if row is not None:
-                return Added(_version(row), new=False, path=path)
+                return Added(version_from_row(row), new=False, path=path)
             number = conn.execute("SELECT COALESCE(MAX(n), 0) + 1 FROM version WHERE iso3 = ?",
                                   (iso,)).fetchone()[0]
             conn.execute("INSERT OR IGNORE INTO blob (sha256, size, data) VALUES (?, ?, ?)",
@@ -233,6 +170,11 @@ class Registry:
                 "VALUES (?,?,?,?,?,?,?)",
                 ((version_id, *entry) for entry in iter_entry_rows(matrix)),
             )
+            conn.execute(
+                "INSERT INTO mark_count (version_id, section, mark, n) SELECT version_id, section, value, "
+                "COUNT(*) FROM entry WHERE version_id = ? AND kind = 'mark' GROUP BY section, value",
+                (version_id,),
+            )
             # Recorded so an integrity check can tell a complete version from a damaged one.
             conn.execute("UPDATE version SET stored_values = (SELECT COUNT(*) FROM entry WHERE version_id = ?) "
                          "WHERE id = ?", (version_id, version_id))
@@ -243,12 +185,12 @@ class Registry:
             )
             conn.execute("INSERT INTO event (version_id, at, what, detail) VALUES (?,?,?,?)",
                          (version_id, when, "added", f"{status}; from {file_name}"))
-            row = conn.execute(f"SELECT {_VERSION_COLUMNS} FROM version WHERE id = ?", (version_id,)).fetchone()
-        return Added(_version(row), new=True, path=path)
+            row = conn.execute(f"SELECT {VERSION_COLUMNS} FROM version WHERE id = ?", (version_id,)).fetchone()
+        return Added(version_from_row(row), new=True, path=path)
 
-    def approve(self, ref: str | Reference, *, note: str = "") -> Version:
+    def approve(self, ref: str | Reference | Version, *, note: str = "") -> Version:
         """Mark a version approved (the Committee's decision); returns it as now stored."""
-        version = self.find(ref)
+        version = ref if isinstance(ref, Version) else self.find(ref)
         with self._write() as conn:
             conn.execute("UPDATE version SET status = 'approved' WHERE id = ?", (version.id,))
             conn.execute("INSERT INTO event (version_id, at, what, detail) VALUES (?,?,?,?)",
@@ -260,15 +202,14 @@ class Registry:
     def versions(self, iso3: str | None = None) -> builtins.list[Version]:
         """Every stored version (of one State when ``iso3`` is given), by State then number."""
         where, args = ("WHERE iso3 = ?", (iso3.strip().upper(),)) if iso3 else ("", ())
-        rows = self._conn.execute(f"SELECT {_VERSION_COLUMNS} FROM version {where} ORDER BY iso3, n",
+        rows = self._conn.execute(f"SELECT {VERSION_COLUMNS} FROM version {where} ORDER BY iso3, n",
                                   args).fetchall()
         counts: dict[int, dict[str, int]] = {}
         for vid, value, count in self._conn.execute(
-            "SELECT version_id, value, COUNT(*) FROM entry WHERE kind = 'mark' AND value != '' "
-            "GROUP BY version_id, value"
+            "SELECT version_id, mark, SUM(n) FROM mark_count GROUP BY version_id, mark"
         ):
             counts.setdefault(vid, {})[value] = count
-        return [_version(r, {m: counts.get(r[0], {}).get(m, 0) for m in MARKS_COUNTED}) for r in rows]
+        return [version_from_row(r, {m: counts.get(r[0], {}).get(m, 0) for m in MARKS_COUNTED}) for r in rows]
 
     def list(self, iso3: str | None = None) -> builtins.list[Version]:
         """Same as ``versions``: the Python twin of ``registry list``."""
@@ -277,7 +218,7 @@ class Registry:
     def find(self, ref: str | Reference) -> Version:
         """The version a reference names; UsageError (exit 2) saying what exists when none does."""
         reference = ref if isinstance(ref, Reference) else parse_reference(ref)
-        sql = f"SELECT {_VERSION_COLUMNS} FROM version WHERE iso3 = ?"
+        sql = f"SELECT {VERSION_COLUMNS} FROM version WHERE iso3 = ?"
         args: tuple[Any, ...] = (reference.iso3,)
         if reference.selector is Selector.APPROVED:
             sql += " AND status = 'approved'"
@@ -291,7 +232,7 @@ class Registry:
         row = self._conn.execute(sql + " ORDER BY n DESC LIMIT 1", args).fetchone()
         if row is None:
             raise UsageError(self._missing(reference))
-        return _version(row)
+        return version_from_row(row)
 
     def _missing(self, reference: Reference) -> str:
         known = [v.ref for v in self.versions(reference.iso3)]
@@ -346,8 +287,7 @@ class Registry:
         """Per version id, per section: how many mark cells hold ``mark`` (one query)."""
         counts: dict[int, dict[str, int]] = {}
         for vid, section, count in self._conn.execute(
-            "SELECT version_id, section, COUNT(*) FROM entry WHERE kind = 'mark' AND value = ? "
-            "GROUP BY version_id, section", (mark,)
+            "SELECT version_id, section, n FROM mark_count WHERE mark = ?", (mark,)
         ):
             counts.setdefault(vid, {})[section] = count
         return counts
@@ -355,16 +295,7 @@ class Registry:
     def latest_per_state(self, *, as_of: dt.date | None = None, approved_first: bool = True) -> builtins.list[Version]:
         """Per State: its latest approved version received by ``as_of`` (or its latest, when none
         is approved or ``approved_first`` is false)."""
-        out = []
-        by_state: dict[str, builtins.list[Version]] = {}
-        for v in self.versions():
-            if as_of is None or v.received <= as_of:
-                by_state.setdefault(v.iso3, []).append(v)
-        for iso in sorted(by_state):
-            items = by_state[iso]
-            approved = [v for v in items if v.status == "approved"]
-            out.append((approved if approved and approved_first else items)[-1])
-        return out
+        return in_force(self.versions(), as_of or dt.date.max, approved_first=approved_first)
 
     def history(self, iso3: str) -> History:
         """The State's timeline (``registry.history.History``)."""
@@ -392,11 +323,6 @@ class Registry:
         if partial:
             problems.append(f"{partial} version(s) whose stored values are incomplete")
         return problems
-
-
-def check_status(status: str) -> None:
-    if status not in STATUSES:
-        raise UsageError(f"unknown status {status!r}: use one of {', '.join(STATUSES)}")
 
 
 def _header_text(header: Any, key: str) -> str:

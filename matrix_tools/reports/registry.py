@@ -6,18 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matrix_tools.registry.history import History
-from matrix_tools.registry.store import MARKS_COUNTED, Version
-from matrix_tools.reports.resolve import one_line
+from matrix_tools.registry.records import MARKS_COUNTED, Version
+from matrix_tools.reports.textline import one_line
 from matrix_tools.safety import safe_json_dumps
 
-__all__ = ["one_line"]
+if TYPE_CHECKING:  # `registry list` does not need the history (nor the reader behind it)
+    from matrix_tools.registry.history import History
+
 HISTORY_TEMPLATE = "history.html.j2"
 
 
 def version_dict(v: Version) -> dict[str, Any]:
+    """A version as plain data (schemas/registry-list.schema.json)."""
     return {
         "ref": v.ref, "iso3": v.iso3, "number": v.number, "state": v.state, "status": v.status,
         "received": v.received.isoformat(), "added_at": v.added_at, "file_name": v.file_name,
@@ -44,6 +46,7 @@ def render_versions_text(versions: Sequence[Version]) -> str:
 
 
 def render_versions_json(versions: Sequence[Version]) -> str:
+    """``registry list --format json``."""
     return safe_json_dumps({"versions": [version_dict(v) for v in versions]}, indent=2) + "\n"
 
 
@@ -73,17 +76,13 @@ def history_dict(history: History) -> dict[str, Any]:
 
 
 def render_history_json(history: History) -> str:
+    """``registry history -o FILE.json``."""
     return safe_json_dumps(history_dict(history), indent=2) + "\n"
 
 
 def _counts(step: Any) -> str:
     c = step.counts()
     return f"{c['added']} added, {c['changed']} changed, {c['removed']} removed ({c['marks_changed']} marks)"
-
-
-def _first(history: History) -> dict[str, int]:
-    first = history.steps[0].version
-    return dict(first.marks)
 
 
 def render_history_text(history: History) -> str:

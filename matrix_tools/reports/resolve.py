@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from matrix_tools.merging.resolve import ResolveResult
+from matrix_tools.reports.textline import one_line
 from matrix_tools.safety import safe_json_dumps
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def one_line(text: str) -> str:
-    """A value on one terminal line: line breaks as " / ", control and direction characters made
-    harmless (submitted text never becomes a terminal escape)."""
-    text = text.replace("\r\n", "\n").replace("\n", " / ")
-    return _CONTROL.sub("\ufffd", text) if text else "(blank)"
 
 
 def write_final_workbook(result: ResolveResult, path: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path:
@@ -55,10 +46,13 @@ def resolve_report(result: ResolveResult, *, output: str | Path | None = None) -
 
 
 def render_resolve_json(result: ResolveResult, *, output: str | Path | None = None) -> str:
+    """The record of decisions as JSON."""
     return safe_json_dumps(resolve_report(result, output=output), indent=2) + "\n"
 
 
 def _where(item: Any) -> str:
+    if not item.row:  # a conflict whose agenda row is gone
+        return "(row deleted from the agenda)"
     return f"{item.table} {item.row_label}: {item.column}".strip()
 
 
@@ -72,8 +66,9 @@ def render_resolve_text(result: ResolveResult, *, output: str | Path | None = No
             "Fill in the Decision column (ours, theirs, base) or the Decided value column, then run resolve again."
         )
         for p in result.problems:
-            lines.append(f"  {p.item.number}. {one_line(_where(p.item))}  [{p.item.decision_cell}]")
-            lines.append(f"     {'undecided' if p.undecided else one_line(p.reason)}")
+            cell = f"  [{p.item.decision_cell}]" if p.item.decision_cell else ""
+            lines.append(f"  {p.item.number}. {one_line(_where(p.item))}{cell}")
+            lines.append(f"     {one_line(p.reason)}")
         return "\n".join(lines) + "\n"
     if output is not None:
         lines.append(f"Final matrix: {one_line(str(output))}")
