@@ -318,6 +318,19 @@ class Matrix:
     def text(self, field_id: str, column: str) -> str:
         return self.value(field_id, column).text
 
+    def __repr__(self) -> str:
+        """A one-line summary for the prompt (the full contents would be thousands of lines)."""
+        filled = sum(1 for value in self.entries.values() if value.text)
+        parts = [
+            f"{filled} of {len(self.entries)} cells filled",
+            f"{len(self.unknown_rows)} rows outside the template",
+            f"catalogue {self.catalogue.ref}",
+        ]
+        if self.source is not None:
+            parts.append(f"from {self.source.name!r}")
+        iso = f" ({self.state.iso3})" if self.state.iso3 else ""
+        return f"<Matrix of {self.state.name or '(no State name)'}{iso}: {', '.join(parts)}>"
+
 
 BLANK = Value("")
 

@@ -129,6 +129,7 @@ def _changes(baseline: str, matrix: Any, ctx: WorkContext, stage: Path | None) -
         "changes": {
             "changes": summary["changes"], "by_kind": summary["by_kind"], "concerns": summary["concerns"],
             "header_changes": summary["header_changes"], "cosmetic": summary["cosmetic"],
+            "total": summary["total"],
             "has_differences": summary["has_differences"],
         },
         "baseline_sha256": old.source.sha256 if old.source else "",

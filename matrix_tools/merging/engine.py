@@ -99,6 +99,15 @@ class MergeResult:
     def has_conflicts(self) -> bool:
         return bool(self.conflicts)
 
+    def __repr__(self) -> str:
+        """One line for the prompt: the State and the counts (not the three matrices)."""
+        state = self.matrix.state
+        iso = f" ({state.iso3})" if state.iso3 else ""
+        return (
+            f"<MergeResult for {state.name or '(no State name)'}{iso}: {len(self.applied)} changes applied, "
+            f"{len(self.conflicts)} conflicts (kept {self.prefer})>"
+        )
+
     def summary(self) -> dict[str, int | str]:
         """Counts for reports: applied per side, conflicts, cosmetic choices."""
         counts: dict[str, int | str] = {

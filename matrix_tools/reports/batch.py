@@ -87,6 +87,8 @@ def _changes(state: Mapping[str, Any]) -> str | int:
     changes = state.get("changes")
     if changes is None:
         return "no baseline" if state["status"] not in ("unreadable", "duplicate") else ""
+    if "total" in changes:  # the diff's one count: cells + header items + rows outside the template
+        return int(changes["total"])
     return int(changes["changes"]) + int(changes.get("header_changes", 0))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from matrix_tools import __version__
-from matrix_tools.diffing.consultation import iter_consultation_points
 from matrix_tools.diffing.engine import DiffResult
 from matrix_tools.reports.diff_json import diff_to_dict
 from matrix_tools.reports.diff_text import summary_sentence
@@ -43,14 +42,14 @@ def render_diff_html(result: DiffResult) -> str:
         change.setdefault("old_original", change["old"])
         change.setdefault("new_original", change["new"])
         by_table.setdefault(change["table"], []).append(change)
-    points = [dict(p.__dict__, column_short=_short(p.column)) for p in iter_consultation_points(result)]
+    points = [dict(p.__dict__, column_short=_short(p.column)) for p in result.consultation]
     summary = data["summary"]
     biggest = max((c["total"] for c in summary["by_table"].values()), default=0)
     return template.render(
         d=data,
         s=summary,
         state=result.new.state or result.old.state,
-        sentence=summary_sentence(result),
+        sentence=summary_sentence(result, command_hint=False),
         by_table=by_table,
         points=points,
         titles=dict(result.table_titles),

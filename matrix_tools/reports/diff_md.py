@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-from matrix_tools.diffing.consultation import iter_consultation_points
 from matrix_tools.diffing.engine import Change, DiffResult, Side
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.reports.diff_text import count_phrase, summary_sentence
@@ -98,7 +97,7 @@ def render_diff_md(result: DiffResult) -> str:
         *side_rows("Old", result.old),
         *side_rows("New", result.new),
         "",
-        f"**{summary_sentence(result)}**",
+        f"**{summary_sentence(result, command_hint=False)}**",
     ]
     s = result.summary()
     if s["changes"]:
@@ -128,7 +127,7 @@ def render_diff_md(result: DiffResult) -> str:
         out += ["", "## Fields in one template version only", "", "| Side | Table | No. | Field |", "|---|---|---|---|"]
         for t in result.template_fields:
             out.append(f"| {t.side.replace('-', ' ')} | {escape_md(t.table)} | {escape_md(t.row_number)} | {escape_md(t.label)} (`{t.field}`) |")
-    points = list(iter_consultation_points(result))
+    points = list(result.consultation)
     if points:
         out += ["", "## For consultation", "", "| Topic | Table | No. | Field | Column | Question |", "|---|---|---|---|---|---|"]
         for p in points:

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matrix_tools.diffing.consultation import iter_consultation_points
 from matrix_tools.diffing.engine import Change, DiffResult, Side, format_dates
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.model import key_unknown_rows
@@ -156,7 +155,7 @@ class _Report:
         row += 2
         heading(row, "Summary")
         row += 1
-        ws.merge_range(row, 0, row, last_col, summary_sentence(r), self.fmt("bold_wrap", bold=True, text_wrap=True))
+        ws.merge_range(row, 0, row, last_col, summary_sentence(r, command_hint=False), self.fmt("bold_wrap", bold=True, text_wrap=True))
         ws.set_row(row, 30)
         s = r.summary()
         facts = [
@@ -164,7 +163,7 @@ class _Report:
             ("   added (was blank)", s["by_kind"]["added"]),
             ("   removed (now blank)", s["by_kind"]["removed"]),
             ("   changed", s["by_kind"]["changed"]),
-            ("Points for consultation", len(list(iter_consultation_points(r)))),
+            ("Points for consultation", len(list(r.consultation))),
             ("Header changes", s["header_changes"]),
             ("Rows outside the template", sum(s["unknown_rows"].values())),
             ("Cosmetic edits" + ("" if s["cosmetic_listed"] else " (not listed)"), s["cosmetic"]),
@@ -356,7 +355,7 @@ class _Report:
         ftopic = self.fmt("cons_topic", text_wrap=True, border=1, border_color="#BFBFBF", bold=True)
         fout = self.fmt("cons_out", text_wrap=True, border=1, border_color="#7F7F7F", bg_color="#FFFBEA")
         row = 0
-        for point in iter_consultation_points(r):
+        for point in r.consultation:
             row += 1
             values = [point.topic, r.table_titles.get(point.table, point.table), point.row_number, point.label,
                       point.column.split(" (")[0], point.old or ("blank" if point.new else ""), point.new, point.question]

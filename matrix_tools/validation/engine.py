@@ -90,6 +90,15 @@ class ValidationResult:
         """True when any finding is at or above ``threshold`` (or the file was unreadable)."""
         return self.error is not None or any(f.severity.at_least(threshold) for f in self.findings)
 
+    def __repr__(self) -> str:
+        """One line for the prompt: the file, valid or not, and the counts per severity."""
+        name = Path(self.path).name if self.path else "(in memory)"
+        if self.error is not None:
+            return f"<ValidationResult {name!r}: unreadable ({self.error.code})>"
+        counts = ", ".join(f"{n} {severity}" for severity, n in self.counts.items())
+        verdict = "valid" if self.valid else "not valid"
+        return f"<ValidationResult {name!r}: {verdict}; {counts}>"
+
 
 _CELL = re.compile(r"!\$?([A-Z]{1,3})\$?(\d+)$")
 
@@ -134,18 +143,44 @@ def validate_matrix(matrix: Matrix, *, config: Config | None = None, path: str =
     return ValidationResult(source, tuple(findings), state=matrix.state.name, iso3=matrix.state.iso3, matrix=matrix)
 
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def iter_folder_workbooks(folder: Path) -> list[Path]:
+    """The workbooks in a folder as ``validate FOLDER`` takes them (Excel's ``~$`` lock files skipped)."""
+    return [
+        p for p in sorted(folder.iterdir())
+        if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$") and p.is_file()
+    ]
+
+
 def validate(
     matrix_or_path: Matrix | str | Path,
     *,
     config: Config | None = None,
     catalogue: Catalogue | str | Path | None = None,
-) -> ValidationResult:
-    """Validate a Matrix or a workbook file. Raises InputError when the file cannot be read."""
+) -> ValidationResult | list[ValidationResult]:
+    """Validate a Matrix or a workbook file; a folder gives one result per workbook in it.
+
+    A missing file raises ``MissingInputError`` (a ``FileNotFoundError``); a file that cannot
+    be read raises ``InputError``. In a folder, an unreadable workbook gives a result with
+    ``error`` set instead, as ``matrix-tools validate FOLDER`` reports it.
+    """
     if isinstance(matrix_or_path, Matrix):
         return validate_matrix(matrix_or_path, config=config)
+    if Path(matrix_or_path).is_dir():
+        return validate_files(iter_folder_workbooks(Path(matrix_or_path)), config=config, catalogue=catalogue)
 
     matrix = as_matrix(matrix_or_path, _catalogue(catalogue))
     return validate_matrix(matrix, config=config, path=str(matrix_or_path))
+
+
+def validate_file(
+    path: str | Path, *, config: Config | None = None, catalogue: Catalogue | None = None
+) -> ValidationResult:
+    """Validate one workbook file. Raises InputError when it cannot be read."""
+    matrix = as_matrix(path, catalogue)
+    return validate_matrix(matrix, config=config, path=str(path))
 
 
 def unreadable_result(path: str | Path, exc: MatrixToolsError) -> ValidationResult:
@@ -166,7 +201,7 @@ def validate_files(
     results = []
     for path in paths:
         try:
-            results.append(validate(path, config=config, catalogue=cat))
+            results.append(validate_file(path, config=config, catalogue=cat))
         except MatrixToolsError as exc:
             if exc.exit_code != 3:  # not about this input (e.g. the catalogue): stop
                 raise
