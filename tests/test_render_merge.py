@@ -27,8 +27,9 @@ GOLDEN = Path(__file__).parent / "golden" / "merge"
 
 
 @pytest.fixture
-def result(make_matrix):
-    return merge(*three_versions(make_matrix))
+def result(make_matrix, tmp_path):
+    """The merge as the command reports it: with the cells the workbook writer used."""
+    return write_merge_workbook(merge(*three_versions(make_matrix)), tmp_path / "merged.xlsx")
 
 
 def test_text_report_matches_the_golden_file(result):

@@ -16,10 +16,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
 
-from matrix_tools import identity, layout
-from matrix_tools.identity import StateMismatchError  # noqa: F401 - part of merge's API
+from matrix_tools import identity
+from matrix_tools.identity import StateMismatchError
+from matrix_tools.merging.result import (
+    HEADER_PREFIX,
+    ROW_PREFIX,
+    ROW_PRESENCE,
+    SIDES,
+    Applied,
+    Conflict,
+    MergeResult,
+    Side,
+)
 from matrix_tools.model import (
     BLANK,
     Catalogue,
@@ -28,102 +37,19 @@ from matrix_tools.model import (
     State,
     UnknownRow,
     Value,
-    cell_ref,
     key_unknown_rows,
 )
 from matrix_tools.reading.normalise import cosmetic_key
 from matrix_tools.reading.parse import as_matrix
 
-Side = Literal["ours", "theirs"]
-SIDES: tuple[Side, ...] = ("ours", "theirs")
-HEADER_PREFIX = "header:"
-ROW_PREFIX = "row:"
-ROW_PRESENCE = "(row)"  # the pseudo-column of a conflict about a whole added row
-
+__all__ = [
+    "HEADER_PREFIX", "ROW_PREFIX", "ROW_PRESENCE", "SIDES", "Applied", "Conflict", "MergeResult", "Side",
+    "StateMismatchError", "check_same_state", "iter_side_values", "merge", "merge_matrices", "merge_text",
+]
 
 def check_same_state(base: Matrix, ours: Matrix, theirs: Matrix) -> None:
     """Refuse to merge matrices whose ISO codes differ (a blank code is not a difference)."""
     identity.check_same_state((("base", base), ("ours", ours), ("theirs", theirs)), job="merge")
-
-
-@dataclass(frozen=True)
-class Applied:
-    """A change taken into the merged matrix without conflict."""
-
-    field: str  # catalogue field id, "header:<key>" or "row:<key>"
-    column: str
-    side: str  # "ours", "theirs" or "both"
-    base: str
-    value: str  # the text now in the merged matrix
-    cell: str  # where it sits in the merged workbook (catalogue layout); "" when unknown
-    table: str = ""
-    label: str = ""
-    note: str = ""  # e.g. which text was kept when the two sides differ only cosmetically
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A cell both sides changed differently: the agenda item for the consultation."""
-
-    field: str
-    column: str
-    base: str
-    ours: str
-    theirs: str
-    kept: str  # "ours" or "theirs"
-    cell: str
-    table: str = ""
-    label: str = ""
-    row_number: str = ""
-    ours_cell: str = ""
-    theirs_cell: str = ""
-
-    @property
-    def kept_text(self) -> str:
-        return self.ours if self.kept == "ours" else self.theirs
-
-
-@dataclass(frozen=True)
-class MergeResult:
-    """The merged matrix, what was applied, and the conflicts to decide."""
-
-    matrix: Matrix
-    applied: tuple[Applied, ...]
-    conflicts: tuple[Conflict, ...]
-    prefer: Side
-    base: Matrix
-    ours: Matrix
-    theirs: Matrix
-
-    @property
-    def has_conflicts(self) -> bool:
-        return bool(self.conflicts)
-
-    def __repr__(self) -> str:
-        """One line for the prompt: the State and the counts (not the three matrices)."""
-        state = self.matrix.state
-        iso = f" ({state.iso3})" if state.iso3 else ""
-        return (
-            f"<MergeResult for {state.name or '(no State name)'}{iso}: {len(self.applied)} changes applied, "
-            f"{len(self.conflicts)} conflicts (kept {self.prefer})>"
-        )
-
-    def summary(self) -> dict[str, int | str]:
-        """Counts for reports: applied per side, conflicts, cosmetic choices."""
-        counts: dict[str, int | str] = {
-            "applied": len(self.applied),
-            "applied_ours": sum(1 for a in self.applied if a.side == "ours"),
-            "applied_theirs": sum(1 for a in self.applied if a.side == "theirs"),
-            "applied_both": sum(1 for a in self.applied if a.side == "both"),
-            "cosmetic": sum(1 for a in self.applied if a.note),
-            "conflicts": len(self.conflicts),
-            "header_conflicts": sum(1 for c in self.conflicts if c.field.startswith(HEADER_PREFIX)),
-            "rows_added": sum(
-                1 for a in self.applied if a.column == ROW_PRESENCE and a.value == "row added"
-            ),
-            "prefer": self.prefer,
-        }
-        return counts
 
 
 @dataclass(frozen=True)
@@ -177,27 +103,6 @@ def _pick(outcome: _Outcome, base: Value, ours: Value, theirs: Value, prefer: Si
     return theirs
 
 
-def output_cell(catalogue: Catalogue, field_id: str, column: str) -> str:
-    """The cell of a catalogue (field, column) in a workbook written in the catalogue's layout."""
-    if not catalogue.has_field(field_id):
-        return ""
-    table = catalogue.table_of(field_id)
-    try:
-        col = layout.value_col(table, column)
-    except KeyError:
-        return ""
-    index = next(i for i, row in enumerate(table.rows) if row.field == field_id)
-    return cell_ref(table.sheet, layout.data_row(index), col)
-
-
-def header_output_cell(catalogue: Catalogue, key: str) -> str:
-    """The cell of a header item on the About sheet of a generated workbook."""
-    for i, item in enumerate(catalogue.header):
-        if item.key == key:
-            return cell_ref(layout.ABOUT_SHEET, layout.ABOUT_FIRST_ROW + i, 1)
-    return ""
-
-
 def _row_label(catalogue: Catalogue, field_id: str) -> tuple[str, str, str]:
     if not catalogue.has_field(field_id):
         return "", "", ""
@@ -230,7 +135,7 @@ def _merge_entries(
         if key in base.entries or key in ours.entries or key in theirs.entries or value.text:
             merged[key] = value
         table, label, number = _row_label(catalogue, key[0])
-        cell = output_cell(catalogue, *key)
+        cell = ""  # the writer places the merged matrix and reports its cells
         if outcome.conflict:
             conflicts.append(
                 Conflict(
@@ -291,7 +196,7 @@ def _merge_header(
         field = HEADER_PREFIX + key
         item = catalogue.header_item(key)
         label = item.label if item else key
-        cell = header_output_cell(catalogue, key)
+        cell = ""  # filled in by the writer
         if outcome.conflict:
             conflicts.append(
                 Conflict(

@@ -14,15 +14,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matrix_tools.merging.engine import (
+from matrix_tools.merging.result import (
     HEADER_PREFIX,
     ROW_PREFIX,
     ROW_PRESENCE,
-    Applied,
     Conflict,
     MergeResult,
+    merge_report,
 )
-from matrix_tools.model import Matrix
+from matrix_tools.merging.result import row_number as _row_number
+from matrix_tools.merging.result import source_path as _source
 from matrix_tools.writing.cells import CellNote
 from matrix_tools.writing.workbook import write_matrix_workbook
 
@@ -101,10 +102,6 @@ def with_cells(result: MergeResult, cells: Mapping[tuple[str, str], str]) -> Mer
     conflicts = tuple(replace(c, cell=cell_of(c.field, c.column, c.cell)) for c in result.conflicts)
     applied = tuple(replace(a, cell=cell_of(a.field, a.column, a.cell)) for a in result.applied)
     return replace(result, conflicts=conflicts, applied=applied)
-
-
-def _source(matrix: Matrix) -> str:
-    return matrix.source.path if matrix.source else ""
 
 
 def write_merge_workbook(
@@ -255,64 +252,7 @@ def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None
     ws.autofilter(head_row, 0, head_row + max(len(result.applied), 1), len(APPLIED_COLUMNS) - 1)
 
 
-def _row_number(result: MergeResult, item: Applied | Conflict) -> str:
-    catalogue = result.matrix.catalogue
-    if catalogue.has_field(item.field):
-        return catalogue.row(item.field).number
-    return ""
-
-
 # --- report -------------------------------------------------------------------------------
-
-
-def _side_info(matrix: Matrix) -> dict[str, Any]:
-    return {"path": _source(matrix) or None, "state": matrix.state.name, "iso3": matrix.state.iso3}
-
-
-def merge_report(result: MergeResult, *, output: str | Path | None = None) -> dict[str, Any]:
-    """The merge report as plain data (the JSON contract, schemas/merge.schema.json)."""
-    return {
-        "output": str(output) if output is not None else None,
-        "base": _side_info(result.base),
-        "ours": _side_info(result.ours),
-        "theirs": _side_info(result.theirs),
-        "prefer": result.prefer,
-        "catalogue": {"id": result.matrix.catalogue.id, "version": result.matrix.catalogue.version},
-        "applied": [
-            {
-                "field": a.field,
-                "column": a.column,
-                "side": a.side,
-                "base": a.base,
-                "value": a.value,
-                "cell": a.cell,
-                "table": a.table,
-                "label": a.label,
-                "row_number": _row_number(result, a),
-                "note": a.note,
-            }
-            for a in result.applied
-        ],
-        "conflicts": [
-            {
-                "field": c.field,
-                "column": c.column,
-                "base": c.base,
-                "ours": c.ours,
-                "theirs": c.theirs,
-                "kept": c.kept,
-                "kept_value": c.kept_text,
-                "cell": c.cell,
-                "table": c.table,
-                "label": c.label,
-                "row_number": c.row_number,
-                "ours_cell": c.ours_cell,
-                "theirs_cell": c.theirs_cell,
-            }
-            for c in result.conflicts
-        ],
-        "summary": result.summary(),
-    }
 
 
 def render_merge_json(result: MergeResult, *, output: str | Path | None = None) -> str:

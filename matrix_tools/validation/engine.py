@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matrix_tools import __version__
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.errors import MatrixToolsError
 from matrix_tools.model import Catalogue, Matrix
@@ -90,6 +91,11 @@ class ValidationResult:
         """True when any finding is at or above ``threshold`` (or the file was unreadable)."""
         return self.error is not None or any(f.severity.at_least(threshold) for f in self.findings)
 
+    def to_dict(self, threshold: Severity = Severity.ERROR) -> dict[str, Any]:
+        """This result as ``validate --format json`` writes it for one file
+        (schemas/validate.schema.json)."""
+        return validation_document([self], threshold)
+
     def __repr__(self) -> str:
         """One line for the prompt: the file, valid or not, and the counts per severity."""
         name = Path(self.path).name if self.path else "(in memory)"
@@ -98,6 +104,47 @@ class ValidationResult:
         counts = ", ".join(f"{n} {severity}" for severity, n in self.counts.items())
         verdict = "valid" if self.valid else "not valid"
         return f"<ValidationResult {name!r}: {verdict}; {counts}>"
+
+
+def result_as_dict(result: ValidationResult) -> dict[str, Any]:
+    """One entry of ``files`` in the JSON output."""
+    data: dict[str, Any] = {
+        "path": result.path,
+        "valid": result.valid,
+        "state": {"name": result.state, "iso3": result.iso3},
+        "counts": result.counts,
+        "error": None if result.error is None else {"code": result.error.code, "message": result.error.message},
+        "findings": [f.as_dict() for f in result.findings],
+    }
+    if result.matrix is not None:
+        cat = result.matrix.catalogue
+        data["catalogue"] = {"id": cat.id, "version": cat.version}
+        if result.matrix.source is not None:
+            data["sha256"] = result.matrix.source.sha256
+    return data
+
+
+def summary_counts(results: Sequence[ValidationResult], threshold: Severity = Severity.ERROR) -> dict[str, Any]:
+    """Totals over all files (the ``summary`` object of the JSON output)."""
+    counts = count_by_severity(f for r in results for f in r.findings if r.error is None)
+    return {
+        "files": len(results),
+        "valid": sum(1 for r in results if r.valid),
+        "invalid": sum(1 for r in results if not r.valid and r.error is None),
+        "unreadable": sum(1 for r in results if r.error is not None),
+        **counts,
+        "fail_on": threshold.value,
+        "failed": any(r.failed(threshold) for r in results),
+    }
+
+
+def validation_document(results: Sequence[ValidationResult], threshold: Severity = Severity.ERROR) -> dict[str, Any]:
+    """The JSON report of ``validate`` as plain data (schemas/validate.schema.json)."""
+    return {
+        "matrix_tools": __version__,
+        "files": [result_as_dict(r) for r in results],
+        "summary": summary_counts(results, threshold),
+    }
 
 
 _CELL = re.compile(r"!\$?([A-Z]{1,3})\$?(\d+)$")
