@@ -25,6 +25,7 @@ _API = {
     "merge": "matrix_tools.merging.engine",
     "consolidate": "matrix_tools.consolidating.engine",
     "batch": "matrix_tools.batching.run",
+    "save": "matrix_tools.reports.saving",
 }
 
 __all__ = sorted(_API)
