@@ -133,5 +133,6 @@ def write_annotated_workbook(
     write_matrix_workbook(
         path, matrix, notes=build_notes(findings, matrix), extra_sheets=extra, inputs=sources,
         title=f"VALIDATION OF THE 1540 COMMITTEE MATRIX: {matrix.state.name or 'unnamed State'}",
+        purpose="expert",
     )
     return Path(path)

@@ -128,6 +128,7 @@ def write_merge_workbook(
         notes=iter_conflict_notes(result),
         extra_sheets=extra,
         inputs=[*inputs, *sources],
+        purpose="expert",
     )
     return holder["result"]
 
@@ -173,8 +174,11 @@ def _column_label(field: str, column: str, result: MergeResult) -> str:
         item = cat.header_item(field[len(HEADER_PREFIX):])
         return item.label.rstrip(":") if item else column
     table = cat.table_of(field) if cat.has_field(field) else None
+    if table is None and field.startswith(ROW_PREFIX):  # a row someone added: its table's captions
+        table_id = field[len(ROW_PREFIX):].split("::")[0]
+        table = next((t for t in cat.tables if t.id == table_id), None)
     if table is None:
-        return column  # a column of a row the State added
+        return column
     try:
         return table.column(column).caption.split(" (")[0]  # OP 1's long captions: the first words
     except KeyError:
@@ -272,14 +276,16 @@ def _one_line(text: str) -> str:
     return shown(text).replace("\r\n", "\n").replace("\n", " / ").translate(_CONTROL)
 
 
-def _where(field: str, column: str, table: str, row_number: str, label: str) -> str:
+def _where(result: MergeResult, field: str, column: str, table: str, row_number: str, label: str) -> str:
+    """Where an item is, as the matrix names it: table title, row number and label, column caption."""
     if field.startswith(HEADER_PREFIX):
         return f"Header: {label.rstrip(':')}"
+    title = _table_label(field, table, result)
     if field.startswith(ROW_PREFIX):
         if column == ROW_PRESENCE:
-            return f"{table}, added row {label!r}"
-        return f"{table}, added row {label!r}: {column}"
-    return f"{table} row {row_number} {label!r}: {column}"
+            return f"{title}, added row {label!r}"
+        return f"{title}, added row {label!r}: {_column_label(field, column, result)}"
+    return f"{title}, row {row_number} {label!r}: {_column_label(field, column, result)}"
 
 
 def render_merge_text(result: MergeResult, *, output: str | Path | None = None) -> str:
@@ -307,7 +313,7 @@ def render_merge_text(result: MergeResult, *, output: str | Path | None = None) 
         )
         for i, c in enumerate(result.conflicts, start=1):
             cell = f"  [{c.cell}]" if c.cell else ""
-            where = _where(c.field, c.column, c.table, c.row_number, _one_line(c.label))
+            where = _where(result, c.field, c.column, c.table, c.row_number, _one_line(c.label))
             lines.append(f"  {i}. {where}{cell}")
             lines.append(
                 f"     base: {_one_line(c.base)} | ours: {_one_line(c.ours)} | "
@@ -318,7 +324,7 @@ def render_merge_text(result: MergeResult, *, output: str | Path | None = None) 
     if result.applied:
         lines.append("Changes applied:")
         for a in result.applied:
-            where = _where(a.field, a.column, a.table, _row_number(result, a), _one_line(a.label))
+            where = _where(result, a.field, a.column, a.table, _row_number(result, a), _one_line(a.label))
             if a.column == ROW_PRESENCE:
                 lines.append(f"  - {where}: {a.value} ({a.side})")
             else:

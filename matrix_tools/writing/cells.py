@@ -24,6 +24,7 @@ COMMENT_AUTHOR = "matrix-tools"
 
 
 LINE_HEIGHT = 14.5  # points per line of 10-11 pt text
+MAX_ROW_HEIGHT = 409.0  # Excel's limit for one row
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def height_for(
         lines = max(
             lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
         )
-    return round(LINE_HEIGHT * lines + 3, 1)
+    return min(MAX_ROW_HEIGHT, round(LINE_HEIGHT * lines + 3, 1))
 
 
 def clip(text: str, limit: int) -> str:
