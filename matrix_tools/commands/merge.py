@@ -10,7 +10,11 @@ from matrix_tools.catalogue import load_catalogue
 from matrix_tools.commands.options import catalogue_option
 from matrix_tools.errors import EXIT_DATA, OutputError
 from matrix_tools.merging.engine import merge
-from matrix_tools.reports.merge import render_merge_json, render_merge_text, write_merge_workbook
+from matrix_tools.reports.merge import (
+    render_merge_json,
+    render_merge_text,
+    write_merge_workbook_carrying,
+)
 from matrix_tools.writing.output import check_output_path, write_text
 
 
@@ -47,6 +51,12 @@ from matrix_tools.writing.output import check_output_path, write_text
     show_default=True,
     help="Format of the merge report.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing OUT even when the Decisions typed in its Conflicts sheet cannot be read "
+    "(by default they are carried into the new workbook, and an unreadable one is left alone).",
+)
 @catalogue_option
 def command(
     base: Path,
@@ -57,6 +67,7 @@ def command(
     report: Path | None,
     fmt: str,
     catalogue_path: Path | None,
+    force: bool = False,
 ) -> None:
     """Merge the last agreed matrix (BASE), the experts' working copy (OURS) and the workbook
     the State returned (THEIRS) into a new workbook.
@@ -81,7 +92,7 @@ def command(
         check_output_path(report, [*inputs, output])
     catalogue = load_catalogue(catalogue_path)
     result = merge(base, ours, theirs, prefer=prefer, catalogue=catalogue)  # type: ignore[arg-type]
-    result = write_merge_workbook(result, output, inputs=inputs)
+    result, carried = write_merge_workbook_carrying(result, output, inputs=inputs, force=force)
     text = (
         render_merge_json(result, output=output)
         if fmt == "json"
@@ -93,8 +104,11 @@ def command(
         write_text(report, text, inputs=[*inputs, output])
         count = len(result.conflicts)
         click.echo(
-            f"Wrote {output} ({count} conflict{'s' if count != 1 else ''}) and the report {report}",
+            f"Wrote {output} ({count} conflict{'s' if count != 1 else ''}) and the report {report}"
+            + (f". {carried.sentence()}" if carried.sentence() else ""),
             err=True,
         )
+    if report is None and carried.sentence():
+        click.echo(carried.sentence(), err=True)
     if result.conflicts:
         raise click.exceptions.Exit(EXIT_DATA)

@@ -40,10 +40,14 @@ class CarryOutcome:
             return "The earlier report could not be read; it was replaced (--force)."
         if not self.carried and not self.unmatched:
             return ""
+        verb = "matches" if self.unmatched == 1 else "match"
+        where = f"(sheet \"{EARLIER_SHEET}\")"
+        if not self.carried:
+            notes = f"{self.unmatched} note{'s' if self.unmatched != 1 else ''}"
+            return f"{notes} typed in the earlier report no longer {verb} a row {where}."
         text = f"Carried {self.carried} note{'s' if self.carried != 1 else ''} typed in the earlier report forward"
         if self.unmatched:
-            verb = "matches" if self.unmatched == 1 else "match"
-            text += f"; {self.unmatched} no longer {verb} a row (sheet \"{EARLIER_SHEET}\")"
+            text += f"; {self.unmatched} no longer {verb} a row {where}"
         return text + "."
 
 

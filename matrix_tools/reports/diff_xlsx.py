@@ -355,7 +355,8 @@ def write_diff_xlsx_carrying(
                 "is in each cell's comment."
             )
             header_notes = [n for n in notes if n.field.startswith("header:")]
-            cells.update(add_about_sheet(wb, styles, result.new_matrix, notes=[*header_notes, intro], purpose="report"))
+            cells.update(add_about_sheet(wb, styles, result.new_matrix, notes=[*header_notes, intro], purpose="report",
+                                        activate=False))
             cells.update(add_table_sheets(wb, styles, result.new_matrix, notes, validations=False, purpose="report"))
         write_summary(wb, styles, summary, result)
         report = _Report(styles, result, cells)

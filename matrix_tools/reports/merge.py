@@ -24,8 +24,16 @@ from matrix_tools.merging.result import (
 )
 from matrix_tools.merging.result import row_number as _row_number
 from matrix_tools.merging.result import source_path as _source
-from matrix_tools.writing.cells import CellNote
+from matrix_tools.reports.carry import (
+    CarryOutcome,
+    NoteCarrier,
+    add_earlier_notes_sheet,
+    load_notes,
+)
+from matrix_tools.writing.cells import CellNote, height_for
+from matrix_tools.writing.output import check_output_path
 from matrix_tools.writing.workbook import write_matrix_workbook
+from matrix_tools.writing.xlsx import PAGE_FOOTER, header_text, set_print
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -34,6 +42,10 @@ if TYPE_CHECKING:
     from matrix_tools.writing.xlsx import Styles
 
 CONFLICTS_SHEET = "Conflicts"
+DECISION_CAPTION = "Decision"
+# The columns that say what a conflict is about: a Decision typed in an earlier merged
+# workbook is carried into the row with the same texts (same field, column and values).
+CONFLICT_KEYS = ("Table", "Row", "Label", "Column", "Base (last agreed)", "Ours (experts)", "Theirs (State)")
 APPLIED_SHEET = "Changes applied"
 BLANK_SHOWN = "(blank)"
 CONFLICT_COLUMNS = (
@@ -110,27 +122,47 @@ def write_merge_workbook(
     """Write the merged matrix with highlighted conflicts and the agenda sheets; atomically,
     never over one of ``inputs`` (nor over the merged matrices' own source files).
 
-    Returns the result with cells as written in the new workbook.
+    Returns the result with cells as written in the new workbook (``write_merge_workbook_carrying``
+    also says what became of Decisions typed in a workbook already at ``path``).
     """
+    return write_merge_workbook_carrying(result, path, inputs=inputs)[0]
 
+
+def write_merge_workbook_carrying(
+    result: MergeResult, path: str | Path, *, inputs: Iterable[str | Path] = (), force: bool = False
+) -> tuple[MergeResult, CarryOutcome]:
+    """``write_merge_workbook``, carrying forward the Decisions typed in the Conflicts sheet of
+    the workbook already at ``path`` (matched by field, column and the three values; the others
+    listed on an "Earlier notes" sheet). When there are conflicts, the Conflicts sheet is the
+    first tab and the one the workbook opens on.
+
+    An existing ``path`` whose notes cannot be read is not replaced (OutputError) unless ``force``.
+    """
     sources = [m.source.path for m in (result.base, result.ours, result.theirs) if m.source]
+    inputs = [*inputs, *sources]
+    check_output_path(path, inputs)  # refuse a bad path before reading what is there
+    carrier = load_notes(path, CONFLICTS_SHEET, DECISION_CAPTION, CONFLICT_KEYS, force=force)
     holder: dict[str, MergeResult] = {}
 
     def extra(wb: Workbook, styles: Styles, cells: dict[CellKey, str]) -> None:
         located = with_cells(result, cells)
         holder["result"] = located
-        add_conflicts_sheet(wb, styles, located)
+        add_conflicts_sheet(wb, styles, located, carrier)
         add_applied_sheet(wb, styles, located)
+        leftover = carrier.leftover()
+        if leftover:
+            add_earlier_notes_sheet(wb, styles, leftover)
 
     write_matrix_workbook(
         path,
         result.matrix,
         notes=iter_conflict_notes(result),
         extra_sheets=extra,
-        inputs=[*inputs, *sources],
+        first_sheets=[CONFLICTS_SHEET] if result.conflicts else [],
+        inputs=inputs,
         purpose="expert",
     )
-    return holder["result"]
+    return holder["result"], carrier.outcome()
 
 
 def _link(ws: Any, row: int, col: int, cell: str, fmt: Any) -> None:
@@ -142,18 +174,11 @@ def _link(ws: Any, row: int, col: int, cell: str, fmt: Any) -> None:
 
 
 def _header(ws: Any, styles: Styles, row: int, columns: tuple[tuple[str, int], ...]) -> None:
+    """Captions of an agenda table, their row tall enough that no caption is cut off."""
     for col, (caption, width) in enumerate(columns):
         ws.write_string(row, col, caption, styles.get("caption"))
         ws.set_column(col, col, width)
-
-
-def _row_height(*texts: tuple[str, int]) -> float:
-    """Points for a row whose wrapped texts sit in columns of the given widths (no autofit in xlsx)."""
-    lines = 1
-    for text, width in texts:
-        per_line = max(int(width * 1.1), 1)
-        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
-    return 15.0 * min(lines, 20)
+    ws.set_row(row, height_for([(c, float(w)) for c, w in columns], bold=True))
 
 
 def _table_label(field: str, table: str, result: MergeResult) -> str:
@@ -185,10 +210,14 @@ def _column_label(field: str, column: str, result: MergeResult) -> str:
         return column
 
 
-def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None:
+def add_conflicts_sheet(
+    wb: Workbook, styles: Styles, result: MergeResult, carrier: NoteCarrier | None = None
+) -> None:
     """The agenda: one row per conflict, with base / ours / theirs, what was kept, a Decision
-    column left empty for the consultation, and a link to the cell."""
-    ws = wb.add_worksheet(CONFLICTS_SHEET)
+    column for the consultation (empty, or the Decision typed in the earlier workbook), and a
+    link to the cell. Fills the sheet already created first when there is one."""
+    ws = wb.get_worksheet_by_name(CONFLICTS_SHEET) or wb.add_worksheet(CONFLICTS_SHEET)
+    carrier = carrier or NoteCarrier()
     ws.write_string(0, 0, f"Conflicts to decide: {result.matrix.state.name}", styles.get("title"))
     count = len(result.conflicts)
     intro = (
@@ -199,14 +228,15 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
     last_col = len(CONFLICT_COLUMNS) - 1
     # Merged across the table's width so the sentences wrap instead of spilling into one column.
     ws.merge_range(1, 0, 1, last_col, intro, styles.get("paragraph"))
-    ws.set_row(1, 30)
+    width = float(sum(w for _, w in CONFLICT_COLUMNS))
+    ws.set_row(1, height_for([(intro, width)]))
     sources = "Base: {}   Ours: {}   Theirs: {}".format(
         *(_source(m) or "(in memory)" for m in (result.base, result.ours, result.theirs))
     )
     ws.merge_range(2, 0, 2, last_col, sources, styles.get("paragraph"))
+    ws.set_row(2, height_for([(sources, width)]))
     head_row = 4
     _header(ws, styles, head_row, CONFLICT_COLUMNS)
-    ws.set_row(head_row, 30)
     text = styles.get("text")
     mark = styles.get("mark")
     kept_fmt = styles.get("conflict")
@@ -220,17 +250,23 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
         for col, value in enumerate((c.base, c.ours, c.theirs), start=5):
             ws.write_string(r, col, shown(value), text)
         ws.write_string(r, 8, c.kept, kept_fmt)
-        ws.set_row(r, _row_height((c.label, 40), (c.base, 24), (c.ours, 24), (c.theirs, 24)))
-        ws.write_blank(r, 9, None, decision)
+        # A Decision typed in the earlier workbook for this same conflict is carried forward.
+        typed = carrier.take([*values[1:], *(shown(v) for v in (c.base, c.ours, c.theirs))])
+        ws.set_row(r, height_for([(c.label, 40), (c.base, 24), (c.ours, 24), (c.theirs, 24), (typed, 30)]))
+        if typed:
+            ws.write_string(r, 9, typed, decision)
+        else:
+            ws.write_blank(r, 9, None, decision)
         _link(ws, r, 10, c.cell, text)
     if not result.conflicts:
         ws.write_string(head_row + 1, 0, "No conflicts.", styles.get("small"))
     ws.freeze_panes(head_row + 1, 0)
     last = head_row + max(count, 1)
     ws.autofilter(head_row, 0, last, len(CONFLICT_COLUMNS) - 1)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(head_row)
+    set_print(ws, repeat_row=head_row, area=(0, 0, last, last_col),
+              header=f"&L&8Conflicts to decide: {header_text(result.matrix.state.name)}", footer=PAGE_FOOTER)
+    if result.conflicts:  # first tab, and the workbook opens here: the agenda is what the reader came for
+        ws.activate()
 
 
 def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None:
@@ -249,11 +285,14 @@ def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None
         for col, value in enumerate(values):
             ws.write_string(r, col, value, text)
         _link(ws, r, 8, a.cell, text)
-        ws.set_row(r, _row_height((a.label, 40), (a.base, 28), (a.value, 28), (a.note, 40)))
+        ws.set_row(r, height_for([(a.label, 40), (a.base, 28), (a.value, 28), (a.note, 40)]))
     if not result.applied:
         ws.write_string(head_row + 1, 0, "No changes.", styles.get("small"))
     ws.freeze_panes(head_row + 1, 0)
-    ws.autofilter(head_row, 0, head_row + max(len(result.applied), 1), len(APPLIED_COLUMNS) - 1)
+    last = head_row + max(len(result.applied), 1)
+    ws.autofilter(head_row, 0, last, len(APPLIED_COLUMNS) - 1)
+    set_print(ws, repeat_row=head_row, area=(0, 0, last, len(APPLIED_COLUMNS) - 1),
+              header=f"&L&8Changes applied: {header_text(result.matrix.state.name)}", footer=PAGE_FOOTER)
 
 
 # --- report -------------------------------------------------------------------------------

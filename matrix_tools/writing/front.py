@@ -107,6 +107,7 @@ def add_about_sheet(
     title: str | None = None,
     notes: Sequence[CellNote | str] = (),
     purpose: Purpose = "template",
+    activate: bool = True,
 ) -> dict[CellKey, str]:
     """The About sheet: header items (label in A, value in B from ``layout.ABOUT_FIRST_ROW``).
 
@@ -182,7 +183,8 @@ def add_about_sheet(
             ws.set_row(row, height_for([(where, 30.0), (note.comment, 70.0)]))
             row += 1
     set_print_portrait(ws)
-    ws.activate()
+    if activate:  # the sheet the workbook opens on (only one may be: two would be grouped)
+        ws.activate()
     return cells
 
 

@@ -107,7 +107,8 @@ def write_matrix_workbook(
         cells.clear()
         for name in first_sheets:  # e.g. "Conflicts": the tab a reader must see first
             workbook.add_worksheet(name)
-        cells.update(add_about_sheet(workbook, styles, matrix, title=title, notes=notes, purpose=purpose))
+        cells.update(add_about_sheet(workbook, styles, matrix, title=title, notes=notes, purpose=purpose,
+                                    activate=not first_sheets))
         add_legend_sheet(workbook, styles, matrix.catalogue, highlights=bool(notes), purpose=purpose)
         cells.update(add_table_sheets(workbook, styles, matrix, notes, purpose=purpose))
         if extra_sheets is not None:
