@@ -8,11 +8,11 @@ from pathlib import Path
 import jsonschema
 import openpyxl
 import pytest
-from helpers_diff import BASE_ENTRIES, write_pair
-from helpers_merge import three_versions
 
 import matrix_tools
 from conftest import build_matrix
+from helpers_diff import BASE_ENTRIES, write_pair
+from helpers_merge import three_versions
 from matrix_tools.errors import InputError, OutputError
 from matrix_tools.resources import load_schema
 from matrix_tools.validation.findings import Severity

@@ -8,10 +8,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from helpers_diff import BASE_ENTRIES
-from helpers_merge import three_versions
 
 from conftest import build_matrix
+from helpers_diff import BASE_ENTRIES
+from helpers_merge import three_versions
 from matrix_tools.cli import cli
 from matrix_tools.reports.carry import EARLIER_SHEET
 from matrix_tools.reports.diff_xlsx import CONSULTATION_SHEET, OUTCOME_CAPTION
