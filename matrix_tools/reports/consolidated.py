@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.consolidating.engine import (
     COVERAGE_NOTE,
     MARK_CLASSES,
@@ -22,6 +23,7 @@ from matrix_tools.consolidating.engine import (
 from matrix_tools.errors import OutputError
 from matrix_tools.safety import csv_safe
 from matrix_tools.writing.output import write_bytes, write_with
+from matrix_tools.writing.xlsx import set_print
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,8 +41,10 @@ SERIES_COLOURS = {
 }
 _LONG_WIDTHS = {"state": 24, "label": 40, "value": 30, "cell": 16, "file": 24, "field": 26}
 _FIELD_TABLE_COLUMNS = ("section", "table", "row_number", "label", "field", "column", "mark_field")
-_FIELD_CAPTIONS = ("Section", "Table", "Row", "Label", "Field", "Column", "Mark field")
-_CHART_COL = len(_FIELD_TABLE_COLUMNS) + len(MARK_CLASSES) + 2
+# After the counts: what identifies each field, for filtering and for programs.
+_DETAIL_COLUMNS = (("Section", 12), ("Table", 10), ("No.", 5), ("Label", 40), ("Column", 12), ("Mark field", 26))
+_DETAIL_KEYS = {"Section": "section", "Table": "table", "No.": "row_number", "Label": "label",
+                "Column": "column", "Mark field": "mark_field"}
 
 
 def check_output_format(path: str | Path) -> str:
@@ -149,6 +153,7 @@ def _add_long_sheet(wb: Any, fmt: dict[str, Any], df: pd.DataFrame) -> None:
                 ws.write_string(r, c, str(value))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(df), 1), len(columns) - 1)
+    set_print(ws, repeat_row=0, header="&L&8Consolidated 1540 matrices: every entry")
 
 
 def _add_wide_sheet(wb: Any, fmt: dict[str, Any], wide: pd.DataFrame) -> None:
@@ -166,19 +171,44 @@ def _add_wide_sheet(wb: Any, fmt: dict[str, Any], wide: pd.DataFrame) -> None:
                 ws.write_string(r, c, str(value))
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, max(len(wide), 1), len(columns) - 1)
+    ws.repeat_columns(0, 1)  # the State on every page
+    set_print(ws, repeat_row=0, header="&L&8Consolidated 1540 matrices: marks by State", fit_width=False)
+
+
+def _group_fields(by_field: pd.DataFrame) -> list[tuple[str, str, list[tuple[Any, ...]]]]:
+    """The by-field rows grouped per (table, mark column), tables in order: one chart each, so
+    no chart has more bars than a table has rows (OP 3 (c)(d) alone would have 162)."""
+    groups: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    columns = [*_FIELD_TABLE_COLUMNS, *MARK_CLASSES, "states"]
+    for values in by_field[columns].itertuples(index=False, name=None):
+        record = dict(zip(columns, values, strict=True))
+        groups.setdefault((str(record["table"]), str(record["column"])), []).append(values)
+    return [(table, column, rows) for (table, column), rows in groups.items()]
+
+
+def _short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _captions() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Table titles and column captions of the shipped catalogue, for chart titles."""
+    catalogue = load_catalogue()
+    tables = {t.id: t.display for t in catalogue.tables}
+    columns = {(t.id, c.key): c.caption.split(" (")[0] for t in catalogue.tables for c in t.columns}
+    return tables, columns
 
 
 def _add_coverage_sheet(
     wb: Any, fmt: dict[str, Any], by_section: pd.DataFrame, by_field: pd.DataFrame, *, states: int
 ) -> None:
+    """Counts by section, then by field (numbers from column B, details after them), and a
+    native stacked-bar chart for the sections and for each table and mark column."""
     ws = wb.add_worksheet(COVERAGE_SHEET)
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 2, 8)
-    ws.set_column(3, 3, 40)
-    ws.set_column(4, 4, 26)
-    ws.set_column(5, 5, 12)
-    ws.set_column(6, 6, 30)
-    ws.set_column(7, 12, 8)
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, len(MARK_CLASSES) + 2, 8)
+    first_detail = len(MARK_CLASSES) + 2
+    for c, (_, width) in enumerate(_DETAIL_COLUMNS, start=first_detail):
+        ws.set_column(c, c, width)
     ws.write_string(
         0,
         0,
@@ -189,39 +219,43 @@ def _add_coverage_sheet(
     row = 3
     ws.write_string(row, 0, "By section (entries = mark fields x States)", fmt["bold"])
     row += 1
-    # The counts sit in the same columns as the by-field table below, so the two line up.
-    first_count_col = len(_FIELD_TABLE_COLUMNS)
     section_head = row
     ws.write_string(row, 0, "Section", fmt["head"])
-    for c, caption in enumerate((*MARK_CLASSES, "Mark fields", "Entries"), start=first_count_col):
+    for c, caption in enumerate((*MARK_CLASSES, "Mark fields", "Entries"), start=1):
         ws.write_string(row, c, caption, fmt["head"])
     for values in by_section.itertuples(index=False, name=None):
         row += 1
         ws.write_string(row, 0, str(values[0]))
-        for c, number in enumerate(values[1:], start=first_count_col):
+        for c, number in enumerate(values[1:], start=1):
             ws.write_number(row, c, int(number))
     section_rows = (section_head + 1, row)
     row += 2
     ws.write_string(row, 0, "By field (number of States with each mark)", fmt["bold"])
     row += 1
     head_row = row
-    for c, caption in enumerate((*_FIELD_CAPTIONS, *MARK_CLASSES, "States")):
+    captions = ("Row", *MARK_CLASSES, "States", *(c for c, _ in _DETAIL_COLUMNS))
+    for c, caption in enumerate(captions):
         ws.write_string(row, c, caption, fmt["head"])
-    sections: dict[str, list[int]] = {}
-    for values in by_field[[*_FIELD_TABLE_COLUMNS, *MARK_CLASSES, "states"]].itertuples(
-        index=False, name=None
-    ):
-        row += 1
-        for c, value in enumerate(values):
-            if c < first_count_col:
-                ws.write_string(row, c, str(value))
-            else:
-                ws.write_number(row, c, int(value))
-        sections.setdefault(str(values[0]), []).append(row)
-    ws.freeze_panes(head_row + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4, the UN's paper size
-    ws.fit_to_pages(1, 0)
+    tables, column_captions = _captions()
+    charts: list[tuple[str, int, int]] = []
+    for table, column, rows in _group_fields(by_field):
+        first = row + 1
+        for values in rows:
+            row += 1
+            record = dict(zip([*_FIELD_TABLE_COLUMNS, *MARK_CLASSES, "states"], values, strict=True))
+            # Column A names the row as a reader looks for it (and labels the chart's bars).
+            ws.write_string(row, 0, f"{record['row_number']} {_short(str(record['label']))}")
+            for c, mark in enumerate((*MARK_CLASSES, "states"), start=1):
+                ws.write_number(row, c, int(record[mark]))
+            for c, (key, _) in enumerate(_DETAIL_COLUMNS, start=first_detail):
+                ws.write_string(row, c, str(record[_DETAIL_KEYS[key]]))
+        name = f"{tables.get(table, table)} · {column_captions.get((table, column), column)}"
+        charts.append((name, first, row))
+    ws.freeze_panes(head_row + 1, 1)
+    ws.autofilter(head_row, 0, max(row, head_row + 1), len(captions) - 1)
+    set_print(ws, repeat_row=head_row, area=(0, 0, row, len(captions) - 1),
+              header="&L&8Coverage of the 1540 matrices")
+    chart_col = len(captions) + 1
     chart_row = 3
     overview = _stacked_bar(
         wb,
@@ -230,31 +264,23 @@ def _add_coverage_sheet(
         name_row=section_head,
         categories=[COVERAGE_SHEET, section_rows[0], 0, section_rows[1], 0],
         rows=section_rows,
-        first_count_col=first_count_col,
     )
     overview.set_size({"width": 760, "height": 320})
-    ws.insert_chart(chart_row, _CHART_COL, overview)
+    ws.insert_chart(chart_row, chart_col, overview)
     chart_row += 320 // 20 + 2
-    for section, rows in sections.items():
+    for name, first, last in charts:
         chart = _stacked_bar(
             wb,
-            title=f"{section}: number of States per mark recorded",
+            title=f"{name}: number of States per mark recorded",
             axis="Number of States",
             name_row=head_row,
-            categories=[
-                COVERAGE_SHEET,
-                rows[0],
-                first_count_col - 1,
-                rows[-1],
-                first_count_col - 1,
-            ],
-            rows=(rows[0], rows[-1]),
-            first_count_col=first_count_col,
+            categories=[COVERAGE_SHEET, first, 0, last, 0],
+            rows=(first, last),
             maximum=max(states, 1),
         )
-        height = max(320, 90 + 16 * len(rows))
+        height = max(260, 90 + 18 * (last - first + 1))
         chart.set_size({"width": 760, "height": height})
-        ws.insert_chart(chart_row, _CHART_COL, chart)
+        ws.insert_chart(chart_row, chart_col, chart)
         chart_row += height // 20 + 2
 
 
@@ -266,13 +292,12 @@ def _stacked_bar(
     name_row: int,
     categories: list[Any],
     rows: tuple[int, int],
-    first_count_col: int,
     maximum: int | None = None,
 ) -> Any:
     """A native stacked-bar chart of the X / ? / NA / blank / other counts in ``rows``."""
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
     for i, mark in enumerate(MARK_CLASSES):
-        col = first_count_col + i
+        col = 1 + i  # the counts start in column B
         chart.add_series(
             {
                 "name": [COVERAGE_SHEET, name_row, col],

@@ -135,8 +135,8 @@ def render_diff_text(result: DiffResult) -> str:
         summary_sentence(result),
     ]
     for h in (*result.header_changes, *(result.cosmetic_headers if result.include_cosmetic else ())):
-        tag = " [cosmetic]" if h.cosmetic else ""
-        lines.append(f"  Header · {h.label}: {clip(h.old) or '(empty)'} -> {clip(h.new) or '(empty)'}{tag}")
+        tag = " [cosmetic]" if h.cosmetic else f" [{h.kind}]"
+        lines.append(f"  Header · {h.label.rstrip(':')}: {clip(h.old) or '(empty)'} -> {clip(h.new) or '(empty)'}{tag}")
     if any(change.words for change in result.changes):
         lines.append("In changed texts, [-words-] were removed and {+words+} were added.")
     for _table, title, changes in result.iter_tables():

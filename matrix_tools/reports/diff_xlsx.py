@@ -88,6 +88,8 @@ def cell_notes(result: DiffResult) -> list[CellNote]:
         for row_key, row in key_unknown_rows(new.unknown_rows).items():
             if (row.table, row.label) not in added:
                 continue
+            # The label stands for the whole row: highlighted even when the row holds no values.
+            notes.append(CellNote(row_key, "", "added", "Row added by the State: it matches no data field of the template."))
             for key, value in row.values.items():
                 column = next((c.key for c in new.catalogue.table(row.table).columns if key in (c.key, c.caption)), key)
                 if value.text:

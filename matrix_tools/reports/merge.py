@@ -252,7 +252,8 @@ def add_conflicts_sheet(
         ws.write_string(r, 8, c.kept, kept_fmt)
         # A Decision typed in the earlier workbook for this same conflict is carried forward.
         typed = carrier.take([*values[1:], *(shown(v) for v in (c.base, c.ours, c.theirs))])
-        ws.set_row(r, height_for([(c.label, 40), (c.base, 24), (c.ours, 24), (c.theirs, 24), (typed, 30)]))
+        shown_values = [*values, shown(c.base), shown(c.ours), shown(c.theirs), c.kept, typed]
+        ws.set_row(r, height_for([(v, float(CONFLICT_COLUMNS[i][1])) for i, v in enumerate(shown_values)]))
         if typed:
             ws.write_string(r, 9, typed, decision)
         else:
@@ -285,7 +286,7 @@ def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None
         for col, value in enumerate(values):
             ws.write_string(r, col, value, text)
         _link(ws, r, 8, a.cell, text)
-        ws.set_row(r, height_for([(a.label, 40), (a.base, 28), (a.value, 28), (a.note, 40)]))
+        ws.set_row(r, height_for([(v, float(APPLIED_COLUMNS[i][1])) for i, v in enumerate(values)]))
     if not result.applied:
         ws.write_string(head_row + 1, 0, "No changes.", styles.get("small"))
     ws.freeze_panes(head_row + 1, 0)

@@ -199,19 +199,22 @@ def set_print(
     header: str = "",
     footer: str = PAGE_FOOTER,
     fit_height: int = 0,
+    fit_width: bool = True,
 ) -> None:
     """The print set-up of every sheet matrix-tools writes: A4, one page wide (as many pages
     down as needed, or ``fit_height``), ``repeat_row`` printed on every page, page numbers.
 
     ``area`` is (first row, first col, last row, last col), 0-based; ``header`` / ``footer``
-    are Excel header codes (escape submitted text with ``header_text``).
+    are Excel header codes (escape submitted text with ``header_text``). ``fit_width=False``
+    prints a very wide sheet across pages at full size instead (repeat its first columns).
     """
     if landscape:
         ws.set_landscape()
     else:
         ws.set_portrait()
     ws.set_paper(9)  # A4, the UN's paper size
-    ws.fit_to_pages(1, fit_height)
+    if fit_width:
+        ws.fit_to_pages(1, fit_height)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if repeat_row is not None:
         ws.repeat_rows(repeat_row)
