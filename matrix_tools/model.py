@@ -323,7 +323,7 @@ class Matrix:
         filled = sum(1 for value in self.entries.values() if value.text)
         parts = [
             f"{filled} of {len(self.entries)} cells filled",
-            f"{len(self.unknown_rows)} rows outside the template",
+            f"{len(self.unknown_rows)} row{'' if len(self.unknown_rows) == 1 else 's'} outside the template",
             f"catalogue {self.catalogue.ref}",
         ]
         if self.source is not None:

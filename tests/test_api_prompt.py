@@ -42,15 +42,20 @@ def test_repr_of_a_diff_counts_the_changes(pair):
     result = matrix_tools.diff(*pair)
     text = repr(result)
     assert len(text) < SCREEN
-    assert text == "<DiffResult 'old.xlsx' -> 'new.xlsx': 2 cell changes, 0 header changes, 0 rows outside the template, 0 cosmetic edits>"
+    assert text == ("<DiffResult 'old.xlsx' -> 'new.xlsx': 2 changes (2 cells, 0 header items, "
+                    "0 rows outside the template), 0 cosmetic edits>")
 
 
 def test_repr_of_a_validation_result_gives_the_counts_per_severity(pair):
     result = matrix_tools.validate(pair[0])
     counts = result.counts
+
+    def words(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
     assert repr(result) == (
         f"<ValidationResult 'old.xlsx': {'valid' if result.valid else 'not valid'}; "
-        f"{counts['error']} error, {counts['warning']} warning, {counts['info']} info>"
+        f"{words(counts['error'], 'error')}, {words(counts['warning'], 'warning')}, {words(counts['info'], 'note')}>"
     )
 
 
@@ -60,7 +65,7 @@ def test_repr_of_a_merge_result_counts_applied_and_conflicts(make_matrix):
     assert len(text) < SCREEN
     assert text == (
         f"<MergeResult for Republic of Testland (TST): {len(result.applied)} changes applied, "
-        f"{len(result.conflicts)} conflicts (kept ours)>"
+        f"{len(result.conflicts)} conflict{'' if len(result.conflicts) == 1 else 's'} (kept ours)>"
     )
 
 

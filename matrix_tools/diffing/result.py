@@ -159,10 +159,11 @@ class DiffResult:
         """One line for the prompt: the two files and the counts (not every change)."""
         s = self.summary()
         unknown = sum(s["unknown_rows"].values())
+        parts = [_plural(s["changes"], "cell"), _plural(s["header_changes"], "header item"),
+                 _plural(unknown, "row outside the template", "rows outside the template")]
         return (
             f"<DiffResult {self.old.name or '(in memory)'!r} -> {self.new.name or '(in memory)'!r}: "
-            f"{s['changes']} cell changes, {s['header_changes']} header changes, "
-            f"{unknown} rows outside the template, {s['cosmetic']} cosmetic edits>"
+            f"{_plural(s['total'], 'change')} ({', '.join(parts)}), {_plural(s['cosmetic'], 'cosmetic edit')}>"
         )
 
     @property
@@ -222,6 +223,10 @@ class DiffResult:
         """The diff as JSON-ready data, exactly what ``diff --format json`` writes
         (schemas/diff.schema.json)."""
         return diff_to_dict(self)
+
+
+def _plural(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def describe_side(matrix: Matrix) -> Side:

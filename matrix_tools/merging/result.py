@@ -85,7 +85,7 @@ class MergeResult:
         iso = f" ({state.iso3})" if state.iso3 else ""
         return (
             f"<MergeResult for {state.name or '(no State name)'}{iso}: {len(self.applied)} changes applied, "
-            f"{len(self.conflicts)} conflicts (kept {self.prefer})>"
+            f"{len(self.conflicts)} conflict{'' if len(self.conflicts) == 1 else 's'} (kept {self.prefer})>"
         )
 
     def summary(self) -> dict[str, int | str]:

@@ -101,7 +101,8 @@ class ValidationResult:
         name = Path(self.path).name if self.path else "(in memory)"
         if self.error is not None:
             return f"<ValidationResult {name!r}: unreadable ({self.error.code})>"
-        counts = ", ".join(f"{n} {severity}" for severity, n in self.counts.items())
+        words = {"error": "error", "warning": "warning", "info": "note"}  # as the text report says
+        counts = ", ".join(f"{n} {words[s]}{'' if n == 1 else 's'}" for s, n in self.counts.items())
         verdict = "valid" if self.valid else "not valid"
         return f"<ValidationResult {name!r}: {verdict}; {counts}>"
 
