@@ -10,8 +10,9 @@ from typing import Any
 
 from matrix_tools import __version__
 from matrix_tools.diffing.engine import DiffResult
+from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.reports.diff_json import diff_to_dict
-from matrix_tools.reports.diff_text import summary_sentence
+from matrix_tools.reports.diff_text import readable_segments, summary_sentence
 from matrix_tools.resources import read_template_text
 
 TEMPLATE = "diff.html.j2"
@@ -39,6 +40,9 @@ def render_diff_html(result: DiffResult) -> str:
         change["column_short"] = _short(change["column_caption"])
         for key in ("transition", "meaning", "words", "old_field", "template"):
             change.setdefault(key, None)
+        if change["words"]:  # deleted and inserted phrases kept apart, as in every report
+            segments = readable_segments([Segment(w["op"], w["text"]) for w in change["words"]])
+            change["words"] = [{"op": s.op, "text": s.text} for s in segments]
         change.setdefault("old_original", change["old"])
         change.setdefault("new_original", change["new"])
         by_table.setdefault(change["table"], []).append(change)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from matrix_tools.diffing.engine import Change, DiffResult, Side
+from matrix_tools.diffing.engine import Change, DiffResult, Side, format_dates
 from matrix_tools.diffing.worddiff import Segment
-from matrix_tools.reports.diff_text import count_phrase, summary_sentence
+from matrix_tools.reports.diff_text import count_phrase, readable_segments, summary_sentence
 
 # Inline specials of CommonMark and GitHub tables, plus < > & (raw HTML). Block markers
 # (#, -, 1.) need no escape: text only ever sits inside a table cell. "://" and "www." are
@@ -42,7 +42,7 @@ def md_code(text: str) -> str:
 def md_words(words: tuple[Segment, ...]) -> str:
     """A word diff with ~~deleted~~ and **inserted** runs."""
     out = []
-    for seg in words:
+    for seg in readable_segments(words):
         text = escape_md(seg.text)
         if seg.op == "equal" or not seg.text.strip():
             out.append(text)
@@ -59,7 +59,8 @@ def mark_md(text: str) -> str:
 
 
 def side_rows(role: str, side: Side) -> list[str]:
-    dates = "; ".join(f"{k.replace('_', ' ')}: {', '.join(d.isoformat() for d in v)}" for k, v in side.dates.items())
+    # Dates in the matrix style ("12 October 2004"), as everywhere else in the report.
+    dates = "; ".join(f"{k.replace('_', ' ')}: {format_dates(v)}" for k, v in side.dates.items())
     return [
         f"| {role} | {escape_md(side.name or '(in memory)')} | `{side.sha256 or '-'}` | {escape_md(dates) or '-'} |",
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from matrix_tools.diffing.engine import Change, DiffResult, Side
 from matrix_tools.diffing.worddiff import Segment
@@ -61,10 +61,23 @@ def clip(text: str, limit: int = MAX_TEXT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def readable_segments(words: Sequence[Segment]) -> tuple[Segment, ...]:
+    """The word diff as shown to a person: a space between a deletion and the insertion that
+    directly follows it when neither has one, so "sect. 69" struck through and "Nuclear..."
+    inserted read as two phrases, not "sect. 69Nuclear" (every report shows it this way)."""
+    out: list[Segment] = []
+    for seg in words:
+        if (out and out[-1].op == "delete" and seg.op == "insert"
+                and not out[-1].text[-1:].isspace() and not seg.text[:1].isspace()):
+            out.append(Segment("equal", " "))
+        out.append(seg)
+    return tuple(out)
+
+
 def inline_words(words: tuple[Segment, ...]) -> str:
     """A word diff as '[-deleted-]{+inserted+}' (the wdiff convention)."""
     out = []
-    for seg in words:
+    for seg in readable_segments(words):
         if seg.op == "equal":
             out.append(seg.text)
         elif seg.op == "delete":

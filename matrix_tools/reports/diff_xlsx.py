@@ -26,7 +26,7 @@ from matrix_tools.reports.carry import (
     add_earlier_notes_sheet,
     load_notes,
 )
-from matrix_tools.reports.diff_text import mark_sides
+from matrix_tools.reports.diff_text import mark_sides, readable_segments
 from matrix_tools.reports.diff_xlsx_summary import write_summary
 from matrix_tools.writing.cells import CellKey, CellNote, clip, height_for
 from matrix_tools.writing.front import add_about_sheet
@@ -234,17 +234,12 @@ class _Report:
         parts: list[Any] = []
         shown: list[str] = []
         total = 0
-        previous = ""
-        for seg in segments:
+        for seg in readable_segments(segments):
             text = seg.text[: max(0, MAX_CELL - total)]
             if not text:
                 continue
-            if previous == "delete" and seg.op == "insert" and not (shown[-1][-1:].isspace() or text[:1].isspace()):
-                parts.append(" ")
-                shown.append(" ")
             total += len(text)
             shown.append(text)
-            previous = seg.op
             if seg.op == "equal":
                 parts.append(text)
             else:
