@@ -202,7 +202,8 @@ class _Report:
             for col, value in ((11, line.new_cell or "(none)"), (12, line.old_cell), (13, line.field_id)):
                 ws.write_string(row, col, clip(value, MAX_CELL), f)
             texts = [(v, CHANGE_COLUMNS[i][1]) for i, v in enumerate(line.values)]
-            texts += [(words, 40), (transition, 11), (line.meaning, 30)]
+            texts += [(words, 40), (transition, 11), (line.meaning, 30), (line.new_cell, 16), (line.old_cell, 16),
+                      (line.field_id, 24)]
             ws.set_row(row, height_for(texts))
         if row == 0:
             ws.write_string(1, 0, "No changes.", self.fmt("italic", italic=True))
