@@ -151,7 +151,8 @@ def test_merged_workbook_agenda_sheets_print_one_page_wide_with_headings(tmp_pat
         assert ws.print_title_rows == f"${head_row}:${head_row}"
         widths = {i: d.width for d in ws.column_dimensions.values() for i in range(d.min, d.max + 1)}
         needed = max(-(-len(str(c.value)) // int(widths[c.column])) for c in ws[head_row] if c.value)
-        assert needed >= 2 and ws.row_dimensions[head_row].height >= 14.5 * needed  # no caption cut off
+        assert ws.row_dimensions[head_row].height >= 14.5 * needed  # no caption cut off
+        assert needed >= 2 or name != "Conflicts"  # "Kept in this workbook" takes two lines
 
 
 def test_merged_workbook_keeps_the_states_inserted_row_in_place(tmp_path, catalogue):
