@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from helpers_consolidate import EXPECTED_BY_FIELD, EXPECTED_BY_SECTION, write_states
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.consolidating.engine import (
     LONG_COLUMNS,
     DuplicateStateError,
@@ -22,7 +23,6 @@ from matrix_tools.consolidating.engine import (
     iter_workbook_paths,
     wide_view,
 )
-from matrix_tools.catalogue import load_catalogue
 from matrix_tools.errors import InputError, OutputError
 from matrix_tools.reports.consolidated import COVERAGE_SHEET, write_consolidated
 

@@ -23,7 +23,7 @@ from matrix_tools.consolidating.engine import (
 from matrix_tools.errors import OutputError
 from matrix_tools.safety import csv_safe
 from matrix_tools.writing.output import write_bytes, write_with
-from matrix_tools.writing.xlsx import set_print
+from matrix_tools.writing.xlsx import Styles, new_workbook, set_print
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -106,31 +106,14 @@ def write_consolidated_xlsx(
     by_section = coverage_by_section(df)
 
     def build(tmp: Path) -> None:
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(
-            str(tmp),
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        wb.set_properties({"title": "1540 matrices: consolidated", "author": "matrix-tools"})
+        wb = new_workbook(tmp, title="1540 matrices: consolidated", constant_memory=True,
+                          comments="Consolidated by matrix-tools: one line per State and field.")
+        styles = Styles(wb)
         fmt = {
-            "head": wb.add_format(
-                {
-                    "bold": True,
-                    "bg_color": "#DCE6F1",
-                    "border": 1,
-                    "text_wrap": True,
-                    "valign": "top",
-                }
-            ),
-            "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}),
-            "note": wb.add_format({"italic": True, "font_color": "#595959"}),
-            "bold": wb.add_format({"bold": True}),
+            "head": styles.custom("head", bold=True, bg_color="#DCE6F1", border=1, text_wrap=True),
+            "title": styles.get("title"),
+            "note": styles.custom("note", italic=True, font_color="#595959"),
+            "bold": styles.get("bold"),
         }
         _add_long_sheet(wb, fmt, df)
         _add_wide_sheet(wb, fmt, wide)
