@@ -207,3 +207,27 @@ def test_batch_and_diff_give_the_same_count_of_changes(tmp_path, catalogue):
     assert total in [c.value for r in summary.iter_rows(min_row=6) for c in r]
     text = CliRunner().invoke(cli, ["diff", str(approved / "xtl-2013.xlsx"), str(incoming / "xtl-2024.xlsx")]).output
     assert f"{total} changes: 1 cell (1 added), 1 header item" in text
+
+
+def test_notes_that_name_no_cell_are_listed_in_the_words_of_the_matrix(catalogue):
+    from matrix_tools.writing.front import describe_key
+
+    assert describe_key(catalogue, "OP1.psi", "status") == "OP 1 · 22 Proliferation Security Initiative (PSI) · YES"
+    assert describe_key(catalogue, "header:date_of_report", "") == "Header · Date of Report"
+    assert describe_key(catalogue, "OP3cd.NW::comment of the state", "remarks") == (
+        "OP 3 (c)(d) NW · row added by the State ('comment of the state') · remarks")
+
+
+def test_findings_sheet_names_rows_and_columns_and_prints_one_page_wide(tmp_path, catalogue):
+    from matrix_tools.reports.annotate import FINDINGS_SHEET, write_annotated_workbook
+
+    op1 = catalogue.table("OP1")
+    path = tmp_path / "m.xlsx"
+    write_matrix_workbook(path, build_matrix({("OP1.psi", "status"): "X"}))
+    edit_workbook(path, set_cell(op1, "OP1.psi", "status", "maybe"))
+    out = write_annotated_workbook(tmp_path / "annotated.xlsx", validate(path))
+    ws = openpyxl.load_workbook(out)[FINDINGS_SHEET]
+    row = next(r for r in rows_of(ws) if r[1] == "mark-invalid")
+    assert row[2:5] == ["OP 1", "22 Proliferation Security Initiative (PSI)", "YES"]
+    assert "A2:J2" in {str(r) for r in ws.merged_cells.ranges}  # the intro wraps across the table instead of being cut off
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
