@@ -37,7 +37,8 @@ def type_note(path: Path, sheet: str, caption: str, head_row: int, field_text: s
     """What an expert does in Excel: type a note in the row about ``field_text`` and save."""
     wb = openpyxl.load_workbook(path)
     ws = wb[sheet]
-    ws.cell(row_with(ws, field_text), column_of(ws, caption, head_row), note)
+    cell = ws.cell(row_with(ws, field_text), column_of(ws, caption, head_row), note)
+    cell.data_type = "s"  # typed text (a leading "=" typed as '= in Excel), not a formula
     wb.save(path)
 
 
@@ -131,3 +132,20 @@ def test_a_decision_whose_conflict_changed_goes_to_the_earlier_notes_sheet(merge
     assert wb.sheetnames[0] != CONFLICTS_SHEET  # nothing to decide: the workbook opens on About
     values = [c.value for r in wb[EARLIER_SHEET].iter_rows(min_row=5) for c in r]
     assert "Ask the State" in values
+
+
+def test_a_note_that_looks_like_a_formula_is_carried_as_text(versions, tmp_path):
+    import zipfile
+
+    report = tmp_path / "changes.xlsx"
+    run("diff", versions["old"], versions["new"], "-o", report)
+    hostile = '=HYPERLINK("http://evil.example","click")'
+    type_note(report, CONSULTATION_SHEET, "Outcome", 1, "manufacture/produce", hostile)
+    type_note(report, CONSULTATION_SHEET, "Outcome", 1, "Biological Weapons Convention (BWC)", "+cmd|' /C calc'!A0")
+    assert run("diff", versions["old"], versions["corrected"], "-o", report).exit_code == 0
+    with zipfile.ZipFile(report) as z:
+        sheets = [z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>" in s for s in sheets)  # no formula anywhere: typed notes stay inert
+    wb = openpyxl.load_workbook(report)
+    assert hostile in [c.value for r in wb[CONSULTATION_SHEET].iter_rows() for c in r]
+    assert "+cmd|' /C calc'!A0" in [c.value for r in wb[EARLIER_SHEET].iter_rows() for c in r]
