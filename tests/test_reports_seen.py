@@ -231,3 +231,16 @@ def test_findings_sheet_names_rows_and_columns_and_prints_one_page_wide(tmp_path
     assert row[2:5] == ["OP 1", "22 Proliferation Security Initiative (PSI)", "YES"]
     assert "A2:J2" in {str(r) for r in ws.merged_cells.ranges}  # the intro wraps across the table instead of being cut off
     assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_html_and_markdown_say_a_row_was_deleted(tmp_path, catalogue):
+    from matrix_tools.reports.diff_html import render_diff_html
+    from matrix_tools.reports.diff_md import render_diff_md
+
+    op1 = catalogue.table("OP1")
+    old, new = write_pair(tmp_path, BASE_ENTRIES, edits=(lambda wb: wb[op1.sheet].delete_rows(data_row(op1, "OP1.npt")),))
+    result = diff(old, new)
+    assert {c.row_deleted for c in result.changes if c.field == "OP1.npt"} == {True}
+    assert "row deleted by the State" in render_diff_html(result)
+    assert "row deleted by the State" in render_diff_md(result)
+    assert [p.topic for p in result.consultation] == ["Row deleted by the State"]

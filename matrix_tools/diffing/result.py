@@ -51,6 +51,8 @@ class Change:
         """Short tags for a report line: cosmetic, template change, renamed field
         (``code`` formats the old field id, e.g. "`{}`" in Markdown)."""
         out = []
+        if self.row_deleted:
+            out.append("row deleted by the State")
         if self.cosmetic:
             out.append("cosmetic")
         if self.template:

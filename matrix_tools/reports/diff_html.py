@@ -40,6 +40,7 @@ def render_diff_html(result: DiffResult) -> str:
         change["column_short"] = _short(change["column_caption"])
         for key in ("transition", "meaning", "words", "old_field", "template"):
             change.setdefault(key, None)
+        change.setdefault("row_deleted", False)
         if change["words"]:  # deleted and inserted phrases kept apart, as in every report
             segments = readable_segments([Segment(w["op"], w["text"]) for w in change["words"]])
             change["words"] = [{"op": s.op, "text": s.text} for s in segments]
