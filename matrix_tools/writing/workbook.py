@@ -14,8 +14,7 @@ strings into formulas, URLs or numbers: nothing a State typed becomes active (de
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,7 +25,6 @@ from matrix_tools.model import (
     Column,
     Grade,
     Matrix,
-    Row,
     Table,
     UnknownRow,
     Value,
@@ -51,6 +49,7 @@ from matrix_tools.writing.front import (
     state_name,
 )
 from matrix_tools.writing.output import write_with
+from matrix_tools.writing.rows import row_gap_note, row_order
 from matrix_tools.writing.xlsx import Styles, header_text, new_workbook, set_print
 
 if TYPE_CHECKING:  # xlsxwriter is imported lazily: only writing commands need it
@@ -180,40 +179,6 @@ def add_table_sheets(
     return cells
 
 
-_ROW_OF_CELL = re.compile(r"!\$?[A-Z]{1,3}\$?(\d+)$")
-
-
-def _source_row(matrix: Matrix, row: Row, table: Table) -> int | None:
-    """The row (1-based) a catalogue row had in the State's sheet, from where its values were read."""
-    for col in table.columns:
-        match = _ROW_OF_CELL.search(matrix.value(row.field, col.key).cell)
-        if match:
-            return int(match.group(1))
-    return None
-
-
-def row_order(matrix: Matrix, table: Table, keyed: Mapping[str, UnknownRow]) -> list[Row | str]:
-    """The catalogue rows of ``table`` with the State's own rows (their keys) where it put them:
-    each after the last catalogue row above it in the State's sheet; at the end when unknown."""
-    unknown = [(key, row) for key, row in keyed.items() if row.table == table.id]
-    if not unknown:
-        return list(table.rows)
-    placed: dict[int, list[str]] = {}  # index of the catalogue row it follows (-1: before all)
-    trailing: list[str] = []
-    rows_at = [(_source_row(matrix, row, table), i) for i, row in enumerate(table.rows)]
-    for key, extra in unknown:
-        above = [i for at, i in rows_at if at is not None and at < extra.row]
-        if not any(at is not None for at, _ in rows_at):
-            trailing.append(key)
-        else:
-            placed.setdefault(max(above, default=-1), []).append(key)
-    order: list[Row | str] = list(placed.get(-1, []))
-    for i, row in enumerate(table.rows):
-        order.append(row)
-        order.extend(placed.get(i, []))
-    return order + trailing
-
-
 def _write_unknown_row(
     ws: Worksheet,
     styles: Styles,
@@ -300,25 +265,6 @@ def _write_table_head(
     ws.set_column(where, where, _FIELD_ID_WIDTH)
     ws.set_row(layout.CAPTION_ROW, height_for(heights, bold=True))
     ws.freeze_panes(layout.FIRST_DATA_ROW, layout.FIRST_VALUE_COL)
-
-
-def row_gap_note(catalogue: Catalogue, table: Table) -> str:
-    """Why row numbers jump in a table (OP 3 (a)(b) NW has no 12, 13: those rows are BW only)."""
-    numbers = {int(r.number) for r in table.rows if r.number.isdigit()}
-    if not numbers:
-        return ""
-    missing = [n for n in range(min(numbers), max(numbers) + 1) if n not in numbers]
-    if not missing:
-        return ""
-    wanted = {str(n) for n in missing}
-    others = [t for t in catalogue.tables if t.family == table.family and t.id != table.id
-              and wanted <= {r.number for r in t.rows}]
-    shown = f"{missing[0]}" if len(missing) == 1 else ", ".join(str(n) for n in missing[:-1]) + f" and {missing[-1]}"
-    text = f"Row{'s' if len(missing) > 1 else ''} {shown} {'are' if len(missing) > 1 else 'is'} not in this table"
-    if others:
-        where = " and ".join(f"{t.weapon or t.display} (sheet {t.sheet})" for t in others)
-        return text + f": {'they apply' if len(missing) > 1 else 'it applies'} to {where} only."
-    return text + "."
 
 
 def _grade_note(table: Table, *, legend: bool) -> str:
