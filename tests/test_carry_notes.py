@@ -8,12 +8,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import build_matrix
 from helpers_diff import BASE_ENTRIES
 from helpers_merge import three_versions
 from matrix_tools.cli import cli
-from matrix_tools.reports.carry import EARLIER_SHEET
+from matrix_tools.reading.typed_notes import TypedNote
+from matrix_tools.reports.carry import EARLIER_SHEET, NoteCarrier
 from matrix_tools.reports.diff_xlsx import CONSULTATION_SHEET, OUTCOME_CAPTION
 from matrix_tools.reports.merge import CONFLICTS_SHEET, DECISION_CAPTION
 from matrix_tools.writing.workbook import write_matrix_workbook
@@ -149,3 +152,21 @@ def test_a_note_that_looks_like_a_formula_is_carried_as_text(versions, tmp_path)
     wb = openpyxl.load_workbook(report)
     assert hostile in [c.value for r in wb[CONSULTATION_SHEET].iter_rows() for c in r]
     assert "+cmd|' /C calc'!A0" in [c.value for r in wb[EARLIER_SHEET].iter_rows() for c in r]
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@given(
+    notes=st.lists(st.tuples(st.tuples(texts, texts), texts.filter(str.strip)), max_size=12),
+    rows=st.lists(st.tuples(texts, texts), max_size=12),
+)
+def test_no_typed_note_is_lost_whatever_the_new_report_holds(notes, rows):
+    """Every note is either put in a row with the same key texts or left over: never dropped."""
+    typed = [TypedNote("For consultation", i + 2, key, note, {}) for i, (key, note) in enumerate(notes)]
+    carrier = NoteCarrier(typed)
+    taken = [(row, carrier.take(row)) for row in rows]
+    placed = [(row, note) for row, note in taken if note]
+    assert all(any(n.key == row and n.note == note for n in typed) for row, note in placed)
+    assert len(placed) + len(carrier.leftover()) == len(typed)
+    assert carrier.outcome().carried == len(placed) and carrier.outcome().unmatched == len(carrier.leftover())
