@@ -24,7 +24,7 @@ from matrix_tools.consolidating.engine import (
     wide_view,
 )
 from matrix_tools.errors import InputError, OutputError
-from matrix_tools.reports.consolidated import COVERAGE_SHEET, write_consolidated
+from matrix_tools.reports.consolidated import CHARTS_SHEET, COVERAGE_SHEET, write_consolidated
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,7 @@ def test_unknown_output_format_is_refused(df, tmp_path):
 def test_xlsx_has_the_long_table_the_wide_view_and_coverage(df, tmp_path):
     out = write_consolidated(df, tmp_path / "all.xlsx")
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert wb.sheetnames == ["Entries", "Marks by State", COVERAGE_SHEET]
+    assert wb.sheetnames == ["Entries", "Marks by State", COVERAGE_SHEET, CHARTS_SHEET]
     entries = list(wb["Entries"].iter_rows(values_only=True))
     assert list(entries[0]) == list(LONG_COLUMNS)
     assert [[v or "" for v in row] for row in entries[1:]] == df.values.tolist()
@@ -259,3 +259,14 @@ def test_sample_states_coverage_matches_a_count_made_straight_from_the_cells(cat
             assert by_section.loc[section, mark] == expected[(section, mark)], (section, mark)
     assert by_section["entries"].sum() == 3 * 382
     assert (df[df["iso3"] == "XEX"]["value"] == "NA").sum() > 0  # Examplia's NA rows stay "NA"
+
+
+def test_coverage_charts_have_a_sheet_that_prints_them_whole(df, tmp_path):
+    out = write_consolidated(df, tmp_path / "all.xlsx")
+    ws = openpyxl.load_workbook(out)[CHARTS_SHEET]
+    assert ws.page_setup.orientation == "portrait" and ws.page_setup.scale == 85
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks and breaks == sorted(breaks)  # charts kept whole: a break between them, never inside
+    anchors = sorted(c.anchor._from.row for c in ws._charts)
+    assert len(anchors) == len(ws._charts) > 1
+    assert all(any(a == b for a in anchors) for b in breaks)  # every break sits just above a chart
