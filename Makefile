@@ -5,15 +5,28 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# The demo gets an environment of its own, installed as a user installs (not editable, no test
+# tools): what it shows is what `pip install .` gives, and the build prints no warnings.
+DEMO_VENV  ?= .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed
+SOURCES    := $(shell find matrix_tools schemas templates -type f -not -name '*.pyc' 2>/dev/null)
 
 .PHONY: demo test install lint layers typecheck pytest bench samples clean
 
-demo: $(STAMP)
-	$(BIN)/matrix-tools demo
+demo: $(DEMO_STAMP)
+	@# PYTHONSAFEPATH (Python 3.11+): worker processes must import the installed package, not the
+	@# matrix_tools folder of this checkout (which has no schemas/ inside it).
+	PYTHONSAFEPATH=1 $(DEMO_VENV)/bin/matrix-tools demo
 
 test: $(STAMP) lint layers typecheck pytest
 
 install: $(STAMP)
+
+$(DEMO_STAMP): setup.cfg pyproject.toml $(SOURCES)
+	@test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV)
+	$(DEMO_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(DEMO_VENV)/bin/python -m pip install --quiet --force-reinstall --no-deps . && $(DEMO_VENV)/bin/python -m pip install --quiet .
+	@touch $(DEMO_STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,4 +55,4 @@ samples: $(STAMP)
 	$(BIN)/python scripts/make_samples.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info out
+	rm -rf $(VENV) $(DEMO_VENV) build dist *.egg-info out

@@ -28,6 +28,7 @@ _API = {
     "resolve": "matrix_tools.merging.resolve",
     "Registry": "matrix_tools.registry.store",
     "serve": "matrix_tools.web.server",
+    "save": "matrix_tools.reports.saving",
 }
 
 __all__ = sorted(_API)

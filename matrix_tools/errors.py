@@ -49,6 +49,12 @@ class UnsafeInputError(InputError):
     code = "input-unsafe"
 
 
+class MissingInputError(UnsafeInputError, FileNotFoundError):
+    """The input file does not exist: also a ``FileNotFoundError``, as Python code expects."""
+
+    code = "input-not-found"
+
+
 class UsageError(MatrixToolsError):
     """The command was given something it cannot work with (e.g. a folder with no workbooks)."""
 

@@ -312,6 +312,13 @@ class UnknownRow:
         return f"{self.table}::{self.label.casefold()}"
 
 
+def split_row_key(key: str) -> tuple[str, str] | None:
+    """(table id, label as keyed) of a ``key_unknown_rows`` key ("OP1::comment#2" ->
+    ("OP1", "comment")), or None when ``key`` is no such key."""
+    table, sep, label = key.partition("::")
+    return (table, label.split("#")[0]) if sep else None
+
+
 def key_unknown_rows(rows: Iterable[UnknownRow]) -> dict[str, UnknownRow]:
     """Rows the catalogue does not know, by identity (table + label), in order; a label
     repeated in one table gets "#2", "#3"... so two "Comment" rows stay two rows. Diff, merge
@@ -420,6 +427,19 @@ class Matrix:
 
     def text(self, field_id: str, column: str) -> str:
         return self.value(field_id, column).text
+
+    def __repr__(self) -> str:
+        """A one-line summary for the prompt (the full contents would be thousands of lines)."""
+        filled = sum(1 for value in self.entries.values() if value.text)
+        parts = [
+            f"{filled} of {len(self.entries)} cells filled",
+            f"{len(self.unknown_rows)} row{'' if len(self.unknown_rows) == 1 else 's'} outside the template",
+            f"catalogue {self.catalogue.ref}",
+        ]
+        if self.source is not None:
+            parts.append(f"from {self.source.name!r}")
+        iso = f" ({self.state.iso3})" if self.state.iso3 else ""
+        return f"<Matrix of {self.state.name or '(no State name)'}{iso}: {', '.join(parts)}>"
 
 
 BLANK = Value("")

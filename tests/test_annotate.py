@@ -24,8 +24,8 @@ HEADER = {"title": "DRAFT 1540 COMMITTEE MATRIX", "state": "Republic of Examplia
 
 @pytest.fixture
 def checked(tmp_path: Path, catalogue):
-    # Sheets in another order and an inserted row: cells in the submitted file differ from the
-    # annotated copy, which is laid out like a template.
+    # Sheets in another order and an inserted row: the annotated copy is laid out like a
+    # template, but keeps the State's inserted row where the State put it.
     path = write_workbook(tmp_path / "returned.xlsx", catalogue, {
         ("OP1.cwc", "status"): "maybe",
         ("OP1.npt", "status"): "X",
@@ -35,10 +35,10 @@ def checked(tmp_path: Path, catalogue):
     return path, validate(path, config=CONFIG)
 
 
-def template_cell(catalogue, field: str, column: str) -> str:
+def template_cell(catalogue, field: str, column: str, *, inserted_above: int = 0) -> str:
     table = catalogue.table_of(field)
     index = [r.field for r in table.rows].index(field)
-    return cell_ref(table.sheet, layout.data_row(index), layout.value_col(table, column))
+    return cell_ref(table.sheet, layout.data_row(index) + inserted_above, layout.value_col(table, column))
 
 
 def _split(ref: str) -> tuple[str, str]:
@@ -52,8 +52,8 @@ def test_comments_sit_on_the_flagged_cells(tmp_path: Path, checked, catalogue) -
     book = openpyxl.load_workbook(out)
     invalid = next(f for f in result.findings if f.code == "mark-invalid")
     assert invalid.cell == "'OP1'!C13"  # the submitted file: after the inserted row
-    sheet, coordinate = _split(template_cell(catalogue, "OP1.cwc", "status"))
-    assert coordinate == "C12"  # the annotated copy: the template's place
+    sheet, coordinate = _split(template_cell(catalogue, "OP1.cwc", "status", inserted_above=1))
+    assert coordinate == "C13"  # the annotated copy keeps the inserted row above: same cell as the State's
     comment = book[sheet][coordinate].comment
     assert comment is not None and "mark-invalid" in comment.text and "'maybe' is not a mark" in comment.text
     source_sheet, source_cell = _split(template_cell(catalogue, "OP2.NW.manufacture", "source"))
@@ -71,10 +71,10 @@ def test_findings_sheet_has_one_row_per_finding_with_internal_links(tmp_path: Pa
     rows = list(sheet.iter_rows(min_row=5, values_only=True))
     assert [(r[0], r[1], r[6]) for r in rows] == [(f.severity.value, f.code, f.cell) for f in result.findings]
     links = {cell.value: cell.hyperlink for row in sheet.iter_rows(min_row=5) for cell in row if cell.hyperlink}
-    target = template_cell(catalogue, "OP1.cwc", "status")
+    target = template_cell(catalogue, "OP1.cwc", "status", inserted_above=1)
     assert target in links and links[target].location == target and not links[target].target
     row_unknown = next(r for r in rows if r[1] == "row-unknown")
-    assert row_unknown[5].startswith("'OP1'!B")  # the kept row's label, after the table's rows
+    assert row_unknown[5] == "'OP1'!B7"  # the kept row's label, where the State inserted it
 
 
 def test_nothing_submitted_becomes_a_formula_or_a_live_link(tmp_path: Path, checked) -> None:

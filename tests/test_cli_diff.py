@@ -29,7 +29,7 @@ def run(*args):
 def test_text_report_goes_to_the_screen_and_exits_0(pair):
     result = run("diff", *pair)
     assert result.exit_code == 0, result.output
-    assert "2 cell changes (1 added, 1 changed)" in result.output
+    assert "2 changes: 2 cells (1 added, 1 changed)" in result.output
     assert "X -> ?: downgraded: reference now considered incomplete" in result.output
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from helpers_consolidate import EXPECTED_BY_FIELD, EXPECTED_BY_SECTION, write_states
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.consolidating.engine import (
     LONG_COLUMNS,
     consolidate,
@@ -22,7 +23,7 @@ from matrix_tools.consolidating.engine import (
 )
 from matrix_tools.errors import InputError, OutputError
 from matrix_tools.identity import DuplicateStateError
-from matrix_tools.reports.consolidated import COVERAGE_SHEET, write_consolidated
+from matrix_tools.reports.consolidated import CHARTS_SHEET, COVERAGE_SHEET, write_consolidated
 
 
 @pytest.fixture(scope="module")
@@ -144,17 +145,19 @@ def test_unknown_output_format_is_refused(df, tmp_path):
 def test_xlsx_has_the_long_table_the_wide_view_and_coverage(df, tmp_path):
     out = write_consolidated(df, tmp_path / "all.xlsx")
     wb = openpyxl.load_workbook(out, read_only=True)
-    assert wb.sheetnames == ["Entries", "Marks by State", COVERAGE_SHEET]
+    assert wb.sheetnames == ["Entries", "Marks by State", COVERAGE_SHEET, CHARTS_SHEET]
     entries = list(wb["Entries"].iter_rows(values_only=True))
     assert list(entries[0]) == list(LONG_COLUMNS)
     assert [[v or "" for v in row] for row in entries[1:]] == df.values.tolist()
     wide = list(wb["Marks by State"].iter_rows(values_only=True))
     assert [r[1] for r in wide[1:]] == ["AAA", "BBB", "CCC"]
     coverage = list(wb[COVERAGE_SHEET].iter_rows(values_only=True))
-    section_rows = {r[0]: r[7:12] for r in coverage[5:10]}  # counts aligned with the field table
+    section_rows = {r[0]: r[1:6] for r in coverage[5:10]}  # the numbers start in column B
     assert section_rows["OP 1"] == (3, 1, 1, 67, 0)
-    field_rows = {r[6]: r[7:12] for r in coverage if r and r[6] in EXPECTED_BY_FIELD}
+    field_rows = {r[12]: r[1:6] for r in coverage if r and len(r) > 12 and r[12] in EXPECTED_BY_FIELD}
     assert field_rows["OP1.npt"] == (2, 0, 1, 0, 0)
+    npt = next(r for r in coverage if r and len(r) > 12 and r[12] == "OP1.npt")
+    assert npt[0] == "1 Nuclear Non-Proliferation Treaty (NPT)"  # the row as a reader knows it
 
 
 def test_xlsx_coverage_has_native_stacked_bar_charts_overall_and_per_section(df, tmp_path):
@@ -165,8 +168,11 @@ def test_xlsx_coverage_has_native_stacked_bar_charts_overall_and_per_section(df,
         drawing_rels = "".join(
             z.read(n).decode("utf-8") for n in z.namelist() if n.startswith("xl/drawings/_rels/")
         )
-    # One overview of the sections, then one per section: OP 1, OP 2, OP 3 (a)(b), OP 3 (c)(d), OP 6 / OP 8 (d).
-    assert len(charts) == 6
+    # One overview of the sections, then one per table and mark column, so no chart has more
+    # bars than a table has rows.
+    catalogue = load_catalogue()
+    groups = [(t.id, c.key) for t in catalogue.tables for c in t.columns if c.is_mark]
+    assert len(charts) == 1 + len(groups)
     for name, text in xml.items():
         assert '<c:barDir val="bar"/>' in text and '<c:grouping val="stacked"/>' in text
         assert text.count("<c:ser>") == 5
@@ -174,9 +180,13 @@ def test_xlsx_coverage_has_native_stacked_bar_charts_overall_and_per_section(df,
         assert refs and all(r.startswith("Coverage!") for r in refs), name
         assert name.rsplit("/", 1)[1] in drawing_rels
     overview = xml["xl/charts/chart1.xml"]
-    assert "<c:f>Coverage!$H$6:$H$10</c:f>" in overview  # X counts of the five sections
+    assert "<c:f>Coverage!$B$6:$B$10</c:f>" in overview  # X counts of the five sections
     assert "<c:f>Coverage!$A$6:$A$10</c:f>" in overview  # section names
-    assert "OP 3 (c)(d): number of States" in "".join(xml.values())
+    per_table = [t for n, t in xml.items() if n != "xl/charts/chart1.xml"]
+    spans = [re.search(r"<c:cat><c:numRef><c:f>Coverage!\$A\$(\d+):\$A\$(\d+)</c:f>", t) for t in per_table]
+    bars = [int(m.group(2)) - int(m.group(1)) + 1 for m in spans if m]
+    assert len(bars) == len(per_table) and max(bars) == max(len(t.rows) for t in catalogue.tables)
+    assert "OP 3 (c)(d) NW · National legal framework: number of States" in "".join(xml.values())
 
 
 def test_xlsx_carries_no_formula_from_submitted_text(tmp_path, make_matrix):
@@ -239,3 +249,14 @@ def test_sample_states_coverage_matches_a_count_made_straight_from_the_cells(cat
             assert by_section.loc[section, mark] == expected[(section, mark)], (section, mark)
     assert by_section["entries"].sum() == 3 * 382
     assert (df[df["iso3"] == "XEX"]["value"] == "NA").sum() > 0  # Examplia's NA rows stay "NA"
+
+
+def test_coverage_charts_have_a_sheet_that_prints_them_whole(df, tmp_path):
+    out = write_consolidated(df, tmp_path / "all.xlsx")
+    ws = openpyxl.load_workbook(out)[CHARTS_SHEET]
+    assert ws.page_setup.orientation == "portrait" and ws.page_setup.scale == 85
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks and breaks == sorted(breaks)  # charts kept whole: a break between them, never inside
+    anchors = sorted(c.anchor._from.row for c in ws._charts)
+    assert len(anchors) == len(ws._charts) > 1
+    assert all(any(a == b for a in anchors) for b in breaks)  # every break sits just above a chart

@@ -30,6 +30,6 @@ def test_html_loads_nothing_from_outside(catalogue):
 
 def test_html_shows_word_diffs_and_the_consultation_list(catalogue):
     html = render_diff_html(report_scenario(catalogue))
-    assert "<del>Atomic</del><ins>Nuclear</ins>" in html
+    assert "<del>Atomic</del> <ins>Nuclear</ins>" in html  # two phrases, not "AtomicNuclear"
     assert "For consultation" in html and "Outcome" in html
     assert "not compliance scores" in html

@@ -27,8 +27,9 @@ GOLDEN = Path(__file__).parent / "golden" / "merge"
 
 
 @pytest.fixture
-def result(make_matrix):
-    return merge(*three_versions(make_matrix))
+def result(make_matrix, tmp_path):
+    """The merge as the command reports it: with the cells the workbook writer used."""
+    return write_merge_workbook(merge(*three_versions(make_matrix)), tmp_path / "merged.xlsx")
 
 
 def test_text_report_matches_the_golden_file(result):
@@ -69,7 +70,10 @@ def test_merged_workbook_highlights_conflicts_and_lists_them_on_the_agenda(resul
     out = tmp_path / "merged.xlsx"
     located = write_merge_workbook(result, out)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[-2:] == [CONFLICTS_SHEET, "Changes applied"]
+    # With conflicts to decide, the agenda is the first tab and the one the workbook opens on.
+    assert wb.sheetnames[0] == CONFLICTS_SHEET and wb.sheetnames[-1] == "Changes applied"
+    assert wb.active.title == CONFLICTS_SHEET
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == [CONFLICTS_SHEET]
     cell = wb["OP1"]["C6"]
     assert cell.value == "X"
     assert cell.comment is not None and "Base: ?\nOurs: X\nTheirs: NA" in cell.comment.text

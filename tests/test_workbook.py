@@ -225,7 +225,7 @@ def test_multi_line_text_gets_a_row_tall_enough(written, book: openpyxl.Workbook
     assert ws.row_dimensions[row].height >= 2 * 14
 
 
-def test_unknown_rows_follow_the_table_with_an_empty_field_id(
+def test_unknown_rows_stay_where_the_state_put_them_with_an_empty_field_id(
     tmp_path: Path, make_matrix, catalogue
 ) -> None:
     base = make_matrix()
@@ -251,8 +251,13 @@ def test_unknown_rows_follow_the_table_with_an_empty_field_id(
     cells = write_matrix_workbook(tmp_path / "u.xlsx", matrix)
     table = catalogue.table("OP3cd.NW")
     ws = openpyxl.load_workbook(tmp_path / "u.xlsx")[table.sheet]
-    excel_row = layout.data_row(len(table.rows)) + 1
+    # The State's row 12 came after the catalogue row read from row 11 (the sixth): it stays there,
+    # and the catalogue rows below it move down by one.
+    excel_row = 12
+    assert ws.cell(excel_row - 1, layout.field_id_col(table) + 1).value == table.rows[5].field
     assert ws.cell(excel_row, layout.LABEL_COL + 1).value == comment.label
+    assert ws.cell(excel_row + 1, layout.field_id_col(table) + 1).value == table.rows[6].field
+    assert cells[(table.rows[6].field, "status")] == f"'OP3cd NW'!C{excel_row + 1}"
     assert ws.cell(excel_row, layout.field_id_col(table) + 1).value is None
     assert cells[(comment.key, "remarks")] == f"'OP3cd NW'!G{excel_row}"
     sheet, coordinate = _split(cells[(comment.key, "Added by State")])

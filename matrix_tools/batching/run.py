@@ -101,6 +101,17 @@ class BatchResult:
     def exit_code(self) -> int:
         return int(self.summary["exit_code"])
 
+    def __repr__(self) -> str:
+        """One line for the prompt: the folder, how many files, the exit code (not every entry)."""
+        return (
+            f"<BatchResult {self.folder!r}: {len(self.entries)} files processed, "
+            f"{len(self.skipped)} skipped, exit code {self.exit_code}>"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The run as ``summary.json`` holds it (schemas/batch.schema.json)."""
+        return dict(self.document)
+
 
 # --- the run ------------------------------------------------------------------------------
 

@@ -165,12 +165,11 @@ def _changes(baseline: str, matrix: Any, ctx: WorkContext,
         reports["changes_md"] = str(write_text(stage / REPORT_NAMES["changes_md"], render_diff_md(result)))
         if not summary["identical"]:
             # The slowest report (the whole new matrix, highlighted): only when something changed.
-
             reports["changes_xlsx"] = str(write_diff_xlsx(result, stage / REPORT_NAMES["changes_xlsx"]))
     changes = {
         "changes": summary["changes"], "by_kind": summary["by_kind"], "concerns": summary["concerns"],
         "header_changes": summary["header_changes"], "cosmetic": summary["cosmetic"],
-        "has_differences": summary["has_differences"],
+        "total": summary["total"], "has_differences": summary["has_differences"],
     }
     return changes, old.source.sha256 if old.source else "", reports
 

@@ -15,7 +15,7 @@ from matrix_tools.reports.diff_html import render_diff_html
 from matrix_tools.reports.diff_json import render_diff_json
 from matrix_tools.reports.diff_md import render_diff_md
 from matrix_tools.reports.diff_text import render_diff_text, summary_sentence
-from matrix_tools.reports.diff_xlsx import write_diff_xlsx
+from matrix_tools.reports.diff_xlsx import write_diff_xlsx_carrying
 from matrix_tools.writing.output import check_output_path, write_text
 
 FORMATS = ("text", "json", "md", "html", "xlsx")
@@ -51,6 +51,12 @@ FILE_ONLY = ("xlsx", "html")  # a workbook or a web page is not for the terminal
     is_flag=True,
     help="Also list edits of spacing, letter case, quotes or invisible characters (they are always counted).",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing xlsx report even when the Outcomes typed in it cannot be read "
+    "(by default they are carried into the new report, and an unreadable one is left alone).",
+)
 @catalogue_option
 @registry_option
 def command(
@@ -62,6 +68,7 @@ def command(
     include_cosmetic: bool,
     catalogue_path: Path | None,
     registry_path: Path | None,
+    force: bool = False,
 ) -> None:
     """Compare two versions of a State's matrix, cell by cell.
 
@@ -95,9 +102,9 @@ def command(
     if swapped:
         click.echo(f"Warning: {swapped}; were OLD and NEW given the other way round? "
                    "(matrix-tools diff OLD NEW: the earlier version first)", err=True)
-    _write(result, fmt, output, (old, new))
+    carried = _write(result, fmt, output, (old, new), force=force)
     if output is not None:
-        click.echo(f"Wrote {output} ({fmt}). {summary_sentence(result)}", err=True)
+        click.echo(" ".join(filter(None, (f"Wrote {output} ({fmt}).", summary_sentence(result), carried))), err=True)
     ctx = click.get_current_context()
     ctx.exit(EXIT_DATA if fail_if_diff and result.has_differences else EXIT_OK)
 
@@ -124,14 +131,16 @@ def report_format(fmt: str | None, output: Path | None) -> str:
     return fmt
 
 
-def _write(result: DiffResult, fmt: str, output: Path | None, inputs: tuple[Path, Path]) -> None:
+def _write(result: DiffResult, fmt: str, output: Path | None, inputs: tuple[Path, Path], *,
+           force: bool = False) -> str:
+    """Write the report; returns what became of notes typed in an earlier xlsx report ("" if none)."""
     if fmt == "xlsx":
         assert output is not None
-        write_diff_xlsx(result, output, inputs=inputs)
-        return
+        return write_diff_xlsx_carrying(result, output, inputs=inputs, force=force)[1].sentence()
     renderers = {"json": render_diff_json, "md": render_diff_md, "html": render_diff_html}
     text = renderers.get(fmt, render_diff_text)(result)
     if output is None:
         click.echo(text, nl=False)
     else:
         write_text(output, text, inputs)
+    return ""

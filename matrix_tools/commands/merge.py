@@ -11,7 +11,11 @@ from matrix_tools.commands.options import catalogue_option, registry_option, wor
 from matrix_tools.errors import EXIT_DATA, OutputError
 from matrix_tools.identity import matrix_dates, newer_than
 from matrix_tools.merging.engine import merge
-from matrix_tools.reports.merge import render_merge_json, render_merge_text, write_merge_workbook
+from matrix_tools.reports.merge import (
+    render_merge_json,
+    render_merge_text,
+    write_merge_workbook_carrying,
+)
 from matrix_tools.writing.output import check_output_path, write_text
 
 
@@ -48,6 +52,12 @@ from matrix_tools.writing.output import check_output_path, write_text
     show_default=True,
     help="Format of the merge report.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace an existing OUT even when the Decisions typed in its Conflicts sheet cannot be read "
+    "(by default they are carried into the new workbook, and an unreadable one is left alone).",
+)
 @catalogue_option
 @registry_option
 def command(
@@ -60,6 +70,7 @@ def command(
     fmt: str,
     catalogue_path: Path | None,
     registry_path: Path | None,
+    force: bool = False,
 ) -> None:
     """Merge the last agreed matrix (BASE), the experts' working copy (OURS) and the workbook
     the State returned (THEIRS) into a new workbook.
@@ -99,7 +110,7 @@ def command(
         if newer:
             click.echo(f"Warning: {newer}; BASE should be the oldest of the three, the last agreed version "
                        "(matrix-tools merge BASE OURS THEIRS)", err=True)
-    result = write_merge_workbook(result, output, inputs=inputs)
+    result, carried = write_merge_workbook_carrying(result, output, inputs=inputs, force=force)
     text = (
         render_merge_json(result, output=output)
         if fmt == "json"
@@ -111,8 +122,11 @@ def command(
         write_text(report, text, inputs=[*inputs, output])
         count = len(result.conflicts)
         click.echo(
-            f"Wrote {output} ({count} conflict{'s' if count != 1 else ''}) and the report {report}",
+            f"Wrote {output} ({count} conflict{'s' if count != 1 else ''}) and the report {report}"
+            + (f". {carried.sentence()}" if carried.sentence() else ""),
             err=True,
         )
+    if report is None and carried.sentence():
+        click.echo(carried.sentence(), err=True)
     if result.conflicts:
         raise click.exceptions.Exit(EXIT_DATA)

@@ -22,7 +22,7 @@ from matrix_tools.reports.annotate import write_annotated_workbook
 from matrix_tools.reports.findings import render_json, render_junit, render_text
 from matrix_tools.submissions import expand_inputs, require_files
 from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
-from matrix_tools.validation.engine import validate, validate_files
+from matrix_tools.validation.engine import ValidationResult, validate_files, validate_matrix
 from matrix_tools.validation.findings import Severity
 from matrix_tools.writing.output import check_output_path, write_text
 
@@ -109,10 +109,10 @@ def command(
     # References (XTL@latest) are read from the registry; files as always (a file that cannot be
     # read is a result of its own, so the others are still checked).
     lookup = workbook_lookup(registry_path, catalogue)
-    results = []
+    results: list[ValidationResult] = []
     for path in paths:
         if is_reference(path):
-            results.append(validate(lookup.workbook(path), config=config))
+            results.append(validate_matrix(lookup.registry().get(str(path), catalogue), config=config))
         else:
             results.extend(validate_files([path], config=config, catalogue=catalogue))
 

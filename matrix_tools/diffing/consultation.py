@@ -1,47 +1,43 @@
 """What to raise with the State at the bilateral consultation, drawn from a diff.
 
-Five kinds of point (issue 4, issue 11): a measure no longer recorded, a mark downgraded to
-``?``, an ``X`` without a source document, a row the State added outside the template, and
-text the State wrote in a column or sheet of its own. Only
-points touched by this round of changes are listed: what was agreed before stays agreed.
+Six kinds of point (issues 4, 11, 16): a measure no longer recorded, a row the State deleted, a
+mark downgraded to ``?``, an ``X`` without a source document, a row the State added outside
+the template, and text the State wrote in a column or sheet of its own. Only points touched by
+this round of changes are listed: what was agreed before stays agreed. The engine computes them
+once into ``DiffResult.consultation``; every report (text, JSON, Markdown, HTML, xlsx) reads
+them from there.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from matrix_tools.diffing.engine import Change, DiffResult
+from matrix_tools.diffing.result import Change, ConsultationPoint, DiffResult
 from matrix_tools.model import Matrix
 
 REMOVED = "Measure no longer recorded"
+ROW_DELETED = "Row deleted by the State"
 DOWNGRADED = "Mark downgraded to ?"
 NO_SOURCE = "X without a source"
 ROW_ADDED = "Row added by the State"
 TEXT_OUTSIDE = "Text outside the template"  # a column or sheet the State added (issue 11)
+TOPICS = (REMOVED, ROW_DELETED, DOWNGRADED, NO_SOURCE, ROW_ADDED, TEXT_OUTSIDE)
 
-
-@dataclass(frozen=True)
-class ConsultationPoint:
-    """One question for the meeting, with where to find it in the new workbook."""
-
-    topic: str
-    table: str
-    row_number: str
-    label: str
-    column: str  # caption of the column concerned
-    old: str
-    new: str
-    cell: str  # in the new workbook ("" when the cell is gone)
-    question: str
+__all__ = ["TOPICS", "ConsultationPoint", "iter_consultation_points"]
 
 
 def iter_consultation_points(result: DiffResult) -> Iterator[ConsultationPoint]:
     """The points to raise, in report order (table, row), concerns first within a row."""
     new = result.new_matrix
     touched: set[tuple[str, str]] = set()
+    deleted: set[str] = set()
     for change in result.real_changes:
         touched.add((change.field, change.column))
+        if change.row_deleted and change.template is None:
+            if change.field not in deleted:
+                deleted.add(change.field)
+                yield _deleted_row_point(result, change)
+            continue
         if change.template is not None or change.transition is None:
             continue
         if change.transition == "X->?":
@@ -98,6 +94,32 @@ def _point(change: Change, topic: str, question: str) -> ConsultationPoint:
         change.new,
         change.new_cell,
         question,
+        field=change.field,
+        column_key=change.column,
+    )
+
+
+def _deleted_row_point(result: DiffResult, first: Change) -> ConsultationPoint:
+    """One point for a row the State deleted: what it recorded, and the question."""
+    gone = [c for c in result.real_changes if c.field == first.field and c.row_deleted]
+    recorded = "; ".join(f"{c.column_caption.split(' (')[0]}: {c.old}" for c in gone)
+    marks = [c for c in gone if c.transition is not None and c.old == "X"]
+    question = "The State deleted this row from its workbook."
+    if marks:
+        question += " Is this measure still in force?"
+    else:
+        question += " Was this on purpose, or should the row be restored?"
+    return ConsultationPoint(
+        ROW_DELETED,
+        first.table,
+        first.row_number,
+        first.label,
+        "",
+        recorded,
+        "(row deleted)",
+        "",
+        question,
+        field=first.field,
     )
 
 
@@ -124,4 +146,6 @@ def _iter_missing_sources(result: DiffResult, new: Matrix, touched: set[tuple[st
                     "X",
                     new.value(row.field, source_col).cell or new.value(row.field, mark_col).cell,
                     f"Which document is the source for this measure? ({table.column(source_col).caption} is empty)",
+                    field=row.field,
+                    column_key=mark_col,
                 )

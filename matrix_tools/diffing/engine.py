@@ -14,9 +14,11 @@ present on one side only is flagged as a template change, not as an edit by the 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from matrix_tools.diffing.consultation import iter_consultation_points
 from matrix_tools.diffing.result import (
     KINDS,
     Change,
@@ -79,6 +81,8 @@ def diff(
 def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False) -> DiffResult:
     """The engine behind :func:`diff`, on two matrices already read."""
     pairs, template_fields = _pair_fields(old, new)
+    # Rows of the new catalogue the reader did not find: the State deleted them.
+    deleted = {o.field for o in new.observations if o.code == "field-missing"}
     changes: list[Change] = []
     cosmetic: list[Change] = []
     for (old_field, new_field), side in pairs:
@@ -125,6 +129,7 @@ def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False
                 new_raw=nv.raw if is_cosmetic else None,
                 old_formula=ov.formula,
                 new_formula=nv.formula,
+                row_deleted=new_field in deleted and kind == "removed",
                 **extra,
             )
             (cosmetic if is_cosmetic else changes).append(item)
@@ -134,7 +139,7 @@ def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False
         t.id for t in old.catalogue.tables if t.id not in {x.id for x in new.catalogue.tables}
     )
     titles = {t.id: t.display for t in (*old.catalogue.tables, *new.catalogue.tables)}
-    return DiffResult(
+    result = DiffResult(
         old=describe_side(old),
         new=describe_side(new),
         changes=listed,
@@ -150,6 +155,7 @@ def compare_matrices(old: Matrix, new: Matrix, *, include_cosmetic: bool = False
         new_matrix=new,
         unplaced=compare_unplaced(old, new),
     )
+    return replace(result, consultation=tuple(iter_consultation_points(result)))
 
 
 def _in_order(items: list[Change], pairs: list[tuple[tuple[str | None, str | None], Any]]) -> list[Change]:

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from matrix_tools import identity, layout
-from matrix_tools.identity import StateMismatchError  # noqa: F401 - part of merge's API
+from matrix_tools import identity
+from matrix_tools.identity import StateMismatchError
 from matrix_tools.merging.result import ROW_PRESENCE, SIDES, Applied, Conflict, MergeResult, Side
 from matrix_tools.merging.unplaced import merge_unplaced
 from matrix_tools.model import (
@@ -30,22 +30,19 @@ from matrix_tools.model import (
     State,
     UnknownRow,
     Value,
-    cell_ref,
     key_unknown_rows,
 )
 from matrix_tools.reading.normalise import cosmetic_key
 from matrix_tools.reading.parse import as_matrix
 
+__all__ = [
+    "ROW_PRESENCE", "SIDES", "Applied", "Conflict", "MergeResult", "Side",
+    "StateMismatchError", "check_same_state", "iter_side_values", "merge", "merge_matrices", "merge_text",
+]
 
 def check_same_state(base: Matrix, ours: Matrix, theirs: Matrix) -> None:
     """Refuse to merge matrices whose ISO codes differ (a blank code is not a difference)."""
     identity.check_same_state((("base", base), ("ours", ours), ("theirs", theirs)), job="merge")
-
-
-
-
-
-
 
 
 @dataclass(frozen=True)
@@ -99,27 +96,6 @@ def _pick(outcome: _Outcome, base: Value, ours: Value, theirs: Value, prefer: Si
     return theirs
 
 
-def output_cell(catalogue: Catalogue, field_id: str, column: str) -> str:
-    """The cell of a catalogue (field, column) in a workbook written in the catalogue's layout."""
-    if not catalogue.has_field(field_id):
-        return ""
-    table = catalogue.table_of(field_id)
-    try:
-        col = layout.value_col(table, column)
-    except KeyError:
-        return ""
-    index = next(i for i, row in enumerate(table.rows) if row.field == field_id)
-    return cell_ref(table.sheet, layout.data_row(index), col)
-
-
-def header_output_cell(catalogue: Catalogue, key: str) -> str:
-    """The cell of a header item on the About sheet of a generated workbook."""
-    for i, item in enumerate(catalogue.header):
-        if item.key == key:
-            return cell_ref(layout.ABOUT_SHEET, layout.ABOUT_FIRST_ROW + i, 1)
-    return ""
-
-
 def _row_label(catalogue: Catalogue, field_id: str) -> tuple[str, str, str]:
     if not catalogue.has_field(field_id):
         return "", "", ""
@@ -152,7 +128,7 @@ def _merge_entries(
         if key in base.entries or key in ours.entries or key in theirs.entries or value.text:
             merged[key] = value
         table, label, number = _row_label(catalogue, key[0])
-        cell = output_cell(catalogue, *key)
+        cell = ""  # the writer places the merged matrix and reports its cells
         if outcome.conflict:
             conflicts.append(
                 Conflict(
@@ -213,7 +189,7 @@ def _merge_header(
         field = ItemKey.header(key)
         item = catalogue.header_item(key)
         label = item.label if item else key
-        cell = header_output_cell(catalogue, key)
+        cell = ""  # filled in by the writer
         if outcome.conflict:
             conflicts.append(
                 Conflict(

@@ -27,7 +27,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from matrix_tools.errors import UnsafeInputError
+from matrix_tools.errors import MissingInputError, UnsafeInputError
 from matrix_tools.limits import DEFAULT_LIMITS, Limits
 from matrix_tools.model import Observation
 from matrix_tools.reading.partscan import PartScan, workbook_part
@@ -81,7 +81,9 @@ def check_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Preflight:
     try:
         return _check(path, limits)
     except Refused as refused:
-        raise UnsafeInputError(one_line(refused.message), code=refused.code, path=path) from None
+        # A missing file is also a FileNotFoundError, so Python callers can catch the usual one.
+        error = MissingInputError if refused.code == "input-not-found" else UnsafeInputError
+        raise error(one_line(refused.message), code=refused.code, path=path) from None
 
 
 def _check(path: Path, limits: Limits) -> Preflight:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from matrix_tools.model import Catalogue, ItemKey
+from matrix_tools.model import Catalogue, ItemKey, split_row_key
 from matrix_tools.reading.normalise import cosmetic_key
 from matrix_tools.registry.records import StoredEntry, Version
 
@@ -84,7 +84,8 @@ class History:
 def _label(catalogue: Catalogue | None, fid: str) -> str:
     row_key = ItemKey.row_of(fid)
     if row_key is not None:
-        return "added row " + row_key.split("::", 1)[-1]
+        added = split_row_key(row_key)
+        return "added row " + (added[1] if added else row_key)
     if catalogue is not None and catalogue.has_field(fid):
         row = catalogue.row(fid)
         return f"{catalogue.table_of(fid).display} {row.number} {row.label}"

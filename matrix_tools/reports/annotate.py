@@ -16,8 +16,9 @@ from matrix_tools.errors import InputError
 from matrix_tools.model import ItemKey, Matrix, cell_ref, key_unknown_rows
 from matrix_tools.validation.engine import ValidationResult
 from matrix_tools.validation.findings import Finding
-from matrix_tools.writing.cells import CellNote
+from matrix_tools.writing.cells import CellNote, height_for
 from matrix_tools.writing.workbook import write_matrix_workbook
+from matrix_tools.writing.xlsx import header_text, set_print
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -27,17 +28,19 @@ if TYPE_CHECKING:
 
 FINDINGS_SHEET = "Findings"
 COLUMNS = (
-    ("Severity", 10.0),
-    ("Code", 30.0),
-    ("Table", 10.0),
-    ("Field", 30.0),
+    ("Severity", 9.0),
+    ("Code", 22.0),
+    ("Table", 11.0),
+    ("Row", 30.0),
     ("Column", 18.0),
-    ("Cell here", 16.0),
-    ("Cell in the submitted file", 22.0),
-    ("Message", 80.0),
-    ("Value found", 40.0),
-    ("Expected", 30.0),
+    ("Cell here", 14.0),
+    ("Cell in the submitted file", 14.0),
+    ("Message", 60.0),
+    ("Value found", 28.0),
+    ("Expected", 22.0),
+    ("Field ID", 22.0),
 )
+LAST_PRINTED = 9  # the Field ID is for programs and experts on screen, not for paper
 
 
 def note_key(finding: Finding, matrix: Matrix) -> tuple[str, str] | None:
@@ -82,22 +85,26 @@ def add_findings_sheet(
     """The Findings sheet: one row per finding, the cell as an internal link where there is one."""
     ws = workbook.add_worksheet(FINDINGS_SHEET)
     ws.write_string(0, 0, f"Findings for {matrix.state.name or 'this matrix'}", styles.get("title"))
-    ws.write_string(
-        1, 0,
+    intro = (
         "One row per finding. 'Cell here' links to the highlighted cell in this workbook; 'Cell in "
-        "the submitted file' is where the value was in the workbook that was checked.",
-        styles.get("small"),
+        "the submitted file' is where the value was in the workbook that was checked. The code names "
+        "the kind of finding (matrix-tools findings lists them all)."
     )
+    # Merged across the printed columns so the sentences wrap instead of being cut off.
+    ws.merge_range(1, 0, 1, LAST_PRINTED, intro, styles.get("small"))
+    ws.set_row(1, height_for([(intro, sum(w for _, w in COLUMNS[: LAST_PRINTED + 1]))]))
     header_row = 3
     for col, (caption, width) in enumerate(COLUMNS):
         ws.write_string(header_row, col, caption, styles.get("caption_left"))
         ws.set_column(col, col, width)
-    link_format = workbook.add_format({"font_color": "#0563C1", "underline": 1, "valign": "top"})
+    ws.set_row(header_row, height_for([(c, w) for c, w in COLUMNS], bold=True))
+    link_format = styles.custom("link", font_color="#0563C1", underline=1, text_wrap=True,
+                                border=1, border_color="#A6A6A6")
     for offset, finding in enumerate(findings, start=1):
         row = header_row + offset
         style = styles.get(finding.severity.value)
         ws.write_string(row, 0, finding.severity.value, style)
-        values = (finding.code, finding.table, finding.field, finding.column)
+        values = (finding.code, *_where(finding, matrix))
         for col, text in enumerate(values, start=1):
             ws.write_string(row, col, text, styles.get("text"))
         key = note_key(finding, matrix)
@@ -107,11 +114,44 @@ def add_findings_sheet(
             ws.write_url(row, 5, f"internal:{here}", link_format, string=here, tip="Go to the cell")
         else:
             ws.write_string(row, 5, "", styles.get("text"))
-        for col, text in enumerate((finding.cell, finding.message, finding.value, finding.expected), start=6):
+        rest = (finding.cell, finding.message, finding.value, finding.expected, finding.field)
+        for col, text in enumerate(rest, start=6):
             ws.write_string(row, col, text[:32_000], styles.get("text"))
+        texts = [*values, here or "", *rest]
+        ws.set_row(row, height_for([(t, COLUMNS[i + 1][1]) for i, t in enumerate(texts)]))
     last = header_row + len(findings)
     ws.autofilter(header_row, 0, max(last, header_row), len(COLUMNS) - 1)
     ws.freeze_panes(header_row + 1, 0)
+    set_print(ws, repeat_row=header_row, area=(0, 0, max(last, header_row), LAST_PRINTED),
+              header=f"&L&8Findings for {header_text(matrix.state.name or 'this matrix')}")
+
+
+def _where(finding: Finding, matrix: Matrix) -> tuple[str, str, str]:
+    """(table, row, column) of a finding as the matrix names them: "OP 1", "22 Proliferation
+    Security Initiative (PSI)", "YES"; a header item, a row the State added, or blanks."""
+    catalogue = matrix.catalogue
+    table = ""
+    if finding.table:
+        try:
+            table = catalogue.table(finding.table).display
+        except KeyError:
+            table = finding.table
+    header_key = ItemKey.header_of(finding.field)
+    if header_key is not None:
+        item = catalogue.header_item(header_key)
+        return ("Header", (item.label if item else finding.field).rstrip(":"), "")
+    if finding.field and catalogue.has_field(finding.field):
+        row = catalogue.row(finding.field)
+        column = ""
+        if finding.column:
+            try:
+                column = catalogue.table_of(finding.field).column(finding.column).caption.split(" (")[0]
+            except KeyError:
+                column = finding.column
+        return (table, f"{row.number} {row.label}", column)
+    if finding.code == "row-unknown":
+        return (table, f"Row added by the State: {finding.value}", "")
+    return (table, "", finding.column)
 
 
 def write_annotated_workbook(
@@ -133,5 +173,6 @@ def write_annotated_workbook(
     write_matrix_workbook(
         path, matrix, notes=build_notes(findings, matrix), extra_sheets=extra, inputs=sources,
         title=f"VALIDATION OF THE 1540 COMMITTEE MATRIX: {matrix.state.name or 'unnamed State'}",
+        purpose="expert",
     )
     return Path(path)

@@ -17,6 +17,7 @@ from typing import Any
 
 from matrix_tools.reports.findings import _xml_text
 from matrix_tools.writing.output import write_with
+from matrix_tools.writing.xlsx import new_workbook, set_print
 
 STATUS_LABELS = {
     "ok": "OK",
@@ -95,6 +96,8 @@ def _changes(state: Mapping[str, Any]) -> str | int:
     changes = state.get("changes")
     if changes is None:
         return "no baseline" if state["status"] not in ("unreadable", "duplicate") else ""
+    if "total" in changes:  # the diff's one count: cells + header items + rows outside the template
+        return int(changes["total"])
     return int(changes["changes"]) + int(changes.get("header_changes", 0))
 
 
@@ -118,11 +121,7 @@ def write_summary_xlsx(document: Mapping[str, Any], output: str | Path, *, input
     """Write summary.xlsx atomically (never over one of ``inputs``)."""
 
     def build(tmp: Path) -> None:
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "strings_to_numbers": False})
-        wb.set_properties({"title": "matrix-tools batch summary", "author": "matrix-tools"})
+        wb = new_workbook(tmp, title="matrix-tools batch summary", comments="Batch summary written by matrix-tools.")
         _summary_sheet(wb, document)
         _chart_sheet(wb, document)
         _skipped_sheet(wb, document)
@@ -169,11 +168,8 @@ def _summary_sheet(wb: Any, document: Mapping[str, Any]) -> None:
                                                    "format": wb.add_format({"font_color": "#9C0006", "bold": True})})
     ws.autofilter(first, 0, last, len(COLUMNS) - 1)
     ws.freeze_panes(first + 1, 1)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4
-    ws.print_area(0, 0, last, len(COLUMNS) - 2)  # the SHA-256 is for programs, not for paper
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(first)
+    # The SHA-256 (last column) is for programs, not for paper.
+    set_print(ws, repeat_row=first, area=(0, 0, last, len(COLUMNS) - 2))
     ws.activate()
 
 
@@ -203,8 +199,7 @@ def _chart_sheet(wb: Any, document: Mapping[str, Any]) -> None:
     chart.set_y_axis({"name": "States", "min": 0, "major_unit": max(1, -(-most // 10)),
                       "major_gridlines": {"visible": True}})
     ws.insert_chart(len(STATUS_LABELS) + 2, 0, chart, {"x_scale": 1.4, "y_scale": 1.3})
-    ws.set_landscape()
-    ws.fit_to_pages(1, 1)
+    set_print(ws, fit_height=1)
 
 
 def _skipped_sheet(wb: Any, document: Mapping[str, Any]) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.consolidating.engine import (
     COVERAGE_NOTE,
     MARK_CLASSES,
@@ -22,6 +23,7 @@ from matrix_tools.consolidating.engine import (
 from matrix_tools.errors import OutputError
 from matrix_tools.safety import csv_safe
 from matrix_tools.writing.output import write_bytes, write_with
+from matrix_tools.writing.xlsx import Styles, new_workbook, set_print
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +32,8 @@ FORMATS = (".xlsx", ".csv", ".parquet")
 ENTRIES_SHEET = "Entries"
 WIDE_SHEET = "Marks by State"
 COVERAGE_SHEET = "Coverage"
+CHARTS_SHEET = "Coverage charts"
+CHART_WIDTH = 540  # px: within portrait A4 inside its margins, as LibreOffice prints it too
 SERIES_COLOURS = {
     "X": "#2E7D32",
     "?": "#F9A825",
@@ -39,8 +43,10 @@ SERIES_COLOURS = {
 }
 _LONG_WIDTHS = {"state": 24, "label": 40, "value": 30, "cell": 16, "file": 24, "field": 26}
 _FIELD_TABLE_COLUMNS = ("section", "table", "row_number", "label", "field", "column", "mark_field")
-_FIELD_CAPTIONS = ("Section", "Table", "Row", "Label", "Field", "Column", "Mark field")
-_CHART_COL = len(_FIELD_TABLE_COLUMNS) + len(MARK_CLASSES) + 2
+# After the counts: what identifies each field, for filtering and for programs.
+_DETAIL_COLUMNS = (("Section", 12), ("Table", 10), ("No.", 5), ("Label", 40), ("Column", 12), ("Mark field", 26))
+_DETAIL_KEYS = {"Section": "section", "Table": "table", "No.": "row_number", "Label": "label",
+                "Column": "column", "Mark field": "mark_field"}
 
 
 def check_output_format(path: str | Path) -> str:
@@ -104,31 +110,14 @@ def write_consolidated_xlsx(
     by_section = coverage_by_section(df)
 
     def build(tmp: Path) -> None:
-        import xlsxwriter
-
-        wb = xlsxwriter.Workbook(
-            str(tmp),
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_urls": False,
-                "strings_to_numbers": False,
-            },
-        )
-        wb.set_properties({"title": "1540 matrices: consolidated", "author": "matrix-tools"})
+        wb = new_workbook(tmp, title="1540 matrices: consolidated", constant_memory=True,
+                          comments="Consolidated by matrix-tools: one line per State and field.")
+        styles = Styles(wb)
         fmt = {
-            "head": wb.add_format(
-                {
-                    "bold": True,
-                    "bg_color": "#DCE6F1",
-                    "border": 1,
-                    "text_wrap": True,
-                    "valign": "top",
-                }
-            ),
-            "title": wb.add_format({"bold": True, "font_size": 14, "font_color": "#1F3864"}),
-            "note": wb.add_format({"italic": True, "font_color": "#595959"}),
-            "bold": wb.add_format({"bold": True}),
+            "head": styles.custom("head", bold=True, bg_color="#DCE6F1", border=1, text_wrap=True),
+            "title": styles.get("title"),
+            "note": styles.custom("note", italic=True, font_color="#595959"),
+            "bold": styles.get("bold"),
         }
         _add_long_sheet(wb, fmt, df)
         _add_wide_sheet(wb, fmt, wide)
@@ -155,6 +144,7 @@ def _add_long_sheet(wb: Any, fmt: dict[str, Any], df: pd.DataFrame) -> None:
                 ws.write_string(r, c, str(value))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(df), 1), len(columns) - 1)
+    set_print(ws, repeat_row=0, header="&L&8Consolidated 1540 matrices: every entry")
 
 
 def _add_wide_sheet(wb: Any, fmt: dict[str, Any], wide: pd.DataFrame) -> None:
@@ -172,19 +162,44 @@ def _add_wide_sheet(wb: Any, fmt: dict[str, Any], wide: pd.DataFrame) -> None:
                 ws.write_string(r, c, str(value))
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, max(len(wide), 1), len(columns) - 1)
+    ws.repeat_columns(0, 1)  # the State on every page
+    set_print(ws, repeat_row=0, header="&L&8Consolidated 1540 matrices: marks by State", fit_width=False)
+
+
+def _group_fields(by_field: pd.DataFrame) -> list[tuple[str, str, list[tuple[Any, ...]]]]:
+    """The by-field rows grouped per (table, mark column), tables in order: one chart each, so
+    no chart has more bars than a table has rows (OP 3 (c)(d) alone would have 162)."""
+    groups: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    columns = [*_FIELD_TABLE_COLUMNS, *MARK_CLASSES, "states"]
+    for values in by_field[columns].itertuples(index=False, name=None):
+        record = dict(zip(columns, values, strict=True))
+        groups.setdefault((str(record["table"]), str(record["column"])), []).append(values)
+    return [(table, column, rows) for (table, column), rows in groups.items()]
+
+
+def _short(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _captions() -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """Table titles and column captions of the shipped catalogue, for chart titles."""
+    catalogue = load_catalogue()
+    tables = {t.id: t.display for t in catalogue.tables}
+    columns = {(t.id, c.key): c.caption.split(" (")[0] for t in catalogue.tables for c in t.columns}
+    return tables, columns
 
 
 def _add_coverage_sheet(
     wb: Any, fmt: dict[str, Any], by_section: pd.DataFrame, by_field: pd.DataFrame, *, states: int
 ) -> None:
+    """Counts by section, then by field (numbers from column B, details after them), and a
+    native stacked-bar chart for the sections and for each table and mark column."""
     ws = wb.add_worksheet(COVERAGE_SHEET)
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 2, 8)
-    ws.set_column(3, 3, 40)
-    ws.set_column(4, 4, 26)
-    ws.set_column(5, 5, 12)
-    ws.set_column(6, 6, 30)
-    ws.set_column(7, 12, 8)
+    ws.set_column(0, 0, 44)
+    ws.set_column(1, len(MARK_CLASSES) + 2, 8)
+    first_detail = len(MARK_CLASSES) + 2
+    for c, (_, width) in enumerate(_DETAIL_COLUMNS, start=first_detail):
+        ws.set_column(c, c, width)
     ws.write_string(
         0,
         0,
@@ -195,40 +210,76 @@ def _add_coverage_sheet(
     row = 3
     ws.write_string(row, 0, "By section (entries = mark fields x States)", fmt["bold"])
     row += 1
-    # The counts sit in the same columns as the by-field table below, so the two line up.
-    first_count_col = len(_FIELD_TABLE_COLUMNS)
     section_head = row
     ws.write_string(row, 0, "Section", fmt["head"])
-    for c, caption in enumerate((*MARK_CLASSES, "Mark fields", "Entries"), start=first_count_col):
+    for c, caption in enumerate((*MARK_CLASSES, "Mark fields", "Entries"), start=1):
         ws.write_string(row, c, caption, fmt["head"])
     for values in by_section.itertuples(index=False, name=None):
         row += 1
         ws.write_string(row, 0, str(values[0]))
-        for c, number in enumerate(values[1:], start=first_count_col):
+        for c, number in enumerate(values[1:], start=1):
             ws.write_number(row, c, int(number))
     section_rows = (section_head + 1, row)
     row += 2
     ws.write_string(row, 0, "By field (number of States with each mark)", fmt["bold"])
     row += 1
     head_row = row
-    for c, caption in enumerate((*_FIELD_CAPTIONS, *MARK_CLASSES, "States")):
+    captions = ("Row", *MARK_CLASSES, "States", *(c for c, _ in _DETAIL_COLUMNS))
+    for c, caption in enumerate(captions):
         ws.write_string(row, c, caption, fmt["head"])
-    sections: dict[str, list[int]] = {}
-    for values in by_field[[*_FIELD_TABLE_COLUMNS, *MARK_CLASSES, "states"]].itertuples(
-        index=False, name=None
-    ):
-        row += 1
-        for c, value in enumerate(values):
-            if c < first_count_col:
-                ws.write_string(row, c, str(value))
-            else:
-                ws.write_number(row, c, int(value))
-        sections.setdefault(str(values[0]), []).append(row)
-    ws.freeze_panes(head_row + 1, 0)
-    ws.set_landscape()
-    ws.set_paper(9)  # A4, the UN's paper size
-    ws.fit_to_pages(1, 0)
-    chart_row = 3
+    tables, column_captions = _captions()
+    charts: list[tuple[str, int, int]] = []
+    for table, column, rows in _group_fields(by_field):
+        first = row + 1
+        for values in rows:
+            row += 1
+            record = dict(zip([*_FIELD_TABLE_COLUMNS, *MARK_CLASSES, "states"], values, strict=True))
+            # Column A names the row as a reader looks for it (and labels the chart's bars).
+            ws.write_string(row, 0, f"{record['row_number']} {_short(str(record['label']))}")
+            for c, mark in enumerate((*MARK_CLASSES, "states"), start=1):
+                ws.write_number(row, c, int(record[mark]))
+            for c, (key, _) in enumerate(_DETAIL_COLUMNS, start=first_detail):
+                ws.write_string(row, c, str(record[_DETAIL_KEYS[key]]))
+        name = f"{tables.get(table, table)} · {column_captions.get((table, column), column)}"
+        charts.append((name, first, row))
+    ws.freeze_panes(head_row + 1, 1)
+    ws.autofilter(head_row, 0, max(row, head_row + 1), len(captions) - 1)
+    set_print(ws, repeat_row=head_row, area=(0, 0, row, len(captions) - 1),
+              header="&L&8Coverage of the 1540 matrices")
+    _add_chart_sheet(wb, section_head, section_rows, head_row, charts, states=states)
+
+
+def _add_chart_sheet(
+    wb: Any,
+    section_head: int,
+    section_rows: tuple[int, int],
+    head_row: int,
+    charts: list[tuple[str, int, int]],
+    *,
+    states: int,
+) -> None:
+    """The charts of the Coverage counts on a sheet of their own that prints: portrait A4 at
+    85 %, a bar (and its label) 24 px high, never a chart cut across two pages."""
+    ws = wb.add_worksheet(CHARTS_SHEET)
+    ws.write_string(0, 0, "Coverage charts: drawn from the counts on the Coverage sheet",
+                    Styles(wb).get("subtitle"))
+    chart_col = 0
+    chart_row = 2
+    page_rows = 49  # rows of 20 px on a portrait A4 page at full size (10.5 inches)
+    used = chart_row
+    breaks: list[int] = []
+
+    def place(height: int) -> int:
+        nonlocal chart_row, used
+        rows = height // 20 + 2
+        if used + rows > page_rows and chart_row > 2:
+            breaks.append(chart_row)
+            used = 0
+        at = chart_row
+        chart_row += rows
+        used += rows
+        return at
+
     overview = _stacked_bar(
         wb,
         title="All sections: entries per mark recorded (mark fields x States)",
@@ -236,32 +287,28 @@ def _add_coverage_sheet(
         name_row=section_head,
         categories=[COVERAGE_SHEET, section_rows[0], 0, section_rows[1], 0],
         rows=section_rows,
-        first_count_col=first_count_col,
     )
-    overview.set_size({"width": 760, "height": 320})
-    ws.insert_chart(chart_row, _CHART_COL, overview)
-    chart_row += 320 // 20 + 2
-    for section, rows in sections.items():
+    overview.set_size({"width": CHART_WIDTH, "height": 320})
+    ws.insert_chart(place(320), chart_col, overview)
+    for name, first, last in charts:
         chart = _stacked_bar(
             wb,
-            title=f"{section}: number of States per mark recorded",
+            title=f"{name}: number of States per mark recorded",
             axis="Number of States",
             name_row=head_row,
-            categories=[
-                COVERAGE_SHEET,
-                rows[0],
-                first_count_col - 1,
-                rows[-1],
-                first_count_col - 1,
-            ],
-            rows=(rows[0], rows[-1]),
-            first_count_col=first_count_col,
+            categories=[COVERAGE_SHEET, first, 0, last, 0],
+            rows=(first, last),
             maximum=max(states, 1),
         )
-        height = max(320, 90 + 16 * len(rows))
-        chart.set_size({"width": 760, "height": height})
-        ws.insert_chart(chart_row, _CHART_COL, chart)
-        chart_row += height // 20 + 2
+        height = max(260, 110 + 24 * (last - first + 1))  # 24 px a bar: every label shown
+        chart.set_size({"width": CHART_WIDTH, "height": height})
+        ws.insert_chart(place(height), chart_col, chart)
+    ws.set_h_pagebreaks(breaks)
+    set_print(ws, landscape=False, area=(0, 0, chart_row, 11), header="&L&8Coverage of the 1540 matrices: charts",
+              fit_width=False)
+    # A fixed scale, not "fit to page": Excel ignores the page breaks above when fitting, and
+    # LibreOffice draws charts wider than Excel does (its default column is wider).
+    ws.set_print_scale(85)
 
 
 def _stacked_bar(
@@ -272,13 +319,12 @@ def _stacked_bar(
     name_row: int,
     categories: list[Any],
     rows: tuple[int, int],
-    first_count_col: int,
     maximum: int | None = None,
 ) -> Any:
     """A native stacked-bar chart of the X / ? / NA / blank / other counts in ``rows``."""
     chart = wb.add_chart({"type": "bar", "subtype": "stacked"})
     for i, mark in enumerate(MARK_CLASSES):
-        col = first_count_col + i
+        col = 1 + i  # the counts start in column B
         chart.add_series(
             {
                 "name": [COVERAGE_SHEET, name_row, col],

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 
-from matrix_tools.diffing.consultation import iter_consultation_points
-from matrix_tools.diffing.engine import Change, DiffResult, Side
+from matrix_tools.diffing.engine import Change, DiffResult, Side, format_dates
 from matrix_tools.diffing.worddiff import Segment
-from matrix_tools.reports.diff_text import count_phrase, summary_sentence
+from matrix_tools.reports.diff_text import count_phrase, readable_segments, summary_sentence
 
 # Inline specials of CommonMark and GitHub tables, plus < > & (raw HTML). Block markers
 # (#, -, 1.) need no escape: text only ever sits inside a table cell. "://" and "www." are
@@ -43,7 +42,7 @@ def md_code(text: str) -> str:
 def md_words(words: tuple[Segment, ...]) -> str:
     """A word diff with ~~deleted~~ and **inserted** runs."""
     out = []
-    for seg in words:
+    for seg in readable_segments(words):
         text = escape_md(seg.text)
         if seg.op == "equal" or not seg.text.strip():
             out.append(text)
@@ -60,7 +59,8 @@ def mark_md(text: str) -> str:
 
 
 def side_rows(role: str, side: Side) -> list[str]:
-    dates = "; ".join(f"{k.replace('_', ' ')}: {', '.join(d.isoformat() for d in v)}" for k, v in side.dates.items())
+    # Dates in the matrix style ("12 October 2004"), as everywhere else in the report.
+    dates = "; ".join(f"{k.replace('_', ' ')}: {format_dates(v)}" for k, v in side.dates.items())
     return [
         f"| {role} | {escape_md(side.name or '(in memory)')} | `{side.sha256 or '-'}` | {escape_md(dates) or '-'} |",
     ]
@@ -100,7 +100,7 @@ def render_diff_md(result: DiffResult) -> str:
         *side_rows("Old", result.old),
         *side_rows("New", result.new),
         "",
-        f"**{summary_sentence(result)}**",
+        f"**{summary_sentence(result, command_hint=False)}**",
     ]
     s = result.summary()
     if s["changes"]:
@@ -142,7 +142,7 @@ def render_diff_md(result: DiffResult) -> str:
         out += ["", "## Fields in one template version only", "", "| Side | Table | No. | Field |", "|---|---|---|---|"]
         for t in result.template_fields:
             out.append(f"| {t.side.replace('-', ' ')} | {escape_md(t.table)} | {escape_md(t.row_number)} | {escape_md(t.label)} (`{t.field}`) |")
-    points = list(iter_consultation_points(result))
+    points = list(result.consultation)
     if points:
         out += ["", "## For consultation", "", "| Topic | Table | No. | Field | Column | Question |", "|---|---|---|---|---|---|"]
         for p in points:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from matrix_tools.diffing.engine import Change, DiffResult, Side
 from matrix_tools.diffing.worddiff import Segment
@@ -21,29 +21,43 @@ def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
     return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
-def summary_sentence(result: DiffResult) -> str:
-    """One sentence a person can read: what differs, in counts."""
+def summary_sentence(result: DiffResult, *, command_hint: bool = True) -> str:
+    """One sentence a person can read: the one total of changes, then what it is made of.
+
+    The total (``summary()["total"]``: cells + header items + rows and other content outside the
+    template) is the
+    count every report and the batch summary give. ``command_hint`` adds how to list cosmetic
+    edits on the command line (left out of reports read away from a terminal).
+    """
     s = result.summary()
     if s["identical"]:
         return "The two versions are identical."
-    parts = []
-    if s["changes"]:
-        kinds = ", ".join(f"{n} {k}" for k, n in s["by_kind"].items() if n)
-        parts.append(f"{count_phrase(s['changes'], 'cell change')} ({kinds})")
+    if s["total"]:
+        parts = []
+        if s["changes"]:
+            kinds = ", ".join(f"{n} {k}" for k, n in s["by_kind"].items() if n)
+            parts.append(f"{count_phrase(s['changes'], 'cell')} ({kinds})")
+        if s["header_changes"]:
+            parts.append(count_phrase(s["header_changes"], "header item"))
+        rows = sum(s["unknown_rows"].values())
+        if rows:
+            parts.append(count_phrase(rows, "row outside the template", "rows outside the template"))
+        unplaced = sum(s["unplaced"].values())
+        if unplaced:
+            parts.append(count_phrase(unplaced, "cell of a column or sheet the State added",
+                                      "cells of columns or sheets the State added"))
+        sentence = f"{count_phrase(s['total'], 'change')}: {', '.join(parts)}"
     else:
-        parts.append("no cell changes")
-    if s["header_changes"]:
-        parts.append(count_phrase(s["header_changes"], "header change"))
-    rows = sum(s["unknown_rows"].values())
-    if rows:
-        parts.append(count_phrase(rows, "added-row change"))
-    unplaced = sum(s["unplaced"].values())
-    if unplaced:
-        parts.append(count_phrase(unplaced, "change") + " outside the template")
+        sentence = "No changes"
     if s["cosmetic"]:
-        shown = "listed" if s["cosmetic_listed"] else "not listed; use --include-cosmetic to see them"
-        parts.append(f"{count_phrase(s['cosmetic'], 'cosmetic edit')} ({shown})")
-    return "; ".join(parts) + "."
+        if s["cosmetic_listed"]:
+            shown = "listed"
+        elif command_hint:
+            shown = "not listed; use --include-cosmetic to see them"
+        else:
+            shown = "not listed"
+        sentence += f"; {count_phrase(s['cosmetic'], 'cosmetic edit')} apart ({shown})"
+    return sentence + "."
 
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
@@ -52,10 +66,23 @@ def clip(text: str, limit: int = MAX_TEXT) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+def readable_segments(words: Sequence[Segment]) -> tuple[Segment, ...]:
+    """The word diff as shown to a person: a space between a deletion and the insertion that
+    directly follows it when neither has one, so "sect. 69" struck through and "Nuclear..."
+    inserted read as two phrases, not "sect. 69Nuclear" (every report shows it this way)."""
+    out: list[Segment] = []
+    for seg in words:
+        if (out and out[-1].op == "delete" and seg.op == "insert"
+                and not out[-1].text[-1:].isspace() and not seg.text[:1].isspace()):
+            out.append(Segment("equal", " "))
+        out.append(seg)
+    return tuple(out)
+
+
 def inline_words(words: tuple[Segment, ...]) -> str:
     """A word diff as '[-deleted-]{+inserted+}' (the wdiff convention)."""
     out = []
-    for seg in words:
+    for seg in readable_segments(words):
         if seg.op == "equal":
             out.append(seg.text)
         elif seg.op == "delete":
@@ -72,7 +99,7 @@ def change_lines(change: Change) -> Iterator[str]:
     tag = f" [{', '.join(flags)}]" if flags else ""
     yield f"{head}  ({where}){tag}"
     if change.transition:
-        old, new = change.transition.split("->", 1)
+        old, new = mark_sides(change)
         yield f"        {change.kind.upper():8} {old} -> {new}: {change.meaning}"
     elif change.words:
         yield f"        CHANGED  {clip(inline_words(change.words), 2 * MAX_TEXT)}"
@@ -86,6 +113,38 @@ def change_lines(change: Change) -> Iterator[str]:
         yield f"        {clip(change.formula_note, 2 * MAX_TEXT)}"
 
 
+def mark_sides(change: Change) -> tuple[str, str]:
+    """The two sides of a mark change as a person reads them: a mark, "blank", or what the
+    cell says when it holds no known mark ('Yes, ratified 1970' rather than "other")."""
+    assert change.transition is not None
+    old, new = change.transition.split("->", 1)
+    if old == "other":
+        old = repr(clip(change.old, 60))
+    if new == "other":
+        new = repr(clip(change.new, 60))
+    return old, new
+
+
+def deleted_row_lines(changes: list[Change]) -> Iterator[str]:
+    """One entry for a row the State deleted, with what it recorded (not one REMOVED per cell)."""
+    first = changes[0]
+    yield f"  {first.row_number:>3} {clip(first.label, 60)}  [row deleted by the State]"
+    recorded = "; ".join(f"{short_caption(c.column_caption, 30)}: {c.old}" for c in changes)
+    yield f"        DELETED  {clip(recorded)}"
+
+
+def iter_table_lines(changes: list[Change]) -> Iterator[str]:
+    """The lines of one table: a deleted row once, every other change on its own."""
+    done: set[str] = set()
+    for change in changes:
+        if change.row_deleted:
+            if change.field not in done:
+                done.add(change.field)
+                yield from deleted_row_lines([c for c in changes if c.field == change.field and c.row_deleted])
+            continue
+        yield from change_lines(change)
+
+
 def render_diff_text(result: DiffResult) -> str:
     """The terminal view of a diff (plain text, no colour, ends with a newline)."""
     lines = [
@@ -96,14 +155,13 @@ def render_diff_text(result: DiffResult) -> str:
         summary_sentence(result),
     ]
     for h in (*result.header_changes, *(result.cosmetic_headers if result.include_cosmetic else ())):
-        tag = " [cosmetic]" if h.cosmetic else ""
-        lines.append(f"  Header · {h.label}: {clip(h.old) or '(empty)'} -> {clip(h.new) or '(empty)'}{tag}")
+        tag = " [cosmetic]" if h.cosmetic else f" [{h.kind}]"
+        lines.append(f"  Header · {h.label.rstrip(':')}: {clip(h.old) or '(empty)'} -> {clip(h.new) or '(empty)'}{tag}")
     if any(change.words for change in result.changes):
         lines.append("In changed texts, [-words-] were removed and {+words+} were added.")
     for _table, title, changes in result.iter_tables():
         lines += ["", f"{title} ({count_phrase(len(changes), 'change')})"]
-        for change in changes:
-            lines.extend(change_lines(change))
+        lines.extend(iter_table_lines(changes))
     if result.unknown_rows:
         lines += ["", "Rows outside the template (inserted by the State)"]
         for row in result.unknown_rows:

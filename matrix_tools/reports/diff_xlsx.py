@@ -1,54 +1,64 @@
 """The change report as an Excel workbook: the file experts take to the consultation.
 
-Sheets: Summary (versions, counts, a native chart of changes per table), Changes (one row per
-change, filterable), For consultation (points to raise, with an empty Outcome column), then
-the About sheet and the table sheets of the NEW matrix, changed cells highlighted and the old
-value in a comment. Every submitted text is written with ``write_string`` / ``write_rich_string``
-on a workbook that never turns strings into formulas or links (``workbook.new_workbook``);
-the report holds no formula at all (counts are written as numbers).
+Sheets: Summary (versions, counts, a native chart: ``diff_xlsx_summary.py``), Changes (one
+row per change, header items included, filterable), For consultation (points to raise, with an
+Outcome column to fill in during the meeting), then a copy of the NEW matrix (About and the
+table sheets, changed cells highlighted, the old value in a comment) that the two other sheets
+link to. Outcomes typed in an earlier report at the same path are carried forward (``carry.py``).
+Every submitted text is written with ``write_string`` / ``write_rich_string`` on a workbook
+that never turns strings into formulas or links (``writing.xlsx.new_workbook``); the report
+holds no formula at all (counts are written as numbers).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matrix_tools.diffing.consultation import iter_consultation_points
-from matrix_tools.diffing.engine import Change, DiffResult, format_dates
+from matrix_tools.diffing.result import Change, ConsultationPoint, DiffResult, HeaderChange, Side
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.model import ItemKey, key_unknown_rows
-from matrix_tools.reports.diff_text import summary_sentence
-from matrix_tools.writing.cells import CellNote
+from matrix_tools.reports.carry import (
+    CarryOutcome,
+    NoteCarrier,
+    add_earlier_notes_sheet,
+    load_notes,
+)
+from matrix_tools.reports.diff_text import mark_sides, readable_segments
+from matrix_tools.reports.diff_xlsx_summary import write_summary
+from matrix_tools.writing.cells import CellKey, CellNote, clip, height_for
 from matrix_tools.writing.front import add_about_sheet
-from matrix_tools.writing.output import write_with
+from matrix_tools.writing.output import check_output_path, write_with
 from matrix_tools.writing.workbook import add_table_sheets
-from matrix_tools.writing.xlsx import Styles, new_workbook
+from matrix_tools.writing.xlsx import Styles, header_text, new_workbook, set_print
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
-    from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
 
 KIND_FILLS = {"added": "#D8F0D2", "removed": "#F8D0CE", "changed": "#FFF2A8", "cosmetic": "#EDEDED"}
 KIND_FONTS = {"added": "#1E6B30", "removed": "#9C1C14", "changed": "#7A5200"}
-SERIES_COLOURS = {"added": "#3E9B55", "removed": "#C0392B", "changed": "#E0A800"}
-HEAD = "#1F3864"
 MAX_CELL = 32_000  # Excel holds 32,767 characters per cell
-
-
-def row_height(texts: Sequence[tuple[str, float]]) -> float:
-    """Points that show every (text, column width in characters) of a row in full, up to Excel's 409."""
-    lines = 1
-    for text, width in texts:
-        per_line = max(4.0, width - 2.0)
-        lines = max(lines, sum(max(1, -(-len(part) // int(per_line))) for part in text.split("\n")))
-    return min(409.0, 15.0 * lines + 2)
-
-
-def clip(text: str) -> str:
-    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+CHANGES_SHEET = "Changes"
+CONSULTATION_SHEET = "For consultation"
+OUTCOME_CAPTION = "Outcome (fill in during the meeting)"
+LINK_CAPTION = "See in this report"
+CHANGE_COLUMNS = (
+    ("Table", 11), ("No.", 5), ("Field", 30), ("Column", 20), ("Kind", 10), ("Old", 26), ("New", 26),
+    ("Text change (word by word)", 40), ("Transition", 11), ("Meaning", 30), (LINK_CAPTION, 14),
+    ("Cell in the State's new workbook", 16), ("Cell in the State's old workbook", 16), ("Field ID", 24),
+)
+CONSULTATION_COLUMNS = (
+    ("Topic", 22), ("Table", 11), ("No.", 5), ("Field", 34), ("Column", 20), ("Old", 18), ("New", 18),
+    ("Question to raise", 44), (OUTCOME_CAPTION, 44), (LINK_CAPTION, 14), ("Cell in the State's new workbook", 16),
+)
+# The columns that say what a consultation point is about: an Outcome typed in an earlier
+# report is carried into the row with the same texts (same field, column and change).
+CONSULTATION_KEYS = ("Topic", "Table", "No.", "Field", "Column", "Old", "New")
+HEADER_TABLE = "Header"
 
 
 def cell_notes(result: DiffResult) -> list[CellNote]:
@@ -63,18 +73,23 @@ def cell_notes(result: DiffResult) -> list[CellNote]:
         lines = [f"Was: {was}"]
         if change.meaning:
             lines.append(change.meaning)
+        if change.row_deleted:
+            lines.append("The State deleted this row from its workbook.")
         if change.cosmetic:
             lines[0] = f"Was typed: {change.old_raw or change.old!r}"
-        notes.append(CellNote(change.field, change.column, style, clip("\n".join(lines))))
-    for header in (*result.header_changes, *(result.cosmetic_headers if result.include_cosmetic else ())):
+        notes.append(CellNote(change.field, change.column, style, clip("\n".join(lines), MAX_CELL)))
+    for header in _listed_headers(result):
         was = header.old or "(empty)"
-        notes.append(CellNote(ItemKey.header(header.key), "", "changed" if header.old else "added", f"Was: {was}"))
+        style = "removed" if header.kind == "removed" else "changed" if header.old else "added"
+        notes.append(CellNote(ItemKey.header(header.key), "", style, clip(f"Was: {was}", MAX_CELL)))
     new = result.new_matrix
     if new is not None:
         added = {(u.table, u.label) for u in result.unknown_rows if u.kind in ("added", "changed")}
         for row_key, row in key_unknown_rows(new.unknown_rows).items():
             if (row.table, row.label) not in added:
                 continue
+            # The label stands for the whole row: highlighted even when the row holds no values.
+            notes.append(CellNote(row_key, "", "added", "Row added by the State: it matches no data field of the template."))
             for key, value in row.values.items():
                 column = next((c.key for c in new.catalogue.table(row.table).columns if key in (c.key, c.caption)), key)
                 if value.text:
@@ -82,198 +97,73 @@ def cell_notes(result: DiffResult) -> list[CellNote]:
     return notes
 
 
-class _Report:
-    """Writes the report sheets into one xlsxwriter workbook."""
+def _listed_headers(result: DiffResult) -> tuple[HeaderChange, ...]:
+    return (*result.header_changes, *(result.cosmetic_headers if result.include_cosmetic else ()))
 
-    def __init__(self, wb: Workbook, styles: Styles, result: DiffResult) -> None:
-        self.wb = wb
+
+@dataclass(frozen=True)
+class _Line:
+    """One row of the Changes sheet."""
+
+    style: str  # "added", "removed", "changed", "cosmetic"
+    values: tuple[str, ...]  # Table .. New (the first seven columns)
+    change: Change | None  # for the word diff, transition and meaning
+    link: CellKey | None  # where it is in this report's copy of the matrix
+    new_cell: str
+    old_cell: str
+    field_id: str
+    meaning: str = ""
+
+
+class _Report:
+    """Writes the Changes and For consultation sheets, linking into the copy of the new matrix."""
+
+    def __init__(self, styles: Styles, result: DiffResult, cells: Mapping[CellKey, str]) -> None:
         self.styles = styles
         self.result = result
-        self.formats: dict[str, Format] = {}
+        self.cells = cells
 
     def fmt(self, name: str, **props: Any) -> Format:
-        if name not in self.formats:
-            base = {"font_name": "Calibri", "valign": "top"}
-            self.formats[name] = self.wb.add_format({**base, **props})
-        return self.formats[name]
+        return self.styles.custom(name, **props)
 
-    # --- Summary --------------------------------------------------------------------------
+    def head_format(self, fill: str = "#DCE6F1") -> Format:
+        return self.fmt(f"head:{fill}", bold=True, bg_color=fill, border=1, border_color="#A6A6A6",
+                        text_wrap=True, valign="vcenter")
 
-    def write_summary(self) -> None:
-        """Versions, counts, changes per table (with a native chart), mark transitions.
-
-        Layout: A labels (32), B:C the two versions (38 each), D:G counts (10 each), so the
-        sheet prints one page wide in landscape.
-        """
-        r = self.result
-        ws = self.wb.add_worksheet("Summary")
-        ws.set_column(0, 0, 32)
-        ws.set_column(1, 2, 38)
-        ws.set_column(3, 6, 10)
-        ws.hide_gridlines(2)
-        title = self.fmt("title", bold=True, font_size=16, font_color=HEAD)
-        h2 = self.fmt("h2", bold=True, font_size=12, font_color=HEAD, bottom=2, bottom_color=HEAD)
-        grid = {"border": 1, "border_color": "#A6A6A6"}
-        label = self.fmt("label_b", bold=True, text_wrap=True, **grid)
-        wrap = self.fmt("wrap_b", text_wrap=True, **grid)
-        small = self.fmt("small_b", font_size=9, font_color="#595959", text_wrap=True, **grid)
-        note = self.fmt("note", italic=True, font_color="#404040", text_wrap=True)
-        head = self.fmt("head", bold=True, bg_color="#DCE6F1", text_wrap=True, **grid)
-        num = self.fmt("num", align="center", **grid)
-        numb = self.fmt("numb", align="center", bold=True, **grid)
-        last_col = 6
-
-        def heading(row: int, text: str) -> None:
-            ws.write_string(row, 0, text, h2)
-            for col in range(1, last_col + 1):
-                ws.write_blank(row, col, None, h2)
-            ws.set_row(row, 20)
-
-        state = r.new.state or r.old.state
-        ws.write_string(0, 0, clip(f"Changes in the 1540 matrix of {state}"), title)
-        ws.set_row(0, 24)
-        ws.merge_range(
-            1, 0, 1, last_col,
-            "Marks (X, ?, NA) are indicators of fact recorded by the 1540 Committee, not compliance "
-            "scores. The sheets after \"For consultation\" show the new matrix: highlighted cells changed, "
-            "and each one's comment gives the earlier value.",
-            note,
-        )
-        ws.set_row(1, 32)
-        row = 3
-        heading(row, "The two versions")
-        row += 1
-        ws.write_blank(row, 0, None, head)
-        ws.write_string(row, 1, "Old", head)
-        ws.write_string(row, 2, "New", head)
-        for caption, getter in self._side_rows():
-            row += 1
-            ws.write_string(row, 0, caption, label)
-            texts = [getter(r.old), getter(r.new)]
-            for col, text in ((1, texts[0]), (2, texts[1])):
-                ws.write_string(row, col, clip(text), small if caption == "SHA-256" else wrap)
-            ws.set_row(row, 26 if caption == "SHA-256" else row_height([(t, 38) for t in texts]))
-        row += 2
-        heading(row, "Summary")
-        row += 1
-        ws.merge_range(row, 0, row, last_col, summary_sentence(r), self.fmt("bold_wrap", bold=True, text_wrap=True))
-        ws.set_row(row, 30)
-        s = r.summary()
-        facts = [
-            ("Cell changes", s["changes"]),
-            ("   added (was blank)", s["by_kind"]["added"]),
-            ("   removed (now blank)", s["by_kind"]["removed"]),
-            ("   changed", s["by_kind"]["changed"]),
-            ("Points for consultation", len(list(iter_consultation_points(r)))),
-            ("Header changes", s["header_changes"]),
-            ("Rows outside the template", sum(s["unknown_rows"].values())),
-            ("Cosmetic edits" + ("" if s["cosmetic_listed"] else " (not listed)"), s["cosmetic"]),
-        ]
-        if sum(s["unplaced"].values()):  # columns inserted, sheets added (issue 11)
-            facts.insert(-1, ("Cells in columns or sheets outside the template", sum(s["unplaced"].values())))
-        for caption, value in facts:
-            row += 1
-            ws.write_string(row, 0, caption, label)
-            ws.write_number(row, 1, value, self.fmt("num_left", align="left", **grid))
-        row += 2
-        heading(row, "Changes per table")
-        row += 1
-        ws.write_string(row, 0, "Table", head)
-        ws.merge_range(row, 1, row, 2, "Title", head)
-        for col, caption in enumerate(("Added", "Removed", "Changed", "Total"), start=3):
-            ws.write_string(row, col, caption, head)
-        header_row = row
-        matrix = r.new_matrix or r.old_matrix
-        titles = {t.id: t.title for t in matrix.catalogue.tables} if matrix else {}
-        for table, counts in s["by_table"].items():
-            row += 1
-            ws.write_string(row, 0, r.table_titles.get(table, table), label)
-            ws.merge_range(row, 1, row, 2, clip(titles.get(table, "")), small)
-            for col, kind in enumerate(("added", "removed", "changed", "total"), start=3):
-                ws.write_number(row, col, counts[kind], numb if kind == "total" else num)
-        first, last = header_row + 1, row
-        if s["transitions"]:
-            row += 2
-            heading(row, "Mark transitions")
-            row += 1
-            ws.write_string(row, 0, "Transition (old → new)", head)
-            ws.merge_range(row, 1, row, 2, "Meaning", head)
-            ws.write_string(row, 3, "Count", head)
-            meanings = {c.transition: c.meaning for c in r.real_changes if c.transition}
-            for code, count in s["transitions"].items():
-                row += 1
-                ws.write_string(row, 0, code.replace("->", " → "), wrap)
-                ws.merge_range(row, 1, row, 2, meanings.get(code) or "", wrap)
-                ws.write_number(row, 3, count, num)
-        if s["changes"]:
-            row += 2
-            heading(row, "Chart: changes per table")
-            biggest = max(c["total"] for c in s["by_table"].values())
-            self._chart(ws, first, last, row + 1, major_unit=max(1, -(-biggest // 8)))
-            row += 22
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.print_area(0, 0, row, last_col)
-        ws.set_footer("&R&8Page &P of &N")
-
-    def _side_rows(self) -> list[tuple[str, Any]]:
-        def date(key: str) -> Any:
-            return lambda side: format_dates(side.dates.get(key, ())) or "-"
-
-        return [
-            ("File", lambda side: side.name or "(in memory)"),
-            ("State", lambda side: f"{side.state} ({side.iso3})" if side.iso3 else side.state),
-            ("Matrix title", lambda side: side.title or "-"),
-            ("Date of Report", date("date_of_report")),
-            ("Dates of additional reports", date("dates_of_additional_reports")),
-            ("Date of Committee approval", date("date_of_committee_approval")),
-            ("Catalogue (template version)", lambda side: side.catalogue),
-            ("SHA-256", lambda side: side.sha256 or "-"),
-        ]
-
-    def _chart(self, ws: Worksheet, first: int, last: int, at_row: int, *, major_unit: int = 1) -> None:
-        chart = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
-        for col, kind in ((2, "added"), (3, "removed"), (4, "changed")):
-            chart.add_series({
-                "name": ["Summary", first - 1, col + 1],
-                "categories": ["Summary", first, 0, last, 0],
-                "values": ["Summary", first, col + 1, last, col + 1],
-                "fill": {"color": SERIES_COLOURS[kind]},
-                "gap": 60,
-            })
-        chart.set_title({"name": "Changes per table", "name_font": {"size": 12, "bold": True}})
-        chart.set_x_axis({"name": "Number of changed cells", "major_unit": major_unit, "num_format": "0", "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}}})
-        chart.set_y_axis({"reverse": True})
-        chart.set_legend({"position": "bottom"})
-        chart.set_size({"width": 760, "height": 400})
-        ws.insert_chart(at_row, 0, chart, {"x_offset": 4, "y_offset": 4})
+    def _link(self, ws: Worksheet, row: int, col: int, key: CellKey | None, f: Format) -> None:
+        """An internal link to the report's own copy of the matrix (our sheet names, never submitted text)."""
+        target = self.cells.get(key) if key is not None else None
+        if target:
+            shown = target.replace("'", "")
+            ws.write_url(row, col, f"internal:{target}", self.fmt("link", font_color="#0563C1", underline=1,
+                         text_wrap=True, border=1, border_color="#BFBFBF"), string=shown, tip="Go to the cell in this report")
+        else:
+            ws.write_string(row, col, "", f)
 
     # --- Changes --------------------------------------------------------------------------
 
-    def write_changes(self) -> None:
+    def iter_lines(self) -> Iterator[_Line]:
         r = self.result
-        ws = self.wb.add_worksheet("Changes")
-        captions = [
-            ("Table", 11), ("No.", 5), ("Field", 30), ("Column", 20), ("Kind", 10), ("Old", 26), ("New", 26),
-            ("Text change (word by word)", 40), ("Transition", 11), ("Meaning", 30), ("Cell in the new file", 18),
-            ("Cell in the old file", 18), ("Field ID", 24),
-        ]
-        head = self.fmt("chead", bold=True, bg_color="#DCE6F1", border=1, border_color="#A6A6A6", text_wrap=True, valign="vcenter")
-        for col, (caption, width) in enumerate(captions):
-            ws.write_string(0, col, caption, head)
-            ws.set_column(col, col, width)
-        ws.set_row(0, 30)
-        ws.freeze_panes(1, 3)
-        row = 0
-        rows: list[Change] = list(r.changes)
-        for change in rows:
-            row += 1
+        for h in _listed_headers(r):
+            style = "cosmetic" if h.cosmetic else h.kind
+            values = (HEADER_TABLE, "", h.label.rstrip(":"), "", h.kind + (" (cosmetic)" if h.cosmetic else ""),
+                      h.old or "(empty)", h.new or "(empty)")
+            yield _Line(style, values, None, (ItemKey.header(h.key), ""), h.new_cell, h.old_cell, h.key)
+        done: set[str] = set()
+        for change in r.changes:
+            if change.row_deleted:
+                if change.field in done:
+                    continue
+                done.add(change.field)
+                gone = [c for c in r.changes if c.field == change.field and c.row_deleted]
+                recorded = "; ".join(f"{c.column_caption.split(' (')[0]}: {c.old}" for c in gone)
+                values = (r.table_titles.get(change.table, change.table), change.row_number, change.label,
+                          "(whole row)", "row deleted", recorded, "(row deleted)")
+                yield _Line("removed", values, None, (change.field, gone[0].column), "", change.old_cell,
+                            change.field, "The State deleted this row from its workbook.")
+                continue
             kind = "cosmetic" if change.cosmetic else change.kind
-            base = {"text_wrap": True, "border": 1, "border_color": "#BFBFBF", "bg_color": KIND_FILLS[kind]}
-            f = self.fmt(f"inserted-row-{kind}", **base)
-            fk = self.fmt(f"kind:{kind}", **base, bold=True, font_color=KIND_FONTS.get(kind, "#404040"))
-            values = [
+            values = (
                 r.table_titles.get(change.table, change.table),
                 change.row_number,
                 change.label,
@@ -281,45 +171,58 @@ class _Report:
                 change.kind + (" (cosmetic)" if change.cosmetic else ""),
                 change.old_raw if change.cosmetic and change.old_raw is not None else change.old,
                 change.new_raw if change.cosmetic and change.new_raw is not None else change.new,
-            ]
-            for col, value in enumerate(values):
-                ws.write_string(row, col, clip(value), fk if col == 4 else f)
-            self._write_words(ws, row, 7, change, f, kind)
-            extra = [change.transition.replace("->", " → ") if change.transition else "", self._meaning(change),
-                     change.new_cell, change.old_cell, change.field]
-            for col, value in enumerate(extra, start=8):
-                ws.write_string(row, col, clip(value), f)
-            texts = [(v, captions[i][1]) for i, v in enumerate(values)] + [(self._meaning(change), 30)]
-            texts.append(("".join(w.text for w in change.words), 40))
-            ws.set_row(row, row_height(texts))
-        for u in r.unplaced:  # cells of inserted columns and added sheets, after the fields
-            row += 1
-            base = {"text_wrap": True, "border": 1, "border_color": "#BFBFBF", "bg_color": KIND_FILLS[u.kind]}
-            f = self.fmt(f"row:{u.kind}", **base)
+            )
+            yield _Line(kind, values, change, (change.field, change.column), change.new_cell, change.old_cell,
+                        change.field, _meaning(change))
+        for u in r.unplaced:  # cells of inserted columns and added sheets, after the fields (issue 11)
             where = r.table_titles.get(u.table, u.table) if u.place == "column" else f"Worksheet {u.name}"
             column = f"{u.name} (outside the template)" if u.place == "column" else ""
-            values = [where, "", u.label if u.place == "column" else u.item, column, u.kind, u.old, u.new, "", "",
-                      "content outside the template: kept as text, not a data field", u.new_cell, u.old_cell,
-                      u.item if u.place == "column" else ""]
-            for col, value in enumerate(values):
-                ws.write_string(row, col, clip(value), f)
-            ws.set_row(row, row_height([(v, captions[i][1]) for i, v in enumerate(values)]))
-        ws.autofilter(0, 0, max(row, 1), len(captions) - 1)
-        if not rows and not r.unplaced:
+            values = (where, "", u.label if u.place == "column" else u.item, column, u.kind, u.old, u.new)
+            yield _Line(u.kind, values, None, None, u.new_cell, u.old_cell, u.item if u.place == "column" else "",
+                        "content outside the template: kept as text, not a data field")
+
+    def write_changes(self, ws: Worksheet) -> None:
+        head = self.head_format()
+        for col, (caption, width) in enumerate(CHANGE_COLUMNS):
+            ws.write_string(0, col, caption, head)
+            ws.set_column(col, col, width)
+        ws.set_row(0, height_for([(c, w) for c, w in CHANGE_COLUMNS], bold=True))
+        ws.freeze_panes(1, 3)
+        row = 0
+        for line in self.iter_lines():
+            row += 1
+            base = {"text_wrap": True, "border": 1, "border_color": "#BFBFBF", "bg_color": KIND_FILLS[line.style]}
+            f = self.fmt(f"row:{line.style}", **base)
+            fk = self.fmt(f"kind:{line.style}", **base, bold=True, font_color=KIND_FONTS.get(line.style, "#404040"))
+            for col, value in enumerate(line.values):
+                ws.write_string(row, col, clip(value, MAX_CELL), fk if col == 4 else f)
+            words = self._write_words(ws, row, 7, line.change, f) if line.change else ""
+            if line.change is None:
+                ws.write_string(row, 7, "", f)
+            transition = ""
+            if line.change is not None and line.change.transition:
+                transition = " → ".join(mark_sides(line.change))
+            for col, value in ((8, transition), (9, line.meaning)):
+                ws.write_string(row, col, clip(value, MAX_CELL), f)
+            self._link(ws, row, 10, line.link, f)
+            for col, value in ((11, line.new_cell or "(none)"), (12, line.old_cell), (13, line.field_id)):
+                ws.write_string(row, col, clip(value, MAX_CELL), f)
+            texts = [(v, CHANGE_COLUMNS[i][1]) for i, v in enumerate(line.values)]
+            texts += [(words, 40), (transition, 11), (line.meaning, 30), (line.new_cell, 16), (line.old_cell, 16),
+                      (line.field_id, 24)]
+            ws.set_row(row, height_for(texts))
+        if row == 0:
             ws.write_string(1, 0, "No changes.", self.fmt("italic", italic=True))
-        self._print(ws, row, 9)  # cell references and field ids stay on screen, off the printout
+        ws.autofilter(0, 0, max(row, 1), len(CHANGE_COLUMNS) - 1)
+        # Links, cell references and field ids stay on screen, off the printout.
+        self._print(ws, row, 9)
 
-    def _meaning(self, change: Change) -> str:
-        parts = [change.meaning or ""]
-        if change.template:
-            parts.append("field " + change.template.replace("-", " ") + " (the template changed)")
-        if change.old_field:
-            parts.append(f"field renamed in the catalogue: was {change.old_field}")
-        parts.append(change.formula_note)  # plain text in a string cell, never a live formula
-        return "; ".join(p for p in parts if p)
+    def _write_words(self, ws: Worksheet, row: int, col: int, change: Change, f: Format) -> str:
+        """The word diff as a rich string: deletions struck through in red, insertions green.
 
-    def _write_words(self, ws: Worksheet, row: int, col: int, change: Change, f: Format, kind: str) -> None:
-        """The word diff as a rich string: deletions struck through in red, insertions green."""
+        A deletion directly followed by an insertion gets a space between them, so a reader
+        sees "sect. 69 Nuclear", not "sect. 69Nuclear". Returns the text shown (for the height).
+        """
         segments: Sequence[Segment] = change.words
         if not segments:
             if change.transition:
@@ -330,95 +233,150 @@ class _Report:
                 text = change.old
             else:
                 text = ""
-            ws.write_string(row, col, clip(text), f)
-            return
+            ws.write_string(row, col, clip(text, MAX_CELL), f)
+            return text
         base = {"font_name": "Calibri"}
         fdel = self.fmt("w:del", **base, font_strikeout=True, font_color="#C00000")
         fins = self.fmt("w:ins", **base, underline=1, bold=True, font_color="#007A33")
         parts: list[Any] = []
+        shown: list[str] = []
         total = 0
-        for seg in segments:
+        for seg in readable_segments(segments):
             text = seg.text[: max(0, MAX_CELL - total)]
             if not text:
                 continue
             total += len(text)
+            shown.append(text)
             if seg.op == "equal":
                 parts.append(text)
             else:
                 parts += [fdel if seg.op == "delete" else fins, text]
         if len(parts) < 2 or (len(parts) == 2 and not isinstance(parts[0], str)):
-            ws.write_string(row, col, "".join(p for p in parts if isinstance(p, str)), f)
-            return
-        ws.write_rich_string(row, col, *parts, f)
+            ws.write_string(row, col, "".join(shown), f)
+        else:
+            ws.write_rich_string(row, col, *parts, f)
+        return "".join(shown)
 
     # --- For consultation -----------------------------------------------------------------
 
-    def write_consultation(self) -> None:
+    def write_consultation(self, ws: Worksheet, carrier: NoteCarrier) -> None:
         r = self.result
-        ws = self.wb.add_worksheet("For consultation")
-        captions = [
-            ("Topic", 22), ("Table", 11), ("No.", 5), ("Field", 34), ("Column", 20), ("Old", 18), ("New", 18),
-            ("Question to raise", 44), ("Outcome (fill in during the meeting)", 44), ("Cell in the new file", 18),
-        ]
-        head = self.fmt("chead", bold=True, bg_color="#DCE6F1", border=1, border_color="#A6A6A6", text_wrap=True, valign="vcenter")
-        outcome_head = self.fmt("ohead", bold=True, bg_color="#FFE699", border=1, border_color="#A6A6A6", text_wrap=True, valign="vcenter")
-        for col, (caption, width) in enumerate(captions):
-            ws.write_string(0, col, caption, outcome_head if col == 8 else head)
+        head, outcome_head = self.head_format(), self.head_format("#FFE699")
+        outcome_col = next(i for i, (c, _) in enumerate(CONSULTATION_COLUMNS) if c == OUTCOME_CAPTION)
+        for col, (caption, width) in enumerate(CONSULTATION_COLUMNS):
+            ws.write_string(0, col, caption, outcome_head if col == outcome_col else head)
             ws.set_column(col, col, width)
-        ws.set_row(0, 30)
+        ws.set_row(0, height_for([(c, w) for c, w in CONSULTATION_COLUMNS], bold=True))
         ws.freeze_panes(1, 0)
         f = self.fmt("cons", text_wrap=True, border=1, border_color="#BFBFBF")
         ftopic = self.fmt("cons_topic", text_wrap=True, border=1, border_color="#BFBFBF", bold=True)
         fout = self.fmt("cons_out", text_wrap=True, border=1, border_color="#7F7F7F", bg_color="#FFFBEA")
         row = 0
-        for point in iter_consultation_points(r):
+        for point in r.consultation:
             row += 1
             values = [point.topic, r.table_titles.get(point.table, point.table), point.row_number, point.label,
                       point.column.split(" (")[0], point.old or ("blank" if point.new else ""), point.new, point.question]
+            values = [clip(v, MAX_CELL) for v in values]
             for col, value in enumerate(values):
-                ws.write_string(row, col, clip(value), ftopic if col == 0 else f)
-            ws.write_blank(row, 8, None, fout)
-            ws.write_string(row, 9, point.cell, f)
-            ws.set_row(row, 45)
+                ws.write_string(row, col, value, ftopic if col == 0 else f)
+            outcome = carrier.take(values[: len(CONSULTATION_KEYS)])
+            if outcome:
+                ws.write_string(row, outcome_col, clip(outcome, MAX_CELL), fout)
+            else:
+                ws.write_blank(row, outcome_col, None, fout)
+            self._link(ws, row, outcome_col + 1, self._point_key(point), f)
+            ws.write_string(row, outcome_col + 2, point.cell or "(none)", f)
+            texts = [(v, CONSULTATION_COLUMNS[i][1]) for i, v in enumerate(values)] + [(outcome, 44)]
+            ws.set_row(row, height_for(texts, minimum=2))
         if row == 0:
-            ws.write_string(1, 0, "Nothing to raise: no measure removed or downgraded, no X without a source, no row added.",
-                            self.fmt("italic", italic=True))
+            ws.write_string(1, 0, "Nothing to raise: no measure removed or downgraded, no X without a source, "
+                                  "no row added or deleted.", self.fmt("italic", italic=True))
         else:
-            ws.autofilter(0, 0, row, len(captions) - 1)
-        self._print(ws, max(row, 1), len(captions) - 1)
+            ws.autofilter(0, 0, row, len(CONSULTATION_COLUMNS) - 1)
+        self._print(ws, max(row, 1), outcome_col)
+
+    def _point_key(self, point: ConsultationPoint) -> CellKey | None:
+        """The cell of the report's copy a point is about (a whole row: its first cell or label)."""
+        new = self.result.new_matrix
+        if new is None:
+            return None
+        if point.field and point.column_key:
+            return (point.field, point.column_key)
+        if point.field and new.catalogue.has_field(point.field):  # a deleted row: where it belongs
+            return (point.field, new.catalogue.table_of(point.field).columns[0].key)
+        for row_key, row in key_unknown_rows(new.unknown_rows).items():
+            if row.table == point.table and row.label == point.label:
+                return (row_key, "")
+        return None
 
     def _print(self, ws: Worksheet, last_row: int, last_col: int) -> None:
-        ws.print_area(0, 0, max(1, last_row), last_col)
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0)
-        state = (self.result.new.state or self.result.old.state).replace("&", "&&")[:80]
-        ws.set_header(f"&L&8Changes in the 1540 matrix of {state}&R&8&A")
-        ws.set_footer("&R&8Page &P of &N")
+        state = self.result.new.state or self.result.old.state
+        set_print(ws, repeat_row=0, area=(0, 0, max(1, last_row), last_col),
+                  header=f"&L&8Changes in the 1540 matrix of {header_text(state)}&R&8&A",
+                  footer="&R&8Page &P of &N")
+
+
+def _meaning(change: Change) -> str:
+    parts = [change.meaning or ""]
+    if change.template:
+        parts.append("field " + change.template.replace("-", " ") + " (the template changed)")
+    if change.old_field:
+        parts.append(f"field renamed in the catalogue: was {change.old_field}")
+    parts.append(change.formula_note)  # plain text in a string cell, never a live formula
+    return "; ".join(p for p in parts if p)
 
 
 def write_diff_xlsx(result: DiffResult, output: str | Path, *, inputs: Sequence[str | Path] = ()) -> Path:
-    """Write the xlsx change report atomically (never over one of ``inputs``)."""
+    """Write the xlsx change report atomically (never over one of ``inputs``); Outcomes typed
+    in an earlier report at ``output`` are carried forward (see ``write_diff_xlsx_carrying``)."""
+    return write_diff_xlsx_carrying(result, output, inputs=inputs)[0]
+
+
+def write_diff_xlsx_carrying(
+    result: DiffResult, output: str | Path, *, inputs: Sequence[str | Path] = (), force: bool = False
+) -> tuple[Path, CarryOutcome]:
+    """Write the xlsx change report, carrying forward the Outcomes typed in the report already
+    at ``output`` (matched by field, column and change; the others on an "Earlier notes" sheet).
+
+    An existing ``output`` whose notes cannot be read is not replaced (OutputError) unless
+    ``force``. Returns the path and what happened to the earlier notes.
+    """
+    check_output_path(output, inputs)  # refuse a bad path before reading what is there
+    carrier = load_notes(output, CONSULTATION_SHEET, "Outcome", CONSULTATION_KEYS, force=force)
 
     def build(tmp: Path) -> None:
         state = result.new.state or result.old.state
-        wb = new_workbook(tmp, title=f"Changes in the 1540 matrix of {state}")
+        wb = new_workbook(tmp, title=f"Changes in the 1540 matrix of {state}",
+                          comments="Change report written by matrix-tools.")
         styles = Styles(wb)
-        report = _Report(wb, styles, result)
-        report.write_summary()
-        report.write_changes()
-        report.write_consultation()
+        # Sheets in reading order; the copy of the matrix comes next so the report can link to it.
+        summary, changes, consultation = (wb.add_worksheet(n) for n in ("Summary", CHANGES_SHEET, CONSULTATION_SHEET))
+        cells: dict[CellKey, str] = {}
         if result.new_matrix is not None:
             notes = cell_notes(result)
             intro = (
-                "The sheets after this one show the NEW version of the matrix. Highlighted cells changed: "
-                "green = added, yellow = changed, red = removed. The earlier value is in each cell's comment."
+                "The sheets after this one are a copy of the NEW version of the matrix, as the State returned it. "
+                "Highlighted cells changed: green = added, yellow = changed, red = removed. The earlier value "
+                "is in each cell's comment."
             )
             header_notes = [n for n in notes if ItemKey.is_header(n.field)]
-            add_about_sheet(wb, styles, result.new_matrix, notes=[*header_notes, intro])
-            add_table_sheets(wb, styles, result.new_matrix, notes, validations=False)
-        wb.get_worksheet_by_name("Summary").activate()
+            cells.update(add_about_sheet(wb, styles, result.new_matrix, notes=[*header_notes, intro], purpose="report",
+                                        activate=False))
+            cells.update(add_table_sheets(wb, styles, result.new_matrix, notes, validations=False, purpose="report"))
+        write_summary(wb, styles, summary, result)
+        report = _Report(styles, result, cells)
+        report.write_changes(changes)
+        report.write_consultation(consultation, carrier)
+        leftover = carrier.leftover()
+        if leftover:
+            add_earlier_notes_sheet(wb, styles, leftover)
+        summary.activate()
         wb.close()
 
-    return write_with(output, build, inputs)
+    path = write_with(output, build, inputs)
+    return path, carrier.outcome()
+
+
+def render_side_name(side: Side) -> str:
+    """'testland-2013.xlsx' or '(in memory)'."""
+    return side.name or "(in memory)"

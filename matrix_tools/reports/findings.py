@@ -13,10 +13,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from matrix_tools import __version__
 from matrix_tools.model import Catalogue, ItemKey
-from matrix_tools.validation.engine import ValidationResult
-from matrix_tools.validation.findings import Finding, FindingCatalogue, Severity, count_by_severity
+from matrix_tools.validation.engine import ValidationResult, summary_counts, validation_document
+from matrix_tools.validation.findings import Finding, FindingCatalogue, Severity
 
 WORKBOOK_GROUP = "Workbook"
 HEADER_GROUP = "Header"
@@ -47,20 +46,6 @@ def iter_groups(result: ValidationResult) -> list[tuple[str, list[Finding]]]:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def summary_counts(results: Sequence[ValidationResult], threshold: Severity = Severity.ERROR) -> dict[str, Any]:
-    """Totals over all files (the ``summary`` object of the JSON output)."""
-    counts = count_by_severity(f for r in results for f in r.findings if r.error is None)
-    return {
-        "files": len(results),
-        "valid": sum(1 for r in results if r.valid),
-        "invalid": sum(1 for r in results if not r.valid and r.error is None),
-        "unreadable": sum(1 for r in results if r.error is not None),
-        **counts,
-        "fail_on": threshold.value,
-        "failed": any(r.failed(threshold) for r in results),
-    }
 
 
 def _state_line(result: ValidationResult) -> str:
@@ -137,32 +122,9 @@ def render_text(
     return "\n".join(lines) + "\n"
 
 
-def result_as_dict(result: ValidationResult) -> dict[str, Any]:
-    """One entry of ``files`` in the JSON output."""
-    data: dict[str, Any] = {
-        "path": result.path,
-        "valid": result.valid,
-        "state": {"name": result.state, "iso3": result.iso3},
-        "counts": result.counts,
-        "error": None if result.error is None else {"code": result.error.code, "message": result.error.message},
-        "findings": [f.as_dict() for f in result.findings],
-    }
-    if result.matrix is not None:
-        cat = result.matrix.catalogue
-        data["catalogue"] = {"id": cat.id, "version": cat.version}
-        if result.matrix.source is not None:
-            data["sha256"] = result.matrix.source.sha256
-    return data
-
-
 def render_json(results: Sequence[ValidationResult], *, threshold: Severity = Severity.ERROR) -> str:
     """The JSON report (schemas/validate.schema.json)."""
-
-    document = {
-        "matrix_tools": __version__,
-        "files": [result_as_dict(r) for r in results],
-        "summary": summary_counts(results, threshold),
-    }
+    document = validation_document(results, threshold)
     return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 

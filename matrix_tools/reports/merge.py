@@ -14,10 +14,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matrix_tools.merging.result import ROW_PRESENCE, Applied, Conflict, MergeResult
-from matrix_tools.model import ItemKey, Matrix
-from matrix_tools.writing.cells import CellNote
+from matrix_tools.merging.result import ROW_PRESENCE, Conflict, MergeResult, merge_report
+from matrix_tools.merging.result import row_number as _row_number
+from matrix_tools.merging.result import source_path as _source
+from matrix_tools.model import ItemKey, key_unknown_rows
+from matrix_tools.reports.carry import (
+    CarryOutcome,
+    NoteCarrier,
+    add_earlier_notes_sheet,
+    load_notes,
+)
+from matrix_tools.writing.cells import CellNote, height_for
+from matrix_tools.writing.output import check_output_path
 from matrix_tools.writing.workbook import write_matrix_workbook
+from matrix_tools.writing.xlsx import PAGE_FOOTER, header_text, set_print
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -26,6 +36,11 @@ if TYPE_CHECKING:
     from matrix_tools.writing.xlsx import Styles
 
 CONFLICTS_SHEET = "Conflicts"
+DECISION_CAPTION = "Decision"
+DECIDED_CAPTION = "Decided value"
+# The columns that say what a conflict is about: a Decision typed in an earlier merged
+# workbook is carried into the row with the same texts (same field, column and values).
+CONFLICT_KEYS = ("Table", "Row", "Label", "Column", "Base (last agreed)", "Ours (experts)", "Theirs (State)")
 APPLIED_SHEET = "Changes applied"
 BLANK_SHOWN = "(blank)"
 CONFLICT_COLUMNS = (
@@ -39,7 +54,7 @@ CONFLICT_COLUMNS = (
     ("Theirs (State)", 24),
     ("Kept in this workbook", 12),
     ("Decision", 30),
-    ("Decided value", 30),  # a new text decided in the consultation (read by `resolve`)
+    (DECIDED_CAPTION, 30),  # a new text decided in the consultation (read by `resolve`)
     ("Cell", 16),
     ("Key", 24),  # hidden: field|column, so `resolve` finds the cell even if rows are sorted
 )
@@ -100,36 +115,57 @@ def with_cells(result: MergeResult, cells: Mapping[tuple[str, str], str]) -> Mer
     return replace(result, conflicts=conflicts, applied=applied)
 
 
-def _source(matrix: Matrix) -> str:
-    return matrix.source.path if matrix.source else ""
-
-
 def write_merge_workbook(
     result: MergeResult, path: str | Path, *, inputs: Iterable[str | Path] = ()
 ) -> MergeResult:
     """Write the merged matrix with highlighted conflicts and the agenda sheets; atomically,
     never over one of ``inputs`` (nor over the merged matrices' own source files).
 
-    Returns the result with cells as written in the new workbook.
+    Returns the result with cells as written in the new workbook (``write_merge_workbook_carrying``
+    also says what became of Decisions typed in a workbook already at ``path``).
     """
+    return write_merge_workbook_carrying(result, path, inputs=inputs)[0]
 
+
+def write_merge_workbook_carrying(
+    result: MergeResult, path: str | Path, *, inputs: Iterable[str | Path] = (), force: bool = False
+) -> tuple[MergeResult, CarryOutcome]:
+    """``write_merge_workbook``, carrying forward the Decisions typed in the Conflicts sheet of
+    the workbook already at ``path`` (matched by field, column and the three values; the others
+    listed on an "Earlier notes" sheet). When there are conflicts, the Conflicts sheet is the
+    first tab and the one the workbook opens on.
+
+    An existing ``path`` whose notes cannot be read is not replaced (OutputError) unless ``force``.
+    """
     sources = [m.source.path for m in (result.base, result.ours, result.theirs) if m.source]
+    inputs = [*inputs, *sources]
+    check_output_path(path, inputs)  # refuse a bad path before reading what is there
+    carrier = load_notes(path, CONFLICTS_SHEET, DECISION_CAPTION, CONFLICT_KEYS, force=force)
+    decided = load_notes(path, CONFLICTS_SHEET, DECIDED_CAPTION, CONFLICT_KEYS, force=force)
     holder: dict[str, MergeResult] = {}
 
     def extra(wb: Workbook, styles: Styles, cells: dict[CellKey, str]) -> None:
         located = with_cells(result, cells)
         holder["result"] = located
-        add_conflicts_sheet(wb, styles, located)
+        add_conflicts_sheet(wb, styles, located, carrier, decided)
         add_applied_sheet(wb, styles, located)
+        # a row whose Decision and Decided value both no longer match is listed once
+        leftover = list({(n.sheet, n.row): n for n in [*carrier.leftover(), *decided.leftover()]}.values())
+        if leftover:
+            add_earlier_notes_sheet(wb, styles, leftover)
 
     write_matrix_workbook(
         path,
         result.matrix,
         notes=iter_conflict_notes(result),
         extra_sheets=extra,
-        inputs=[*inputs, *sources],
+        first_sheets=[CONFLICTS_SHEET] if result.conflicts else [],
+        inputs=inputs,
+        purpose="expert",
     )
-    return holder["result"]
+    ours, value = carrier.outcome(), decided.outcome()
+    unmatched = len({(n.sheet, n.row) for n in [*carrier.leftover(), *decided.leftover()]})
+    return holder["result"], CarryOutcome(ours.carried + value.carried, unmatched, ours.replaced_unread)
 
 
 def _link(ws: Any, row: int, col: int, cell: str, fmt: Any) -> None:
@@ -141,18 +177,11 @@ def _link(ws: Any, row: int, col: int, cell: str, fmt: Any) -> None:
 
 
 def _header(ws: Any, styles: Styles, row: int, columns: tuple[tuple[str, int], ...]) -> None:
+    """Captions of an agenda table, their row tall enough that no caption is cut off."""
     for col, (caption, width) in enumerate(columns):
         ws.write_string(row, col, caption, styles.get("caption"))
         ws.set_column(col, col, width)
-
-
-def _row_height(*texts: tuple[str, int]) -> float:
-    """Points for a row whose wrapped texts sit in columns of the given widths (no autofit in xlsx)."""
-    lines = 1
-    for text, width in texts:
-        per_line = max(int(width * 1.1), 1)
-        lines = max(lines, sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")))
-    return 15.0 * min(lines, 20)
+    ws.set_row(row, height_for([(c, float(w)) for c, w in columns], bold=True))
 
 
 def _table_label(field: str, table: str, result: MergeResult) -> str:
@@ -173,18 +202,28 @@ def _column_label(field: str, column: str, result: MergeResult) -> str:
         item = cat.header_item(ItemKey.header_of(field) or "")
         return item.label.rstrip(":") if item else column
     table = cat.table_of(field) if cat.has_field(field) else None
+    row_key = ItemKey.row_of(field)
+    if table is None and row_key is not None:  # a row someone added: its table's captions
+        added = key_unknown_rows(result.matrix.unknown_rows).get(row_key)
+        table = next((t for t in cat.tables if added is not None and t.id == added.table), None)
     if table is None:
-        return column  # a column of a row the State added
+        return column
     try:
         return table.column(column).caption.split(" (")[0]  # OP 1's long captions: the first words
     except KeyError:
         return column
 
 
-def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None:
+def add_conflicts_sheet(
+    wb: Workbook, styles: Styles, result: MergeResult, carrier: NoteCarrier | None = None,
+    decided: NoteCarrier | None = None,
+) -> None:
     """The agenda: one row per conflict, with base / ours / theirs, what was kept, a Decision
-    column left empty for the consultation, and a link to the cell."""
-    ws = wb.add_worksheet(CONFLICTS_SHEET)
+    column for the consultation (empty, or the Decision typed in the earlier workbook), and a
+    link to the cell. Fills the sheet already created first when there is one."""
+    ws = wb.get_worksheet_by_name(CONFLICTS_SHEET) or wb.add_worksheet(CONFLICTS_SHEET)
+    carrier = carrier or NoteCarrier()
+    decided = decided or NoteCarrier()
     ws.write_string(0, 0, f"Conflicts to decide: {result.matrix.state.name}", styles.get("title"))
     count = len(result.conflicts)
     intro = (
@@ -196,14 +235,15 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
     last_col = len(CONFLICT_COLUMNS) - 1
     # Merged across the table's width so the sentences wrap instead of spilling into one column.
     ws.merge_range(1, 0, 1, last_col, intro, styles.get("paragraph"))
-    ws.set_row(1, 30)
+    width = float(sum(w for _, w in CONFLICT_COLUMNS))
+    ws.set_row(1, height_for([(intro, width)]))
     sources = "Base: {}   Ours: {}   Theirs: {}".format(
         *(_source(m) or "(in memory)" for m in (result.base, result.ours, result.theirs))
     )
     ws.merge_range(2, 0, 2, last_col, sources, styles.get("paragraph"))
+    ws.set_row(2, height_for([(sources, width)]))
     head_row = 4
     _header(ws, styles, head_row, CONFLICT_COLUMNS)
-    ws.set_row(head_row, 30)
     text = styles.get("text")
     mark = styles.get("mark")
     kept_fmt = styles.get("conflict")
@@ -217,9 +257,17 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
         for col, value in enumerate((c.base, c.ours, c.theirs), start=5):
             ws.write_string(r, col, shown(value), text)
         ws.write_string(r, 8, c.kept, kept_fmt)
-        ws.set_row(r, _row_height((c.label, 40), (c.base, 24), (c.ours, 24), (c.theirs, 24)))
-        ws.write_blank(r, 9, None, decision)
-        ws.write_blank(r, 10, None, decision)
+        # What was typed in the earlier workbook for this same conflict (a Decision, a Decided
+        # value) is carried forward: a re-run never wipes a person's notes.
+        key = [*values[1:], *(shown(v) for v in (c.base, c.ours, c.theirs))]
+        typed, typed_value = carrier.take(key), decided.take(key)
+        shown_values = [*values, shown(c.base), shown(c.ours), shown(c.theirs), c.kept, typed, typed_value]
+        ws.set_row(r, height_for([(v, float(CONFLICT_COLUMNS[i][1])) for i, v in enumerate(shown_values)]))
+        for col, note in ((9, typed), (10, typed_value)):
+            if note:
+                ws.write_string(r, col, note, decision)
+            else:
+                ws.write_blank(r, col, None, decision)
         _link(ws, r, 11, c.cell, text)
         ws.write_string(r, KEY_COLUMN, f"{c.field}|{c.column}", text)
     if not result.conflicts:
@@ -234,9 +282,10 @@ def add_conflicts_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> No
     ws.freeze_panes(head_row + 1, 0)
     last = head_row + max(count, 1)
     ws.autofilter(head_row, 0, last, len(CONFLICT_COLUMNS) - 1)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(head_row)
+    set_print(ws, repeat_row=head_row, area=(0, 0, last, last_col),
+              header=f"&L&8Conflicts to decide: {header_text(result.matrix.state.name)}", footer=PAGE_FOOTER)
+    if result.conflicts:  # first tab, and the workbook opens here: the agenda is what the reader came for
+        ws.activate()
 
 
 def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None:
@@ -255,71 +304,17 @@ def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None
         for col, value in enumerate(values):
             ws.write_string(r, col, value, text)
         _link(ws, r, 8, a.cell, text)
-        ws.set_row(r, _row_height((a.label, 40), (a.base, 28), (a.value, 28), (a.note, 40)))
+        ws.set_row(r, height_for([(v, float(APPLIED_COLUMNS[i][1])) for i, v in enumerate(values)]))
     if not result.applied:
         ws.write_string(head_row + 1, 0, "No changes.", styles.get("small"))
     ws.freeze_panes(head_row + 1, 0)
-    ws.autofilter(head_row, 0, head_row + max(len(result.applied), 1), len(APPLIED_COLUMNS) - 1)
-
-
-def _row_number(result: MergeResult, item: Applied | Conflict) -> str:
-    catalogue = result.matrix.catalogue
-    if catalogue.has_field(item.field):
-        return catalogue.row(item.field).number
-    return ""
+    last = head_row + max(len(result.applied), 1)
+    ws.autofilter(head_row, 0, last, len(APPLIED_COLUMNS) - 1)
+    set_print(ws, repeat_row=head_row, area=(0, 0, last, len(APPLIED_COLUMNS) - 1),
+              header=f"&L&8Changes applied: {header_text(result.matrix.state.name)}", footer=PAGE_FOOTER)
 
 
 # --- report -------------------------------------------------------------------------------
-
-
-def _side_info(matrix: Matrix) -> dict[str, Any]:
-    return {"path": _source(matrix) or None, "state": matrix.state.name, "iso3": matrix.state.iso3}
-
-
-def merge_report(result: MergeResult, *, output: str | Path | None = None) -> dict[str, Any]:
-    """The merge report as plain data (the JSON contract, schemas/merge.schema.json)."""
-    return {
-        "output": str(output) if output is not None else None,
-        "base": _side_info(result.base),
-        "ours": _side_info(result.ours),
-        "theirs": _side_info(result.theirs),
-        "prefer": result.prefer,
-        "catalogue": {"id": result.matrix.catalogue.id, "version": result.matrix.catalogue.version},
-        "applied": [
-            {
-                "field": a.field,
-                "column": a.column,
-                "side": a.side,
-                "base": a.base,
-                "value": a.value,
-                "cell": a.cell,
-                "table": a.table,
-                "label": a.label,
-                "row_number": _row_number(result, a),
-                "note": a.note,
-            }
-            for a in result.applied
-        ],
-        "conflicts": [
-            {
-                "field": c.field,
-                "column": c.column,
-                "base": c.base,
-                "ours": c.ours,
-                "theirs": c.theirs,
-                "kept": c.kept,
-                "kept_value": c.kept_text,
-                "cell": c.cell,
-                "table": c.table,
-                "label": c.label,
-                "row_number": c.row_number,
-                "ours_cell": c.ours_cell,
-                "theirs_cell": c.theirs_cell,
-            }
-            for c in result.conflicts
-        ],
-        "summary": result.summary(),
-    }
 
 
 def render_merge_json(result: MergeResult, *, output: str | Path | None = None) -> str:
@@ -339,19 +334,21 @@ def _one_line(text: str) -> str:
     return shown(text).replace("\r\n", "\n").replace("\n", " / ").translate(_CONTROL)
 
 
-def _where(field: str, column: str, table: str, row_number: str, label: str) -> str:
+def _where(result: MergeResult, field: str, column: str, table: str, row_number: str, label: str) -> str:
+    """Where an item is, as the matrix names it: table title, row number and label, column caption."""
     if ItemKey.is_header(field):
         return f"Header: {label.rstrip(':')}"
-    if ItemKey.is_row(field):
-        if column == ROW_PRESENCE:
-            return f"{table}, added row {label!r}"
-        return f"{table}, added row {label!r}: {column}"
-    if ItemKey.column_of(field) is not None:  # a column the State inserted; ``column`` is the row's field
-        return f"{table}, inserted column {label!r}: {column}"
     sheet = ItemKey.sheet_of(field)
     if sheet is not None:  # a sheet the State added; ``column`` is the cell
         return f"worksheet {sheet!r}: {column}"
-    return f"{table} row {row_number} {label!r}: {column}"
+    title = _table_label(field, table, result)
+    if ItemKey.column_of(field) is not None:  # a column the State inserted; ``column`` is the row's field
+        return f"{title}, inserted column {label!r}: {column}"
+    if ItemKey.is_row(field):
+        if column == ROW_PRESENCE:
+            return f"{title}, added row {label!r}"
+        return f"{title}, added row {label!r}: {_column_label(field, column, result)}"
+    return f"{title}, row {row_number} {label!r}: {_column_label(field, column, result)}"
 
 
 def render_merge_text(result: MergeResult, *, output: str | Path | None = None) -> str:
@@ -379,7 +376,7 @@ def render_merge_text(result: MergeResult, *, output: str | Path | None = None) 
         )
         for i, c in enumerate(result.conflicts, start=1):
             cell = f"  [{c.cell}]" if c.cell else ""
-            where = _where(c.field, c.column, c.table, c.row_number, _one_line(c.label))
+            where = _where(result, c.field, c.column, c.table, c.row_number, _one_line(c.label))
             lines.append(f"  {i}. {where}{cell}")
             lines.append(
                 f"     base: {_one_line(c.base)} | ours: {_one_line(c.ours)} | "
@@ -390,7 +387,7 @@ def render_merge_text(result: MergeResult, *, output: str | Path | None = None) 
     if result.applied:
         lines.append("Changes applied:")
         for a in result.applied:
-            where = _where(a.field, a.column, a.table, _row_number(result, a), _one_line(a.label))
+            where = _where(result, a.field, a.column, a.table, _row_number(result, a), _one_line(a.label))
             if a.column == ROW_PRESENCE:
                 lines.append(f"  - {where}: {a.value} ({a.side})")
             else:

@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from matrix_tools import __version__
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.errors import MatrixToolsError
 from matrix_tools.model import Catalogue, Matrix
 from matrix_tools.reading.parse import as_matrix
+from matrix_tools.submissions import scan_folder
 from matrix_tools.validation.config import DEFAULT_CONFIG, Config
 from matrix_tools.validation.findings import (
     Finding,
@@ -90,6 +92,62 @@ class ValidationResult:
         """True when any finding is at or above ``threshold`` (or the file was unreadable)."""
         return self.error is not None or any(f.severity.at_least(threshold) for f in self.findings)
 
+    def to_dict(self, threshold: Severity = Severity.ERROR) -> dict[str, Any]:
+        """This result as ``validate --format json`` writes it for one file
+        (schemas/validate.schema.json)."""
+        return validation_document([self], threshold)
+
+    def __repr__(self) -> str:
+        """One line for the prompt: the file, valid or not, and the counts per severity."""
+        name = Path(self.path).name if self.path else "(in memory)"
+        if self.error is not None:
+            return f"<ValidationResult {name!r}: unreadable ({self.error.code})>"
+        words = {"error": "error", "warning": "warning", "info": "note"}  # as the text report says
+        counts = ", ".join(f"{n} {words[s]}{'' if n == 1 else 's'}" for s, n in self.counts.items())
+        verdict = "valid" if self.valid else "not valid"
+        return f"<ValidationResult {name!r}: {verdict}; {counts}>"
+
+
+def result_as_dict(result: ValidationResult) -> dict[str, Any]:
+    """One entry of ``files`` in the JSON output."""
+    data: dict[str, Any] = {
+        "path": result.path,
+        "valid": result.valid,
+        "state": {"name": result.state, "iso3": result.iso3},
+        "counts": result.counts,
+        "error": None if result.error is None else {"code": result.error.code, "message": result.error.message},
+        "findings": [f.as_dict() for f in result.findings],
+    }
+    if result.matrix is not None:
+        cat = result.matrix.catalogue
+        data["catalogue"] = {"id": cat.id, "version": cat.version}
+        if result.matrix.source is not None:
+            data["sha256"] = result.matrix.source.sha256
+    return data
+
+
+def summary_counts(results: Sequence[ValidationResult], threshold: Severity = Severity.ERROR) -> dict[str, Any]:
+    """Totals over all files (the ``summary`` object of the JSON output)."""
+    counts = count_by_severity(f for r in results for f in r.findings if r.error is None)
+    return {
+        "files": len(results),
+        "valid": sum(1 for r in results if r.valid),
+        "invalid": sum(1 for r in results if not r.valid and r.error is None),
+        "unreadable": sum(1 for r in results if r.error is not None),
+        **counts,
+        "fail_on": threshold.value,
+        "failed": any(r.failed(threshold) for r in results),
+    }
+
+
+def validation_document(results: Sequence[ValidationResult], threshold: Severity = Severity.ERROR) -> dict[str, Any]:
+    """The JSON report of ``validate`` as plain data (schemas/validate.schema.json)."""
+    return {
+        "matrix_tools": __version__,
+        "files": [result_as_dict(r) for r in results],
+        "summary": summary_counts(results, threshold),
+    }
+
 
 _CELL = re.compile(r"!\$?([A-Z]{1,3})\$?(\d+)$")
 
@@ -134,18 +192,36 @@ def validate_matrix(matrix: Matrix, *, config: Config | None = None, path: str =
     return ValidationResult(source, tuple(findings), state=matrix.state.name, iso3=matrix.state.iso3, matrix=matrix)
 
 
+
+
 def validate(
     matrix_or_path: Matrix | str | Path,
     *,
     config: Config | None = None,
     catalogue: Catalogue | str | Path | None = None,
-) -> ValidationResult:
-    """Validate a Matrix or a workbook file. Raises InputError when the file cannot be read."""
+) -> ValidationResult | list[ValidationResult]:
+    """Validate a Matrix or a workbook file; a folder gives one result per workbook in it.
+
+    A missing file raises ``MissingInputError`` (a ``FileNotFoundError``); a file that cannot
+    be read raises ``InputError``. In a folder, an unreadable workbook gives a result with
+    ``error`` set instead, as ``matrix-tools validate FOLDER`` reports it.
+    """
     if isinstance(matrix_or_path, Matrix):
         return validate_matrix(matrix_or_path, config=config)
+    if Path(matrix_or_path).is_dir():
+        # every file the folder holds, as `matrix-tools validate FOLDER` takes them (submissions.py)
+        return validate_files(scan_folder(matrix_or_path).files, config=config, catalogue=catalogue)
 
     matrix = as_matrix(matrix_or_path, _catalogue(catalogue))
     return validate_matrix(matrix, config=config, path=str(matrix_or_path))
+
+
+def validate_file(
+    path: str | Path, *, config: Config | None = None, catalogue: Catalogue | None = None
+) -> ValidationResult:
+    """Validate one workbook file. Raises InputError when it cannot be read."""
+    matrix = as_matrix(path, catalogue)
+    return validate_matrix(matrix, config=config, path=str(path))
 
 
 def unreadable_result(path: str | Path, exc: MatrixToolsError) -> ValidationResult:
@@ -166,7 +242,7 @@ def validate_files(
     results = []
     for path in paths:
         try:
-            results.append(validate(path, config=config, catalogue=cat))
+            results.append(validate_file(path, config=config, catalogue=cat))
         except MatrixToolsError as exc:
             if exc.exit_code != 3:  # not about this input (e.g. the catalogue): stop
                 raise

@@ -28,6 +28,10 @@ class Severity(str, Enum):
     WARNING = "warning"
     INFO = "info"
 
+    def __str__(self) -> str:
+        """Printed as people read it: ``info``, not ``Severity.INFO``."""
+        return self.value
+
     @property
     def rank(self) -> int:
         return {"error": 3, "warning": 2, "info": 1}[self.value]

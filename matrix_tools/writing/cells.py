@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
 import math
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -24,6 +25,7 @@ COMMENT_AUTHOR = "matrix-tools"
 
 
 LINE_HEIGHT = 14.5  # points per line of 10-11 pt text
+MAX_ROW_HEIGHT = 409.0  # Excel's limit for one row
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,27 @@ def write_comment(ws: Worksheet, row: int, col: int, text: str) -> None:
 def height_for(
     texts: Sequence[tuple[str, float]], *, minimum: int = 1, bold: bool = False
 ) -> float:
-    """Row height (points) that shows every text in full, given each column's width in characters."""
+    """Row height (points) that shows every text in full, given each column's width in characters.
+
+    Lines are counted as a spreadsheet wraps them, word by word (``textwrap``): counting
+    characters alone undercounts a narrow column of long words ("Date of Committee Approval"
+    takes three lines at width 14, not two). Capped at Excel's 409 points.
+    """
     lines = minimum
     for text, width in texts:
-        per_line = max(4.0, width * (1.0 if bold else 1.1) - 2)
-        lines = max(
-            lines, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n"))
-        )
-    return round(LINE_HEIGHT * lines + 3, 1)
+        per_line = max(4, int(width * (1.0 if bold else 1.1) - 2))
+        lines = max(lines, sum(_wrapped_lines(part, per_line) for part in text.split("\n")))
+        if lines * LINE_HEIGHT >= MAX_ROW_HEIGHT:
+            break
+    return min(MAX_ROW_HEIGHT, round(LINE_HEIGHT * lines + 3, 1))
+
+
+def _wrapped_lines(text: str, per_line: int) -> int:
+    if len(text) <= per_line:
+        return 1
+    if len(text) > 40 * per_line:  # far beyond 409 points anyway: no need to wrap it all
+        return math.ceil(len(text) / per_line)
+    return max(1, len(textwrap.wrap(text, width=per_line, break_long_words=True, break_on_hyphens=False)))
 
 
 def clip(text: str, limit: int) -> str:

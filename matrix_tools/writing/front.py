@@ -7,10 +7,10 @@ Legend explains the marks and, when cells carry notes, the highlight colours.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from matrix_tools import layout
-from matrix_tools.model import Catalogue, HeaderKind, ItemKey, Matrix, cell_ref
+from matrix_tools.model import Catalogue, HeaderKind, ItemKey, Matrix, cell_ref, split_row_key
 from matrix_tools.reading.normalise import format_date
 from matrix_tools.writing.cells import (
     CellKey,
@@ -25,6 +25,46 @@ from matrix_tools.writing.xlsx import FILLS, NOTE_STYLES, STYLE_MEANINGS, Styles
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
+
+# Who reads a workbook: a State official filling in the template; an expert working on a merge
+# or an annotated copy; anyone reading the copy of the matrix inside a change report.
+Purpose = Literal["template", "expert", "report"]
+
+_ABOUT_HINTS = {
+    "template": "Header of the matrix. Fill in the table sheets; the Legend sheet explains the marks.",
+    "expert": "Header of the matrix. The Legend sheet explains the marks and the highlight colours.",
+    "report": "Header of the NEW version of the matrix, as the State returned it. This copy is part of "
+              "the change report: for reading, not for filling in.",
+}
+
+
+def describe_key(catalogue: Catalogue, field: str, column: str) -> str:
+    """Where a cell key points, in the words of the matrix: "OP 1 · 22 Proliferation Security
+    Initiative (PSI) · YES", "Header · Date of Report", "OP 3 (c)(d) NW · added row 'Comment'"."""
+    header_key = ItemKey.header_of(field)
+    if header_key is not None:
+        item = catalogue.header_item(header_key)
+        return f"Header · {(item.label if item else header_key).rstrip(':')}"
+    if catalogue.has_field(field):
+        table = catalogue.table_of(field)
+        row = catalogue.row(field)
+        where = f"{table.display} · {row.number} {row.label}"
+        if column:
+            try:
+                where += f" · {table.column(column).caption.split(' (')[0]}"
+            except KeyError:
+                where += f" · {column}"
+        return where
+    added = split_row_key(field)
+    if added is not None:
+        table_id, label = added
+        try:
+            name = catalogue.table(table_id).display
+        except KeyError:
+            name = table_id
+        text = f"{name} · row added by the State ({label!r})"
+        return f"{text} · {column}" if column else text
+    return f"{field} · {column}" if column else field
 
 
 def matrix_title(matrix: Matrix) -> str:
@@ -68,24 +108,24 @@ def add_about_sheet(
     *,
     title: str | None = None,
     notes: Sequence[CellNote | str] = (),
+    purpose: Purpose = "template",
+    activate: bool = True,
 ) -> dict[CellKey, str]:
     """The About sheet: header items (label in A, value in B from ``layout.ABOUT_FIRST_ROW``).
 
     ``notes`` may hold CellNotes (those for an ItemKey.header highlight that value) and plain
     strings (paragraphs written below the header). Dates are written as text in the matrix
-    style so Excel does not reformat them. Returns {(ItemKey.header(key), ""): cell}.
+    style so Excel does not reformat them. ``purpose`` (see ``Purpose``) decides the guide:
+    how to fill in the workbook for a template or an expert's copy, none in a report; the
+    catalogue file (an expert's detail) is shown only to experts. Returns
+    {(ItemKey.header(key), ""): cell}.
     """
     ws = wb.add_worksheet(layout.ABOUT_SHEET)
     catalogue = matrix.catalogue
     ws.set_column(0, 0, 30)
     ws.set_column(1, 1, 70)
     ws.write_string(0, 0, title or _about_title(matrix), styles.get("title"))
-    ws.write_string(
-        1,
-        0,
-        "Header of the matrix. Fill in the table sheets; the Legend sheet explains the marks.",
-        styles.get("hint"),
-    )
+    ws.write_string(1, 0, _ABOUT_HINTS[purpose], styles.get("hint"))
     by_cell = notes_by_cell(n for n in notes if isinstance(n, CellNote))
     cells: dict[CellKey, str] = {}
     row = layout.ABOUT_FIRST_ROW
@@ -110,22 +150,22 @@ def add_about_sheet(
                 + ("; separate several with ;" if item.kind is HeaderKind.DATE_LIST else "."),
             })  # fmt: skip
         row += 1
-    for label, value in (
-        ("Catalogue:", catalogue.id),
-        ("Catalogue version:", catalogue.version),
-        ("Catalogue file:", catalogue.source or "(built in)"),
-    ):
+    facts = [("Catalogue:", catalogue.id), ("Catalogue version:", catalogue.version)]
+    if purpose == "expert":
+        facts.append(("Catalogue file:", catalogue.source or "(built in)"))
+    for label, value in facts:
         ws.write_string(row, 0, label, styles.get("about_label"))
         ws.write_string(row, 1, value, styles.get("about_value"))
         row += 1
-    row += 1
-    ws.write_string(row, 0, "How to fill in this workbook", styles.get("heading"))
-    row += 1
-    for line in _GUIDE:
-        ws.write_string(row, 0, "•", styles.get("about_label"))
-        ws.write_string(row, 1, line, styles.get("paragraph"))
-        ws.set_row(row, height_for([(line, 70.0)]))
+    if purpose != "report":
         row += 1
+        ws.write_string(row, 0, "How to fill in this workbook", styles.get("heading"))
+        row += 1
+        for line in _GUIDE:
+            ws.write_string(row, 0, "•", styles.get("about_label"))
+            ws.write_string(row, 1, line, styles.get("paragraph"))
+            ws.set_row(row, height_for([(line, 70.0)]))
+            row += 1
     paragraphs = [n for n in notes if isinstance(n, str)]
     leftover = [n for group in by_cell.values() for n in group]
     if paragraphs or leftover:
@@ -137,24 +177,27 @@ def add_about_sheet(
             ws.set_row(row, height_for([(text, 70.0)]))
             row += 1
         for note in leftover:  # notes naming no written cell: listed, never dropped
-            where = f"{note.field} / {note.column}" if note.column else note.field
+            where = describe_key(catalogue, note.field, note.column)
             ws.write_string(row, 0, where, styles.get("about_label"))
             ws.write_string(
                 row, 1, note.comment, styles.get(note.style if note.style in FILLS else "info")
             )
-            ws.set_row(row, height_for([(note.comment, 70.0)]))
+            ws.set_row(row, height_for([(where, 30.0), (note.comment, 70.0)]))
             row += 1
     set_print_portrait(ws)
-    ws.activate()
+    if activate:  # the sheet the workbook opens on (only one may be: two would be grouped)
+        ws.activate()
     return cells
 
 
 def add_legend_sheet(
-    wb: Workbook, styles: Styles, catalogue: Catalogue, *, highlights: bool = False
+    wb: Workbook, styles: Styles, catalogue: Catalogue, *, highlights: bool = False,
+    purpose: Purpose = "template",
 ) -> None:
     """The Legend sheet: the marks in plain words, what the matrix is (and is not), grades.
 
-    ``highlights`` adds the meaning of the highlight colours (for merge, annotate, diff).
+    ``highlights`` adds the meaning of the highlight colours (for merge, annotate, diff). The
+    grades of the row wording are an expert's matter: a template leaves them out.
     """
     ws = wb.add_worksheet(layout.LEGEND_SHEET)
     ws.set_column(0, 0, 14)
@@ -177,23 +220,27 @@ def add_legend_sheet(
         )
         text = definition.meaning
         if definition.aliases and definition.mark.value:
+            # Validation reads these as the mark and asks for the mark itself (a warning):
+            # the Legend says both, so it and ``validate`` agree.
             typed = ", ".join(a for a in definition.aliases if a.isascii() or a.isalpha())
-            text += f" (Also read when typed as: {typed}.)"
+            text += (f" Please type {definition.mark.display} itself: {typed} are read as "
+                     f"{definition.mark.display}, and validation asks for them to be corrected.")
         ws.write_string(row, 1, text, styles.get("legend_text"))
         ws.set_row(row, height_for([(text, 90.0)]))
         row += 1
-    row += 1
-    ws.write_string(row, 0, "Row wording", styles.get("heading"))
-    row += 1
-    for grade, meaning in _GRADE_MEANINGS:
-        ws.write_string(row, 0, grade, styles.get("legend_mark"))
-        ws.write_string(row, 1, meaning, styles.get("legend_text"))
-        ws.set_row(row, height_for([(meaning, 90.0)]))
+    if purpose != "template":
         row += 1
-    source = (
-        f"Catalogue: {catalogue.id} version {catalogue.version} ({catalogue.source or 'built in'})."
-    )
-    ws.write_string(row + 1, 0, source, styles.get("hint"))
+        ws.write_string(row, 0, "Row wording", styles.get("heading"))
+        row += 1
+        for grade, meaning in _GRADE_MEANINGS:
+            ws.write_string(row, 0, grade, styles.get("legend_mark"))
+            ws.write_string(row, 1, meaning, styles.get("legend_text"))
+            ws.set_row(row, height_for([(meaning, 90.0)]))
+            row += 1
+    source = f"Catalogue: {catalogue.id} version {catalogue.version}"
+    if purpose == "expert":
+        source += f" ({catalogue.source or 'built in'})"
+    ws.write_string(row + 1, 0, source + ".", styles.get("hint"))
     row += 3
     set_print_portrait(ws)
     if highlights:

@@ -10,6 +10,7 @@ cell at its coordinate. Text only, with ``write_string``: nothing becomes a form
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from matrix_tools import layout
@@ -27,13 +28,12 @@ _COORDINATE = re.compile(r"([A-Z]{1,3})([0-9]+)")
 
 
 def write_unknown_columns(ws: Worksheet, styles: Styles, table: Table, matrix: Matrix,
-                          places: dict[str, int]) -> dict[tuple[str, str], str]:
+                          places: dict[str, int], rows: Mapping[str, int]) -> dict[tuple[str, str], str]:
     """The table's inserted columns beside it: caption in the caption row, each cell in the row
-    of its field. ``places`` (caption -> worksheet column) is shared with the rows the catalogue
-    does not know, so their cells under the same caption land in the same column. Returns
-    {(field, caption): "'Sheet'!A1"} for the cells written."""
+    its field was written in (``rows``: field -> sheet row). ``places`` (caption -> worksheet
+    column) is shared with the rows the catalogue does not know, so their cells under the same
+    caption land in the same column. Returns {(field, caption): "'Sheet'!A1"} for the cells written."""
     cells: dict[tuple[str, str], str] = {}
-    rows = {row.field: i for i, row in enumerate(table.rows)}
     for column in matrix.unknown_columns:
         if column.table != table.id:
             continue
@@ -43,7 +43,7 @@ def write_unknown_columns(ws: Worksheet, styles: Styles, table: Table, matrix: M
         for field, value in column.values.items():
             if field not in rows or not value.text:
                 continue
-            row = layout.data_row(rows[field])
+            row = rows[field]
             ws.write_string(row, where, value.text, styles.get("text"))
             cells[(field, column.name)] = cell_ref(table.sheet, row, where)
     return cells

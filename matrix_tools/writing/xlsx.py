@@ -7,11 +7,6 @@ links or numbers, so nothing a State typed becomes active in an output (design.m
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from xlsxwriter.worksheet import Worksheet
-
 import datetime as dt
 import os
 from collections.abc import Mapping
@@ -21,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # xlsxwriter is imported lazily: only writing commands need it
     from xlsxwriter.format import Format
     from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 NOTE_STYLES = ("changed", "added", "removed", "conflict", "error", "warning", "info")
 # When several notes hit one cell, the cell takes the most pressing style.
@@ -118,6 +114,14 @@ class Styles:
             )
         return self._formats[name]
 
+    def custom(self, name: str, **props: Any) -> Format:
+        """A report's own format (Calibri, top-aligned unless ``props`` say otherwise), created
+        once under ``name``; the same name always gives the first format made with it."""
+        key = "custom:" + name
+        if key not in self._formats:
+            self._formats[key] = self._workbook.add_format({"font_name": FONT, "valign": "top", **props})
+        return self._formats[key]
+
     def cell(self, kind: str, style: str | None = None) -> Format:
         """Format of a data cell: ``kind`` "mark" or "text", highlighted by ``style`` if given."""
         if style is None:
@@ -140,19 +144,26 @@ class Styles:
 
 
 def new_workbook(
-    path: str | Path, *, title: str = "", created: dt.datetime | None = None
+    path: str | Path,
+    *,
+    title: str = "",
+    created: dt.datetime | None = None,
+    comments: str = "Written by matrix-tools. Fill in the table sheets; see the Legend sheet.",
+    constant_memory: bool = False,
 ) -> Workbook:
     """An xlsxwriter Workbook that never turns text into formulas, links or numbers.
 
     ``created`` fixes the document's creation date; by default it is now, or the time in
     ``SOURCE_DATE_EPOCH`` when set (reproducible builds: the samples are byte-identical).
+    ``comments`` goes in the document properties (File > Info), where notes for experts
+    stay out of a State official's way; ``constant_memory`` streams rows (large tables).
     """
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
+    options: dict[str, Any] = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    if constant_memory:
+        options["constant_memory"] = True
+    workbook = xlsxwriter.Workbook(str(path), options)
     if created is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         created = dt.datetime.fromtimestamp(
             int(os.environ["SOURCE_DATE_EPOCH"]), tz=dt.timezone.utc
@@ -161,7 +172,7 @@ def new_workbook(
         "title": title or "1540 Committee matrix",
         "subject": "UN Security Council resolution 1540 (2004): implementation matrix",
         "author": "matrix-tools",
-        "comments": "Written by matrix-tools. Fill in the table sheets; see the Legend sheet.",
+        "comments": comments,
         "keywords": "1540, matrix",
     }
     if created is not None:
@@ -170,8 +181,51 @@ def new_workbook(
     return workbook
 
 
+PAGE_FOOTER = "&L&8&A&R&8Page &P of &N"  # sheet name left, page of pages right
+
+
+def header_text(text: str, limit: int = 80) -> str:
+    """Text for a printed header or footer: clipped, with "&" (Excel's control character) doubled."""
+    clipped = text if len(text) <= limit else text[: limit - 1] + "…"
+    return clipped.replace("&", "&&")
+
+
+def set_print(
+    ws: Worksheet,
+    *,
+    landscape: bool = True,
+    repeat_row: int | None = None,
+    area: tuple[int, int, int, int] | None = None,
+    header: str = "",
+    footer: str = PAGE_FOOTER,
+    fit_height: int = 0,
+    fit_width: bool = True,
+) -> None:
+    """The print set-up of every sheet matrix-tools writes: A4, one page wide (as many pages
+    down as needed, or ``fit_height``), ``repeat_row`` printed on every page, page numbers.
+
+    ``area`` is (first row, first col, last row, last col), 0-based; ``header`` / ``footer``
+    are Excel header codes (escape submitted text with ``header_text``). ``fit_width=False``
+    prints a very wide sheet across pages at full size instead (repeat its first columns).
+    """
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_paper(9)  # A4, the UN's paper size
+    if fit_width:
+        ws.fit_to_pages(1, fit_height)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if repeat_row is not None:
+        ws.repeat_rows(repeat_row)
+    if area is not None:
+        ws.print_area(*area)
+    if header:
+        ws.set_header(header)
+    if footer:
+        ws.set_footer(footer)
+
+
 def set_print_portrait(ws: Worksheet) -> None:
-    ws.set_portrait()
-    ws.set_paper(9)  # A4
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&L&8&A&R&8Page &P of &N")
+    """Portrait A4, one page wide (the About and Legend sheets)."""
+    set_print(ws, landscape=False)
