@@ -52,7 +52,7 @@ def test_compare_shows_the_cli_change_report_and_offers_every_format(tmp_path):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Changes in the matrix of Republic of Testland" in page
-    assert "19 cell changes (14 added, 5 changed)" in page
+    assert "23 changes: 19 cells (14 added, 5 changed)" in page
     assert list(root.iterdir()) == []  # the uploads are gone once the page is made
 
     hrefs = links(page, "/download/")
@@ -211,7 +211,7 @@ def test_concurrent_uploads_do_not_mix_results(tmp_path):
     assert len(pages["testland"]) == len(pages["examplia"]) == 4
     client = app.test_client()
     for page in pages["testland"]:
-        assert "Republic of Testland" in page and "19 cell changes" in page
+        assert "Republic of Testland" in page and "19 cells (14 added, 5 changed)" in page
         data = json.loads(client.get(links(page, "/download/")[3]).data)
         assert data["summary"]["changes"] == 19
     for page in pages["examplia"]:

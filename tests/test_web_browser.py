@@ -70,7 +70,7 @@ def test_a_new_user_drops_two_samples_reads_the_report_and_downloads_the_xlsx(pa
     assert page.inner_text("label.drop >> nth=0").find("testland-approved.xlsx") > 0  # the script shows the name
     page.click("button[type=submit]")
     page.wait_for_selector("section.result")
-    assert "19 cell changes (14 added, 5 changed)" in page.inner_text("section.result .sentence")
+    assert "23 changes: 19 cells (14 added, 5 changed)" in page.inner_text("section.result .sentence")
     report = page.frame_locator("iframe.report")
     assert report.locator("h1").inner_text() == "Changes in the 1540 matrix of Republic of Testland"
     assert report.locator("table.changes").count() >= 1
@@ -142,4 +142,4 @@ def test_workbooks_dropped_on_the_form_are_compared(page, server):
     assert "testland-returned.xlsx" in page.inner_text("label.drop:nth-of-type(2)")
     page.click("button[type=submit]")
     page.wait_for_selector("section.result")
-    assert "19 cell changes" in page.inner_text("section.result .sentence")
+    assert "19 cells (14 added, 5 changed)" in page.inner_text("section.result .sentence")

@@ -95,7 +95,7 @@ def test_the_registry_page_lists_versions_and_compares_two_by_clicking(registry_
     assert '<a href="/registry/XTL">' in page
     compared = client.get("/registry/compare?old=XTL@1&new=XTL@2")
     body = compared.get_data(as_text=True)
-    assert compared.status_code == 200 and "19 cell changes (14 added, 5 changed)" in body
+    assert compared.status_code == 200 and "23 changes: 19 cells (14 added, 5 changed)" in body
     assert links(body, "/download/")[0].endswith("/XTL-changes.xlsx")
     assert client.get("/registry/compare?old=XTL@1&new=../../etc").status_code == 400
     assert client.get("/registry/xtl").status_code == 404
