@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from matrix_tools import __version__
 from matrix_tools.model import Matrix
-from matrix_tools.safety import csv_safe
+from matrix_tools.safety import csv_safe, safe_json_dumps
 
 SCHEMA = "export.schema.json"
 CSV_COLUMNS = ("field", "column", "value", "cell", "table", "row_number", "label", "original")
@@ -87,7 +86,7 @@ def export_matrix(matrix: Matrix) -> dict[str, Any]:
 
 
 def render_export_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return safe_json_dumps(data, indent=2) + "\n"
 
 
 def render_export_csv(data: dict[str, Any]) -> str:

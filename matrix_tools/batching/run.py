@@ -29,7 +29,6 @@ has a finding at or above ``fail_on``; else 0.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -66,6 +65,7 @@ from matrix_tools.reports.batch import (
     write_summary_xlsx,
 )
 from matrix_tools.reports.findings import render_junit
+from matrix_tools.safety import safe_json_dumps
 from matrix_tools.validation.config import DEFAULT_CONFIG, Config, find_config, read_config
 from matrix_tools.validation.engine import unreadable_result
 from matrix_tools.validation.findings import Severity
@@ -236,7 +236,7 @@ def batch(
         written.append(str(write_summary_xlsx(document, out_dir / "summary.xlsx", inputs=inputs)))
         written.append(str(write_text(out_dir / "junit.xml", junit_text, inputs)))
         state = {"format": STATE_FORMAT, "fingerprint": settings, "files": records, "baselines": base_info}
-        written.append(str(write_text(out_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, allow_nan=False),
+        written.append(str(write_text(out_dir / STATE_FILE, safe_json_dumps(state),
                                       inputs)))
     if junit is not None:
         written.append(str(write_text(junit, junit_text, writer.inputs)))

@@ -14,7 +14,7 @@ from typing import Any
 
 from matrix_tools.errors import InputError
 from matrix_tools.limits import DEFAULT_LIMITS, Limits
-from matrix_tools.safety import ensure_defused
+from matrix_tools.safety import ensure_defused, one_line
 
 CellValue = Any  # str | float | int | bool | date | datetime | time | timedelta
 
@@ -147,8 +147,7 @@ def _has(value: CellValue) -> bool:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:200]
+    return one_line(" ".join(str(exc).split()), width=200) or type(exc).__name__
 
 
 def cell_text(value: CellValue) -> str:

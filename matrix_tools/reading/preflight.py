@@ -41,9 +41,9 @@ from matrix_tools.reading.sniff import (
     classify_not_zip,
     classify_ole,
     mb,
-    one_line,
     show,
 )
+from matrix_tools.safety import one_line
 
 # Not (yet) in limits.Limits; a module constant until the lead adds it there.
 
@@ -79,7 +79,7 @@ def check_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Preflight:
     try:
         return _check(path, limits)
     except Refused as refused:
-        raise UnsafeInputError(one_line(refused.message), code=refused.code, path=path) from None
+        raise UnsafeInputError(one_line(" ".join(refused.message.split())), code=refused.code, path=path) from None
 
 
 def _check(path: Path, limits: Limits) -> Preflight:

@@ -10,11 +10,11 @@ never turns strings into formulas or links (design.md, untrusted-input.md rule 4
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from matrix_tools.safety import safe_json_dumps
 from matrix_tools.writing.output import write_with
 
 STATUS_LABELS = {
@@ -43,7 +43,7 @@ MAX_CELL = 32_000  # below Excel's 32,767 characters per cell
 
 def render_summary_json(document: Mapping[str, Any]) -> str:
     """The summary document as JSON (schemas/batch.schema.json)."""
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return safe_json_dumps(document, indent=2) + "\n"
 
 
 def render_junit_document(fragments: Sequence[str]) -> str:

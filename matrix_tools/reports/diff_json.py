@@ -6,7 +6,6 @@ and xlsx renderers read the same dict, so every format shows the same facts.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from matrix_tools.diffing.engine import (
@@ -17,6 +16,7 @@ from matrix_tools.diffing.engine import (
     UnknownRowChange,
     format_dates,
 )
+from matrix_tools.safety import safe_json_dumps
 
 SCHEMA = "diff.schema.json"
 
@@ -119,5 +119,5 @@ def diff_to_dict(result: DiffResult) -> dict[str, Any]:
 
 def render_diff_json(result: DiffResult) -> str:
     """Indented JSON text, ending with a newline (``allow_nan=False``: always valid JSON)."""
-    return json.dumps(diff_to_dict(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return safe_json_dumps(diff_to_dict(result), indent=2) + "\n"
 

@@ -8,13 +8,13 @@ one testcase per table (plus "Workbook" and "Header"), failing when a finding re
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from matrix_tools import __version__
 from matrix_tools.model import Catalogue
+from matrix_tools.safety import safe_json_dumps
 from matrix_tools.validation.engine import ValidationResult
 from matrix_tools.validation.findings import Finding, FindingCatalogue, Severity, count_by_severity
 
@@ -163,7 +163,7 @@ def render_json(results: Sequence[ValidationResult], *, threshold: Severity = Se
         "files": [result_as_dict(r) for r in results],
         "summary": summary_counts(results, threshold),
     }
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return safe_json_dumps(document, indent=2) + "\n"
 
 
 def _xml_text(text: str) -> str:
@@ -253,7 +253,7 @@ def catalogue_as_dict(kinds: FindingCatalogue) -> dict[str, Any]:
 
 
 def render_catalogue_json(kinds: FindingCatalogue) -> str:
-    return json.dumps(catalogue_as_dict(kinds), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return safe_json_dumps(catalogue_as_dict(kinds), indent=2) + "\n"
 
 
 def render_catalogue_text(kinds: FindingCatalogue) -> str:

@@ -8,7 +8,6 @@ Decision column for the consultation. A "Changes applied" sheet lists what was t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -23,6 +22,7 @@ from matrix_tools.merging.engine import (
     MergeResult,
 )
 from matrix_tools.model import Matrix
+from matrix_tools.safety import one_line, safe_json_dumps
 from matrix_tools.writing.cells import CellNote
 from matrix_tools.writing.workbook import write_matrix_workbook
 
@@ -317,19 +317,14 @@ def merge_report(result: MergeResult, *, output: str | Path | None = None) -> di
 
 def render_merge_json(result: MergeResult, *, output: str | Path | None = None) -> str:
     return (
-        json.dumps(
-            merge_report(result, output=output), indent=2, ensure_ascii=False, allow_nan=False
-        )
+        safe_json_dumps(merge_report(result, output=output), indent=2)
         + "\n"
     )
 
 
-_CONTROL = {i: "\ufffd" for i in [*range(0, 9), 11, 12, *range(14, 32), 127]}
-
-
 def _one_line(text: str) -> str:
-    """A value on one terminal line: line breaks shown as " / ", control characters made harmless."""
-    return shown(text).replace("\r\n", "\n").replace("\n", " / ").translate(_CONTROL)
+    """A value on one terminal line: line breaks shown as " / ", control characters escaped."""
+    return one_line(shown(text))
 
 
 def _where(field: str, column: str, table: str, row_number: str, label: str) -> str:

@@ -9,7 +9,6 @@ message template with ``{placeholders}``, default severity, group). Rules build 
 from __future__ import annotations
 
 import json
-import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from matrix_tools import resources
+from matrix_tools.safety import one_line
 
 FINDINGS_FILE = "findings.json"
 
@@ -134,14 +134,11 @@ def read_finding_catalogue(path: str | Path) -> FindingCatalogue:
     return parse_finding_catalogue(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
-
-
 def shorten(text: str, width: int = 60) -> str:
-    """Text for a message: one line, control characters shown as U+FFFD (a submitted escape
-    sequence must not drive the user's terminal), cut to ``width`` characters with an ellipsis."""
-    one_line = _UNPRINTABLE.sub("\ufffd", " ".join(text.split()))
-    return one_line if len(one_line) <= width else one_line[: width - 1].rstrip() + "…"
+    """Text for a message: spaces and line breaks collapsed, control characters shown escaped
+    (a submitted escape sequence must not drive the user's terminal: ``safety.one_line``), cut
+    to ``width`` characters with an ellipsis."""
+    return one_line(" ".join(text.split()), width=width)
 
 
 def make_finding(
@@ -177,8 +174,9 @@ def make_finding(
         }
         fields.update(params)
         message = kind.message.format_map(fields)
-    else:  # e.g. the reader's observation, which may quote a sheet name or label
-        message = _UNPRINTABLE.sub("\ufffd", " ".join(message.split()))
+    # A message is one line a person reads: a sheet name, label or cell quoted in it came
+    # from the submission and may hold line breaks or terminal escapes.
+    message = one_line(" ".join(message.split()))
     return Finding(
         code=code,
         severity=severity or kind.severity,
