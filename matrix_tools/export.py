@@ -100,7 +100,9 @@ def render_export_csv(data: dict[str, Any]) -> str:
 
     def line(field: str, column: str, value: str, cell: str, table: str, number: str, label: str,
              original: str = "") -> None:
-        writer.writerow([field, column, csv_safe(value), cell, table, number, csv_safe(label), csv_safe(original)])
+        # Every field, not only values: a column caption, row number, label or sheet name (in
+        # the cell reference) typed by the State can be "=HYPERLINK(...)" too.
+        writer.writerow([csv_safe(str(item)) for item in (field, column, value, cell, table, number, label, original)])
 
     for entry in data["entries"]:
         line(entry["field"], entry["column"], entry["value"], entry["cell"], entry["table"],

@@ -113,7 +113,10 @@ def looks_like_formula(text: str) -> bool:
 
 # --- JSON ------------------------------------------------------------------------------
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Written as \uXXXX escapes (same JSON string): lone surrogates, which could not be encoded
+# as UTF-8, and the C1, bidi and separator characters json leaves raw with ensure_ascii=False,
+# so a JSON report shown with `cat` cannot drive a terminal or reorder text.
+_JSON_ESCAPED = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
 _HTML_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
 
@@ -125,14 +128,14 @@ def safe_json_dumps(obj: Any, *, for_html: bool = False, **kwargs: Any) -> str:
     - ``ensure_ascii=False``: Arabic, Chinese, Cyrillic names stay readable.
     - Control characters are escaped by ``json`` itself (``\\u0000``); lone surrogates (which
       can come from badly decoded text) are written as ``\\udXXX`` escapes instead of making
-      the later UTF-8 write fail.
+      the later UTF-8 write fail; C1 controls, bidi overrides and U+2028/2029 are escaped too.
     - ``for_html=True``: ``<``, ``>``, ``&`` are escaped too, so the JSON can sit inside a
       ``<script>`` block without ``</script>`` in a value ending it.
     """
     kwargs.setdefault("ensure_ascii", False)
     kwargs["allow_nan"] = False
     text = json.dumps(obj, **kwargs)
-    text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    text = _JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if for_html:
         text = re.sub("[<>&\u2028\u2029]", lambda m: _HTML_UNSAFE[m.group()], text)
     return text
@@ -167,13 +170,13 @@ def one_line(text: str, *, width: int | None = None, breaks: str | None = " / ")
     files, sheets and parts, where every character counts). With ``width``, text is cut to that many characters with "…".
     The one home for this rule: every text channel calls it (untrusted-input.md, policy 4).
     """
+    if not (text.isascii() and text.isprintable()):  # else the common case: nothing to do
+        if breaks is not None:
+            text = _BREAK.sub(breaks, text).replace("\t", " ")
+        text = _UNSAFE.sub(lambda m: escape_char(m.group()), text)
     if width is not None and len(text) > width:
         text = text[: max(width - 1, 0)].rstrip() + "…"
-    if text.isascii() and text.isprintable():
-        return text  # the common case
-    if breaks is not None:
-        text = _BREAK.sub(breaks, text).replace("\t", " ")
-    return _UNSAFE.sub(lambda m: escape_char(m.group()), text)
+    return text
 
 
 def printable(text: str) -> str:

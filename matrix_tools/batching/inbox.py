@@ -6,6 +6,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from matrix_tools.validation.config import CONFIG_NAME
+
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
@@ -32,6 +34,9 @@ def iter_candidates(folder: Path, *, ignore: Path | None = None) -> tuple[list[P
             continue  # hidden files (.DS_Store, our own temporary files) are not submissions
         elif not path.is_file():
             skipped.append({"file": path.name, "reason": "not a file"})
+        elif path.name.lower() == CONFIG_NAME:
+            skipped.append({"file": path.name, "reason": "a configuration file in the inbox is not used "
+                                                        "(settings come only from --config)"})
         elif path.suffix.lower() not in WORKBOOK_SUFFIXES:
             skipped.append({"file": path.name, "reason": f"not a workbook ({path.suffix or 'no extension'})"})
         else:

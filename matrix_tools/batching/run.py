@@ -66,7 +66,7 @@ from matrix_tools.reports.batch import (
 )
 from matrix_tools.reports.findings import render_junit
 from matrix_tools.safety import safe_json_dumps
-from matrix_tools.validation.config import DEFAULT_CONFIG, Config, find_config, read_config
+from matrix_tools.validation.config import DEFAULT_CONFIG, Config, read_config
 from matrix_tools.validation.engine import unreadable_result
 from matrix_tools.validation.findings import Severity
 from matrix_tools.writing.output import write_text
@@ -130,8 +130,8 @@ def batch(
 ) -> BatchResult:
     """Validate every workbook in ``folder`` and write the reports into ``output`` (if given).
 
-    ``config`` is a Config or the path of a configuration file (default: ``matrix-tools.json``
-    in the folder, if present). ``jobs`` child processes at a time (default: the CPUs, at most 8).
+    ``config`` is a Config or the path of a configuration file (default: the built-in settings;
+    a ``matrix-tools.json`` inside ``folder`` is never used: submissions do not choose the checks). ``jobs`` child processes at a time (default: the CPUs, at most 8).
     Raises InputError when the folder does not exist; everything about single files is in
     the result. ``worker`` replaces the per-file work (tests use it to simulate a crash).
     """
@@ -145,7 +145,7 @@ def batch(
         raise InputError(f"baseline folder {baseline} does not exist or is not a folder",
                          code="input-not-found", path=baseline)
     threshold = Severity(fail_on)
-    cfg = _config(config, source)
+    cfg = _config(config)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     out_dir = _output_dir(output, source, base_dir)
     previous = read_state(out_dir) if out_dir is not None and not full else {}
@@ -244,13 +244,14 @@ def batch(
                        str(out_dir) if out_dir else None, tuple(written))
 
 
-def _config(config: Any, folder: Path) -> Any:
+def _config(config: Any) -> Any:
     if isinstance(config, Config):
         return config
     if config is not None:
         return read_config(config)
-    found = find_config([folder])
-    return read_config(found) if found is not None else DEFAULT_CONFIG
+    # Settings come from the operator, never from the folder of submissions: a
+    # matrix-tools.json dropped into the inbox must not switch checks off for everyone.
+    return DEFAULT_CONFIG
 
 
 STAGING_PREFIX = ".staging-"

@@ -16,6 +16,7 @@ from matrix_tools.consolidating.engine import (
 )
 from matrix_tools.errors import EXIT_INPUT, InputError, UsageError
 from matrix_tools.reports.consolidated import check_output_format, write_consolidated
+from matrix_tools.safety import one_line
 from matrix_tools.writing.output import check_output_path
 
 
@@ -58,7 +59,7 @@ def command(items: tuple[Path, ...], output: Path, catalogue_path: Path | None) 
     matrices, failed = read_matrices(files, catalogue=catalogue)
     for path, reason in failed:
         click.echo(
-            f"Error: {path}: {reason}" if str(path) not in reason else f"Error: {reason}", err=True
+            one_line(f"Error: {path}: {reason}" if str(path) not in reason else f"Error: {reason}"), err=True
         )
     if not matrices:
         raise InputError(f"none of the {len(files)} workbook(s) could be read; nothing written")

@@ -14,6 +14,7 @@ from matrix_tools.commands.options import catalogue_option
 from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
 from matrix_tools.reports.annotate import write_annotated_workbook
 from matrix_tools.reports.findings import render_json, render_junit, render_text
+from matrix_tools.safety import one_line, printable
 from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
 from matrix_tools.validation.engine import validate_files
 from matrix_tools.validation.findings import Severity
@@ -120,7 +121,7 @@ def command(
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = render_text(results, color=color, threshold=threshold)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(printable(text) if fmt == "text" else text, nl=False)
     else:
         write_text(output, text, inputs=paths)
         click.echo(f"Wrote the validation report of {len(results)} file(s) to {output}", err=True)
@@ -128,7 +129,7 @@ def command(
     if targets:
         for result, target in zip(results, targets, strict=True):
             if result.matrix is None:
-                click.echo(f"Not annotated: {result.path} could not be read.", err=True)
+                click.echo(f"Not annotated: {one_line(result.path, breaks=None)} could not be read.", err=True)
                 continue
             write_annotated_workbook(target, result, inputs=paths)
             click.echo(f"Wrote the annotated workbook {target}", err=True)

@@ -14,14 +14,14 @@ from typing import Any
 
 from matrix_tools import __version__
 from matrix_tools.model import Catalogue
-from matrix_tools.safety import safe_json_dumps
+from matrix_tools.safety import one_line, safe_json_dumps
 from matrix_tools.validation.engine import ValidationResult
 from matrix_tools.validation.findings import Finding, FindingCatalogue, Severity, count_by_severity
 
 WORKBOOK_GROUP = "Workbook"
 HEADER_GROUP = "Header"
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # + lone surrogates
 
 
 def group_name(finding: Finding) -> str:
@@ -66,9 +66,9 @@ def summary_counts(results: Sequence[ValidationResult], threshold: Severity = Se
 def _state_line(result: ValidationResult) -> str:
     if result.error is not None:
         return "could not be read"
-    who = result.state or "(State not named)"
+    who = one_line(result.state, width=120) or "(State not named)"
     if result.iso3:
-        who += f" ({result.iso3})"
+        who += f" ({one_line(result.iso3, breaks=None, width=20)})"
     counts = result.counts
     parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"), _plural(counts["info"], "note")]
     return f"{who}: {', '.join(parts)}"
@@ -103,9 +103,11 @@ def render_text(
 
     lines: list[str] = []
     for result in results:
-        lines.append(style(result.path or "(matrix)", bold=True) + f": {_state_line(result)}")
+        path = one_line(result.path, breaks=None) if result.path else "(matrix)"  # any name a file system allows
+        lines.append(style(path, bold=True) + f": {_state_line(result)}")
         if result.error is not None:
-            lines.append("  " + style("ERROR", fg="red", bold=True) + f"  {result.error.message} [{result.error.code}]")
+            lines.append("  " + style("ERROR", fg="red", bold=True)
+                         + f"  {one_line(result.error.message)} [{result.error.code}]")
             lines.append("")
             continue
         catalogue = result.matrix.catalogue if result.matrix is not None else None
@@ -118,8 +120,8 @@ def render_text(
             for finding in visible:
                 label = style(f"{finding.severity.value.upper():<7}", fg=_COLOURS[finding.severity],
                               bold=finding.severity is Severity.ERROR)
-                where = finding.cell or "(workbook)"
-                lines.append(f"    {label} {where:<18} {finding.message} [{finding.code}]")
+                where = one_line(finding.cell, breaks=None) if finding.cell else "(workbook)"
+                lines.append(f"    {label} {where:<18} {one_line(finding.message)} [{finding.code}]")
                 shown += 1
         if not shown:
             lines.append("  No findings." if not result.findings else "  No findings at this level.")
