@@ -47,6 +47,8 @@ class PackageFacts:
     max_row: int = -1  # largest 0-based row / column of any cell of any worksheet
     max_col: int = -1
     shared_strings_declared: int = 0  # the <sst count/uniqueCount> claim (calamine preallocates it)
+    sheet_names: list[str] | None = None  # the name of each <sheet> in the workbook
+    merged_ranges: int = 0  # <mergeCell> elements over all worksheets
 
 
 _CELL_TAG = re.compile(r"<c(?=[\s/>])([^>]*)")
@@ -54,7 +56,18 @@ _ROW_TAG = re.compile(r"<row(?=[\s/>])([^>]*)")
 # With a namespace prefix (<x:c>): 2-3 times slower, so used only when ':c' or ':row' occurs.
 _CELL_TAG_ANY = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?c(?=[\s/>])([^>]*)")
 _ROW_TAG_ANY = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?row(?=[\s/>])([^>]*)")
-_REF = re.compile(r"\sr\s*=\s*[\"']\$?([A-Za-z]{0,3})\$?([0-9]{1,9})")
+# A cell or row reference. Every ``r`` attribute is counted, and every one must be a reference
+# inside Excel's grid (A1 to XFD1048576, as Excel writes them): a reference the pre-flight
+# pass cannot read the way the reader will (``ZZZZ7999``, ``A0``, ``1A``) is refused, so the
+# two can never disagree on how far a sheet reaches (issue 13: 4-7 column letters made
+# python-calamine allocate hundreds of GB).
+_R_ATTR = re.compile(r"\sr\s*=\s*[\"']([^\"']*)")
+_CELL_REF = re.compile(r"\sr\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})[\"']")
+_ROW_REF = re.compile(r"\sr\s*=\s*[\"']([1-9][0-9]{0,6})[\"']")
+_CELL_REF_ONE = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")
+_ROW_REF_ONE = re.compile(r"[1-9][0-9]{0,6}")
+EXCEL_MAX_ROW = 1_048_576
+EXCEL_MAX_COL = 16_384
 _DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]{1,40})")
 
 
@@ -68,8 +81,10 @@ class Extent:
     cannot mislead the count: expat has already refused them as malformed.
     """
 
-    def __init__(self, package: PackageFacts, head: bytes):
+    def __init__(self, package: PackageFacts, head: bytes, part: str = "", limits: Limits | None = None):
         self.package = package
+        self.part = part
+        self.strings = StringSpans("is", part, limits.max_string_xml_chars if limits else 0)
         self.decoder = codecs.getincrementaldecoder(encoding_of(head))(errors="replace")
         self.tail = ""
         self.ref_row = self.ref_col = -1
@@ -83,23 +98,44 @@ class Extent:
         else:
             self.tail = ""
         prefixed = ":c" in text or ":row" in text
-        cells = (_CELL_TAG_ANY if prefixed else _CELL_TAG).findall(text)
-        refs = _REF.findall("\x00".join(cells))
-        self.cells_without_ref += len(cells) - len(refs)
-        for letters in {letters.upper() for letters in {letters for letters, _ in refs} if letters}:
+        self.strings.feed(text)
+        if "mergeCell" in text:
+            self.package.merged_ranges += len(_MERGE_TAG.findall(text))
+        cells = "\x00".join((_CELL_TAG_ANY if prefixed else _CELL_TAG).findall(text))
+        refs = _CELL_REF.findall(cells)
+        cell_attrs = _R_ATTR.findall(cells)
+        if len(refs) != len(cell_attrs):
+            self.refuse(next((v for v in cell_attrs if not _CELL_REF_ONE.fullmatch(v)), "?"))
+        self.cells_without_ref += cells.count("\x00") + 1 - len(refs) if cells else 0
+        for letters in {letters.upper() for letters in {letters for letters, _ in refs}}:
             col = 0
             for letter in letters:
                 col = col * 26 + ord(letter) - 64
+            if col > EXCEL_MAX_COL:
+                self.refuse(letters)
             self.ref_col = max(self.ref_col, col - 1)
-        rows = (_ROW_TAG_ANY if prefixed else _ROW_TAG).findall(text)
-        row_refs = [number for _, number in _REF.findall("\x00".join(rows))]
-        self.rows_without_ref += len(rows) - len(row_refs)
+        rows = "\x00".join((_ROW_TAG_ANY if prefixed else _ROW_TAG).findall(text))
+        row_refs = _ROW_REF.findall(rows)
+        row_attrs = _R_ATTR.findall(rows)
+        if len(row_refs) != len(row_attrs):
+            self.refuse(next((v for v in row_attrs if not _ROW_REF_ONE.fullmatch(v)), "?"))
+        self.rows_without_ref += rows.count("\x00") + 1 - len(row_refs) if rows else 0
         numbers = {number for _, number in refs}
         numbers.update(row_refs)
         if numbers:
-            self.ref_row = max(self.ref_row, max(map(int, numbers)) - 1)
+            last = max(map(int, numbers))
+            if last > EXCEL_MAX_ROW:
+                self.refuse(str(last))
+            self.ref_row = max(self.ref_row, last - 1)
         if final:
             self.publish()
+
+    def refuse(self, reference: str) -> NoReturn:
+        raise Refused(
+            "cell-reference-invalid",
+            f"the sheet part {show(self.part)} refers to a cell {show(reference, 20)} that is not a cell "
+            "of an Excel sheet (A1 to XFD1048576; Excel never writes this): refused for safety; " + DAMAGED,
+        )
 
     def publish(self) -> None:
         package = self.package
@@ -110,6 +146,44 @@ class Extent:
                 col -= 1
             package.max_row = max(package.max_row, row)
             package.max_col = max(package.max_col, col)
+
+
+_MERGE_TAG = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?mergeCell(?=[\s/>])")
+
+
+class StringSpans:
+    """Refuses one string element (``<si>`` of the shared strings, ``<is>`` of an inline cell)
+    longer than a bound, as XML characters: a 63-million-character cell built from rich-text
+    runs passes the per-token bound (each run is small) yet costs the reader gigabytes."""
+
+    def __init__(self, tag: str, part: str, limit: int):
+        self.pattern = re.compile(rf"<(/?)(?:[A-Za-z_][\w.\-]*:)?{tag}(?=[\s/>])")
+        self.tag, self.part, self.limit = tag, part, limit
+        self.seen = 0  # characters fed before this chunk
+        self.open_at = -1  # where the string being read started, or -1
+
+    def feed(self, text: str) -> None:
+        if self.limit <= 0:
+            return
+        if self.open_at >= 0 or self.tag in text:
+            for match in self.pattern.finditer(text):
+                at = self.seen + match.start()
+                if not match.group(1):
+                    self.open_at = at
+                elif self.open_at >= 0:
+                    self.check(at - self.open_at)
+                    self.open_at = -1
+        self.seen += len(text)
+        if self.open_at >= 0:
+            self.check(self.seen - self.open_at)
+
+    def check(self, length: int) -> None:
+        if length > self.limit:
+            raise Refused(
+                "cell-text-too-long",
+                f"the part {show(self.part)} holds a cell text of more than {self.limit:,} characters of "
+                "XML, beyond Excel's limit of 32,767 characters per cell: refused for safety; " + DAMAGED,
+            )
 
 
 def encoding_of(head: bytes) -> str:
@@ -125,6 +199,23 @@ def encoding_of(head: bytes) -> str:
         except LookupError:
             pass
     return "utf-8"
+
+
+class SharedStringsExtent(Extent):
+    """The shared-strings part: only the length of each ``<si>`` is tracked."""
+
+    def __init__(self, package: PackageFacts, head: bytes, part: str, limits: Limits):
+        super().__init__(package, head, part, limits)
+        self.strings = StringSpans("si", part, limits.max_string_xml_chars)
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        text = self.tail + self.decoder.decode(chunk, final)
+        cut = text.rfind("<")
+        if not final and cut >= 0 and text.find(">", cut) < 0:
+            text, self.tail = text[:cut], text[cut:]
+        else:
+            self.tail = ""
+        self.strings.feed(text)
 
 
 class PartScan:
@@ -205,7 +296,9 @@ class PartScan:
                     if first and sniff and not looks_like_xml(chunk):
                         return
                     if first and name in self._targets("worksheet"):
-                        extent = Extent(self.package, chunk[:256])
+                        extent = Extent(self.package, chunk[:256], info.filename, self.limits)
+                    elif first and name in self._targets("sharedStrings"):
+                        extent = SharedStringsExtent(self.package, chunk[:256], info.filename, self.limits)
                     first = False
                     if not chunk:
                         break
@@ -271,12 +364,16 @@ class PartScan:
             package.sheets = []
             sheets = package.sheets
 
+            package.sheet_names = []
+            sheet_names = package.sheet_names
+
             def handler(tag: str, attrs: dict[str, str]) -> None:
                 if not package.workbook_root:
                     package.workbook_root = tag
                 if tag.endswith(" sheet"):
                     rid = attrs.get(f"{DOC_REL_NS} id") or attrs.get(f"{STRICT_DOC_REL_NS} id") or ""
                     sheets.append(rid)
+                    sheet_names.append(attrs.get("name", ""))
         elif name in self._targets("sharedStrings"):
             def handler(tag: str, attrs: dict[str, str]) -> None:
                 if tag.endswith(" sst") or tag == "sst":
