@@ -8,12 +8,14 @@ rectangle. Nothing here knows about the catalogue.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from matrix_tools.errors import InputError
 from matrix_tools.limits import DEFAULT_LIMITS, Limits
+from matrix_tools.model import column_letter
 from matrix_tools.safety import ensure_defused, one_line
 
 CellValue = Any  # str | float | int | bool | date | datetime | time | timedelta
@@ -29,6 +31,8 @@ class SheetGrid:
     truncated_rows: int = 0  # rows beyond the read area that hold data (bounded count)
     truncated_cols: bool = False
     visible: bool = True
+    # cell -> top-left cell of the merged range covering it, within the area read (parse fills it)
+    merge_origins: Mapping[tuple[int, int], tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
 
     def value(self, row: int, col: int) -> CellValue:
         if row < len(self.rows):
@@ -88,6 +92,7 @@ def _read_calamine(path: Path, limits: Limits) -> WorkbookGrid:
             extra_rows = max(0, sheet.height - limits.max_rows_read) if sheet.height else 0
             wide = any(len(r) > limits.max_cols_read and any(_has(v) for v in r[limits.max_cols_read:]) for r in rows)
             cut = tuple(tuple(r[: limits.max_cols_read]) for r in rows)
+            _check_text_lengths(path, name, cut, limits)
             merged = tuple(
                 (a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or ())
             )
@@ -134,12 +139,28 @@ def _read_openpyxl(path: Path, limits: Limits) -> WorkbookGrid:
                 if len(row) > limits.max_cols_read and any(_has(v) for v in row[limits.max_cols_read:]):
                     wide = True
                 rows.append(tuple(values))
+            _check_text_lengths(path, ws.title, rows, limits)
             sheets.append(SheetGrid(ws.title, tuple(rows), (), truncated_rows=extra, truncated_cols=wide,
                                     visible=ws.sheet_state == "visible"))
     finally:
         wb.close()
     return WorkbookGrid(tuple(sheets), reader="openpyxl",
                         notes=("cells far outside the matrix area: read in bounded streaming mode",))
+
+
+def _check_text_lengths(path: Path, sheet: str, rows: Sequence[Sequence[CellValue]], limits: Limits) -> None:
+    """Refuse a cell longer than Excel's own limit (``max_cell_chars``): no spreadsheet program
+    wrote it, and every later step (normalising, word diff, reports) is bounded by it."""
+    limit = limits.max_cell_chars
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if type(value) is str and len(value) > limit:
+                raise InputError(
+                    f"cannot read {path.name}: cell {one_line(sheet, breaks=None, width=40)}!{column_letter(c)}{r + 1} "
+                    f"holds {len(value):,} characters, above Excel's limit of {limit:,} per cell; "
+                    "ask the sender to shorten it (or attach the text separately) and send the workbook again",
+                    code="cell-text-too-long", path=path,
+                )
 
 
 def _has(value: CellValue) -> bool:
