@@ -335,8 +335,8 @@ def test_state_key_from_the_file_name(name: str, key: str) -> None:
 
 def test_report_folder_names_are_safe() -> None:
     assert report_dir_name("XAA") == "XAA"
-    assert report_dir_name("../../etc/passwd") == "etc_passwd"
-    assert report_dir_name("...") == "unnamed"
+    assert report_dir_name("../../etc/passwd").startswith("other-etc_passwd-")  # issue 13: only ISO codes as is
+    assert report_dir_name("...").startswith("other-") and "." not in report_dir_name("...")
 
 
 def test_candidates_skip_lock_files_hidden_files_and_other_files(tmp_path: Path) -> None:

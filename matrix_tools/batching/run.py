@@ -194,6 +194,9 @@ def batch(
                                             timeout=timeout, memory_mb=memory_mb):
             p = Path(name)
             sha, size = hashes[p.name]
+            if "ok" in outcome and outcome["ok"].get("sha256"):
+                # Stored under the hash of what was read, not of what the folder held before.
+                sha, size = outcome["ok"]["sha256"], outcome["ok"]["size"]
             record = record_outcome(p, sha, size, outcome, base_info, ctx)
             entry = writer.write(StateEntry.from_dict(record["entry"]), outcome)
             record["entry"] = entry.as_dict()

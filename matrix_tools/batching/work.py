@@ -77,6 +77,9 @@ def process_file(path: str, ctx: WorkContext) -> dict[str, Any]:
         "reports": {},
         "junit": render_junit([result], threshold=ctx.threshold),
         "notes": [],
+        # the hash of the bytes actually read (load_matrix refuses a file that changed meanwhile)
+        "sha256": matrix.source.sha256 if matrix.source else "",
+        "size": matrix.source.size if matrix.source else 0,
     }
     if stage is not None:
         for kind, text in (("validation_json", render_json([result], threshold=ctx.threshold)),

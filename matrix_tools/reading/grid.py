@@ -8,6 +8,7 @@ rectangle. Nothing here knows about the catalogue.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,7 +81,11 @@ def _read_calamine(path: Path, limits: Limits) -> WorkbookGrid:
     import python_calamine as pc
 
     try:
-        wb = pc.CalamineWorkbook.from_path(str(path))
+        if _utf8_name(path):
+            wb = pc.CalamineWorkbook.from_path(str(path))
+        else:  # a name that is not UTF-8 (Rust paths are): hand calamine the bytes instead
+            with path.open("rb") as handle:
+                wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(handle.read()))
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types (CalamineError, ZipError...)
         raise InputError(f"cannot read {path.name} as an Excel workbook: {_one_line(exc)}", path=path) from None
     sheets = []
@@ -161,6 +166,14 @@ def _check_text_lengths(path: Path, sheet: str, rows: Sequence[Sequence[CellValu
                     "ask the sender to shorten it (or attach the text separately) and send the workbook again",
                     code="cell-text-too-long", path=path,
                 )
+
+
+def _utf8_name(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:  # surrogate-escaped bytes of a name that is not UTF-8
+        return False
+    return True
 
 
 def _has(value: CellValue) -> bool:

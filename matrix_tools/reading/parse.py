@@ -58,9 +58,17 @@ def load_matrix(path: str | Path, catalogue: Catalogue | str | Path | None = Non
 
     path = Path(path)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    source = _try_source_info(path)  # None: check_file says what is wrong with the file
     pre = check_file(path, limits)
-    source = read_source_info(path)
     grid = read_grid(path, (pre.max_row, pre.max_col), limits, shared_strings=pre.shared_strings_declared)
+    after = _try_source_info(path)
+    if source is None or after is None or after.sha256 != source.sha256:
+        # Replaced or still being written while it was read: what was checked may not be what
+        # was parsed, and no result may be stored under a hash that is not what was read.
+        raise InputError(
+            "the file changed while it was being read (is it still being copied or saved?): "
+            "run again once it is complete", code="input-changed", path=path,
+        )
     notes = list(pre.notes)
     notes.extend(Observation("data-outside-matrix", n) for n in grid.notes)
     matrix = parse_matrix(grid, cat, source=source, observations=notes)
@@ -81,6 +89,13 @@ def as_matrix(item: Matrix | str | Path, catalogue: Catalogue | str | Path | Non
     """``item`` itself when it is a Matrix, else the workbook it names, read (the Python twins
     of the commands accept either)."""
     return item if isinstance(item, Matrix) else load_matrix(item, catalogue)
+
+
+def _try_source_info(path: Path) -> SourceInfo | None:
+    try:
+        return read_source_info(path) if path.is_file() else None
+    except OSError:
+        return None
 
 
 def read_source_info(path: Path) -> SourceInfo:

@@ -16,6 +16,7 @@ from typing import Any
 
 from matrix_tools.safety import safe_json_dumps
 from matrix_tools.writing.output import write_with
+from matrix_tools.writing.xlsx import inert_worksheet_class
 
 STATUS_LABELS = {
     "ok": "OK",
@@ -114,6 +115,7 @@ def write_summary_xlsx(document: Mapping[str, Any], output: str | Path, *, input
 
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
                                             "strings_to_numbers": False})
+        wb.worksheet_class = inert_worksheet_class()  # file names may not be UTF-8
         wb.set_properties({"title": "matrix-tools batch summary", "author": "matrix-tools"})
         _summary_sheet(wb, document)
         _chart_sheet(wb, document)

@@ -22,6 +22,7 @@ from matrix_tools.consolidating.engine import (
 from matrix_tools.errors import OutputError
 from matrix_tools.safety import csv_safe
 from matrix_tools.writing.output import write_bytes, write_with
+from matrix_tools.writing.xlsx import inert_worksheet_class
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,6 +114,7 @@ def write_consolidated_xlsx(
                 "strings_to_numbers": False,
             },
         )
+        wb.worksheet_class = inert_worksheet_class()  # lone surrogates cannot stop the write
         wb.set_properties({"title": "1540 matrices: consolidated", "author": "matrix-tools"})
         fmt = {
             "head": wb.add_format(
