@@ -11,7 +11,7 @@ from typing import Any
 from matrix_tools.batching.inbox import report_dir_name
 from matrix_tools.batching.state import StateEntry
 from matrix_tools.batching.work import REPORT_NAMES
-from matrix_tools.errors import OutputError
+from matrix_tools.writing.output import output_error
 
 STATES_DIR = "states"
 
@@ -40,15 +40,17 @@ class ReportWriter:
         if len(self.claims[entry.key]) > 1:
             return entry  # a second file for this State: refused later, nothing written
         folder = self.out_dir / STATES_DIR / report_dir_name(entry.key)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise output_error(folder, exc) from None
         reports: dict[str, str] = {}
         for kind, staged in outcome["reports"].items():
             target = folder / REPORT_NAMES[kind]
             try:
                 os.replace(staged, target)  # same folder tree: an atomic rename, like output.py's
-            except PermissionError as exc:
-                raise OutputError(f"cannot write {target}: permission denied (is the file open in Excel?) "
-                                  f"[{exc.strerror}]", path=target) from None
+            except OSError as exc:
+                raise output_error(target, exc) from None
             reports[kind] = target.relative_to(self.out_dir).as_posix()
         for kind, name in REPORT_NAMES.items():
             if kind not in reports:

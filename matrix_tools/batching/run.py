@@ -38,6 +38,7 @@ from typing import Any
 from matrix_tools.batching.folders import ReportWriter, refuse_duplicates
 from matrix_tools.batching.inbox import iter_candidates, read_sha256
 from matrix_tools.batching.isolation import default_jobs
+from matrix_tools.batching.lock import locked_output
 from matrix_tools.batching.state import (
     STATE_FILE,
     STATE_FORMAT,
@@ -112,6 +113,7 @@ class BatchResult:
 # --- the run ------------------------------------------------------------------------------
 
 
+@locked_output(lambda output, source, base_dir: _output_dir(output, source, base_dir))  # one run per OUTDIR
 def batch(
     folder: str | Path,
     *,
@@ -193,10 +195,7 @@ def batch(
         for name, outcome in iter_processed(worker, [str(p) for p in to_read], ctx, jobs=workers,
                                             timeout=timeout, memory_mb=memory_mb):
             p = Path(name)
-            sha, size = hashes[p.name]
-            if "ok" in outcome and outcome["ok"].get("sha256"):
-                # Stored under the hash of what was read, not of what the folder held before.
-                sha, size = outcome["ok"]["sha256"], outcome["ok"]["size"]
+            sha, size = _what_was_read(outcome, hashes[p.name])
             record = record_outcome(p, sha, size, outcome, base_info, ctx)
             entry = writer.write(StateEntry.from_dict(record["entry"]), outcome)
             record["entry"] = entry.as_dict()
@@ -245,6 +244,17 @@ def batch(
         written.append(str(write_text(junit, junit_text, writer.inputs)))
     return BatchResult(str(source), tuple(entries), tuple(skipped), summary, document, junit_text,
                        str(out_dir) if out_dir else None, tuple(written))
+
+
+def _what_was_read(outcome: Mapping[str, Any], listed: tuple[str, int]) -> tuple[str, int]:
+    """The hash and size a result is stored under: of the bytes the worker read, not of what
+    the folder held when the run began (a file replaced meanwhile). An output fault (disk full)
+    in a worker stops the run here, with its one line, instead of blaming the file."""
+    if "output_error" in outcome:
+        fault = outcome["output_error"]
+        raise OutputError(fault["message"], code=fault["code"])
+    read = outcome.get("ok") or {}
+    return (read["sha256"], read["size"]) if read.get("sha256") else listed
 
 
 def _config(config: Any) -> Any:

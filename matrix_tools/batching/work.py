@@ -19,7 +19,7 @@ from typing import Any
 from matrix_tools.batching.isolation import DEFAULT_MEMORY_MB as ISOLATION_MEMORY_MB
 from matrix_tools.batching.isolation import iter_isolated
 from matrix_tools.diffing.engine import compare_matrices
-from matrix_tools.errors import InputError
+from matrix_tools.errors import InputError, OutputError
 from matrix_tools.model import Catalogue
 from matrix_tools.reading.parse import load_matrix
 from matrix_tools.reports.diff_json import render_diff_json
@@ -195,6 +195,10 @@ def process_chunk(worker: Worker, paths: tuple[str, ...], ctx: WorkContext) -> l
             item = {"ok": worker(path, ctx)}
         except InputError as exc:
             item = {"error": {"code": exc.code, "message": exc.message}}
+        except OutputError as exc:
+            # The output folder's fault (disk full, read-only), not the file's: the parent
+            # stops the run with this one line instead of blaming every submission.
+            item = {"output_error": {"code": exc.code, "message": exc.message}}
         except MemoryError:
             raise  # the whole child is suspect: isolation reports it, the chunk is split
         except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
-from typing import BinaryIO
+from typing import IO
 
 from matrix_tools.reading.sniff import DAMAGED, Refused, show
 
@@ -36,7 +36,7 @@ _AMBIGUOUS = "its ZIP structure can be read in more than one way (a known trick 
              "checker and another to the reader): refused for safety; " + DAMAGED
 
 
-def check_structure(fp: BinaryIO, infos: list[zipfile.ZipInfo], file_size: int) -> None:
+def check_structure(fp: IO[bytes], infos: list[zipfile.ZipInfo], file_size: int) -> None:
     """Raise ``Refused("zip-ambiguous")`` unless the file has exactly one reading (see module doc).
 
     Cost: one read of the last 64 kB and one of each local header (30 bytes + name).
@@ -58,7 +58,7 @@ def check_structure(fp: BinaryIO, infos: list[zipfile.ZipInfo], file_size: int) 
         raise Refused("zip-ambiguous", f"the file has hidden data before its directory: {_AMBIGUOUS}")
 
 
-def _end_record(fp: BinaryIO, file_size: int) -> tuple[int, int, int, int]:
+def _end_record(fp: IO[bytes], file_size: int) -> tuple[int, int, int, int]:
     """Where the one end record is, and its entry count, directory size and offset."""
     start = max(0, file_size - EOCD_SEARCH)
     fp.seek(start)
@@ -87,10 +87,10 @@ def _plausible(tail: bytes, at: int, start: int) -> bool:
     _, disk, cd_disk, here, entries, cd_size, cd_offset, _ = struct.unpack_from("<4s4HIIH", tail, at)
     if (disk, cd_disk) == (0xFFFF, 0xFFFF):
         return True  # Zip64 placeholders
-    return disk == 0 and cd_disk == 0 and here == entries and cd_offset + cd_size <= start + at
+    return bool(disk == 0 and cd_disk == 0 and here == entries and cd_offset + cd_size <= start + at)
 
 
-def _local_entry_end(fp: BinaryIO, info: zipfile.ZipInfo) -> int:
+def _local_entry_end(fp: IO[bytes], info: zipfile.ZipInfo) -> int:
     """The offset just after the entry (header, name, extra, data, descriptor); refuses a local
     header that disagrees with the central directory."""
     fp.seek(info.header_offset)
@@ -112,7 +112,7 @@ def _local_entry_end(fp: BinaryIO, info: zipfile.ZipInfo) -> int:
             "zip-ambiguous",
             f"the part {show(info.filename)} is described differently in two places of the file: {_AMBIGUOUS}",
         )
-    end = info.header_offset + 30 + name_len + extra_len + info.compress_size
+    end = int(info.header_offset + 30 + name_len + extra_len + info.compress_size)
     if flags & 0x8:  # a data descriptor follows: CRC and sizes, with or without its signature
         fp.seek(end)
         end += 16 if fp.read(4) == DESCRIPTOR_SIGNATURE else 12

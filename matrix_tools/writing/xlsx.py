@@ -191,7 +191,7 @@ def inert_worksheet_class() -> type[Worksheet]:
         def _write_rich_string(self, row: int, col: int, *args: Any) -> Any:
             return super()._write_rich_string(row, col, *(encodable(a) if isinstance(a, str) else a for a in args))
 
-        @convert_cell_args  # type: ignore[misc]
+        @convert_cell_args  # type: ignore[untyped-decorator]
         def write_comment(self, row: int, col: int, comment: str, options: Any = None) -> Any:
             return super().write_comment(row, col, encodable(comment), options)
 
