@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from matrix_tools.safety import safe_json_dumps
+from matrix_tools.safety import encodable, safe_json_dumps
 from matrix_tools.writing.output import write_with
 from matrix_tools.writing.xlsx import inert_worksheet_class
 
@@ -54,7 +54,7 @@ def render_junit_document(fragments: Sequence[str]) -> str:
     root = ET.Element("testsuites", name="matrix-tools batch")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     for text in fragments:
-        for suite in ET.fromstring(text.encode("utf-8")).iter("testsuite"):
+        for suite in ET.fromstring(encodable(text).encode("utf-8")).iter("testsuite"):
             root.append(suite)
             for key in totals:
                 totals[key] += int(suite.get(key, "0"))

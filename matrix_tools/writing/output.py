@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from matrix_tools.errors import OutputError
-from matrix_tools.safety import one_line
+from matrix_tools.safety import encodable, one_line
 
 
 def check_output_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
@@ -107,8 +107,9 @@ def write_bytes(output: str | Path, data: bytes, inputs: Iterable[str | Path] = 
 
 
 def write_text(output: str | Path, text: str, inputs: Iterable[str | Path] = ()) -> Path:
-    """Write UTF-8 text atomically (newline characters kept as given)."""
-    return write_bytes(output, text.encode("utf-8"), inputs)
+    """Write UTF-8 text atomically (newline characters kept as given; a lone surrogate, which
+    UTF-8 cannot hold, becomes U+FFFD instead of failing: ``safety.encodable``)."""
+    return write_bytes(output, encodable(text).encode("utf-8"), inputs)
 
 
 def write_with(output: str | Path, writer: Callable[[Path], None], inputs: Iterable[str | Path] = ()) -> Path:
