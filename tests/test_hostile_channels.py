@@ -26,7 +26,14 @@ from inert import assert_xlsx_inert
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.cli import cli
 from matrix_tools.model import Catalogue
-from matrix_tools.safety import CSV_TRIGGERS, csv_safe, looks_like_formula, one_line, printable, safe_json_dumps
+from matrix_tools.safety import (
+    CSV_TRIGGERS,
+    csv_safe,
+    looks_like_formula,
+    one_line,
+    printable,
+    safe_json_dumps,
+)
 
 FORGED = "OK: exit code 0."
 STATE = f"Testland\r\n{FORGED}\x1b]0;owned\x07\x1b[2J\u202eevil"
