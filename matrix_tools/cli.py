@@ -64,7 +64,7 @@ class LazyGroup(click.Group):
                 import traceback
 
                 traceback.print_exc()
-            text = one_line(" ".join(str(exc).split()), width=300)
+            text = one_line(str(exc), width=300, squeeze=True)
             click.echo(
                 f"Error: could not complete the command ({type(exc).__name__}: {text}). "
                 "Run again with --debug to see the details, and report it if the input looks fine.",

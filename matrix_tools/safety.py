@@ -160,16 +160,19 @@ def escape_char(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def one_line(text: str, *, width: int | None = None, breaks: str | None = " / ") -> str:
+def one_line(text: str, *, width: int | None = None, breaks: str | None = " / ", squeeze: bool = False) -> str:
     """Submitted ``text`` made safe for one line of a terminal, log, Markdown cell or file name.
 
     Line breaks (CR, LF, CRLF, U+2028 ...) become ``breaks`` (" / " by default, so a remark's
     lines stay readable and a forged "OK: exit code 0." line cannot appear), a tab a space,
     and every other control, escape, bidi or surrogate character is shown as an escape
     (``\\x1b``, ``\\u202e``); ``breaks=None`` escapes line breaks and tabs too (names of
-    files, sheets and parts, where every character counts). With ``width``, text is cut to that many characters with "…".
+    files, sheets and parts, where every character counts); ``squeeze=True`` turns every run
+    of spaces and line breaks into one space (messages). With ``width``, text is cut to that many characters with "…".
     The one home for this rule: every text channel calls it (untrusted-input.md, policy 4).
     """
+    if squeeze:
+        text = " ".join(text.split())
     if not (text.isascii() and text.isprintable()):  # else the common case: nothing to do
         if breaks is not None:
             text = _BREAK.sub(breaks, text).replace("\t", " ")

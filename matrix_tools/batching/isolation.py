@@ -38,6 +38,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from matrix_tools.errors import InputError
+from matrix_tools.safety import one_line
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741 - item type
@@ -244,7 +245,8 @@ OUT_OF_MEMORY_SIGNS = ("memory allocation of", "MemoryError", "Cannot allocate m
 
 def _last_line(text: str) -> str:
     """The most telling line of a crash log: the first allocation or panic line, else the last line."""
-    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    # a panic message may quote the file's own text: one line, escapes visible
+    lines = [one_line(line, squeeze=True) for line in text.splitlines() if line.strip()]
     for line in lines:
         if line.startswith(("memory allocation of", "thread '")) or "panicked" in line:
             return line[:160]

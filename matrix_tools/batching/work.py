@@ -26,6 +26,7 @@ from matrix_tools.reports.diff_json import render_diff_json
 from matrix_tools.reports.diff_md import render_diff_md
 from matrix_tools.reports.diff_xlsx import write_diff_xlsx
 from matrix_tools.reports.findings import render_json, render_junit, render_text
+from matrix_tools.safety import one_line
 from matrix_tools.validation.engine import validate_matrix
 from matrix_tools.validation.findings import Severity
 from matrix_tools.writing.output import write_text
@@ -202,7 +203,7 @@ def process_chunk(worker: Worker, paths: tuple[str, ...], ctx: WorkContext) -> l
         except MemoryError:
             raise  # the whole child is suspect: isolation reports it, the chunk is split
         except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
-            text = " ".join(str(exc).split())[:300]
+            text = one_line(str(exc), width=300, squeeze=True)
             item = {"error": {"code": "processing-failed",
                               "message": f"matrix-tools failed on this file ({type(exc).__name__}: {text}); "
                                          "please report it with the file"}}

@@ -181,7 +181,7 @@ def _has(value: CellValue) -> bool:
 
 
 def _one_line(exc: BaseException) -> str:
-    return one_line(" ".join(str(exc).split()), width=200) or type(exc).__name__
+    return one_line(str(exc), width=200, squeeze=True) or type(exc).__name__
 
 
 def cell_text(value: CellValue) -> str:

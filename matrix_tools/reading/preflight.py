@@ -80,7 +80,7 @@ def check_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Preflight:
     try:
         return _check(path, limits)
     except Refused as refused:
-        raise UnsafeInputError(one_line(" ".join(refused.message.split())), code=refused.code, path=path) from None
+        raise UnsafeInputError(one_line(refused.message, squeeze=True), code=refused.code, path=path) from None
 
 
 def _check(path: Path, limits: Limits) -> Preflight:

@@ -138,7 +138,7 @@ def shorten(text: str, width: int = 60) -> str:
     """Text for a message: spaces and line breaks collapsed, control characters shown escaped
     (a submitted escape sequence must not drive the user's terminal: ``safety.one_line``), cut
     to ``width`` characters with an ellipsis."""
-    return one_line(" ".join(text.split()), width=width)
+    return one_line(text, width=width, squeeze=True)
 
 
 def make_finding(
@@ -176,7 +176,7 @@ def make_finding(
         message = kind.message.format_map(fields)
     # A message is one line a person reads: a sheet name, label or cell quoted in it came
     # from the submission and may hold line breaks or terminal escapes.
-    message = one_line(" ".join(message.split()))
+    message = one_line(message, squeeze=True)
     return Finding(
         code=code,
         severity=severity or kind.severity,
