@@ -37,6 +37,7 @@ from matrix_tools.model import (
 )
 from matrix_tools.reading.grid import CellValue, SheetGrid, WorkbookGrid, cell_text, read_grid
 from matrix_tools.reading.locate import TableLayout, assign_tables, key_text, match_row
+from matrix_tools.reading.merged import merged_origin, unmerge
 from matrix_tools.reading.normalise import (
     build_mark_lookup,
     format_date,
@@ -112,7 +113,7 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
                  observations: Iterable[Observation] = ()) -> Matrix:
     """Turn raw cells into a Matrix (pure: no I/O)."""
     obs: list[Observation] = list(observations)
-    sheets = [_unmerge(s) for s in grid.sheets]
+    sheets = [unmerge(s) for s in grid.sheets]
     for sheet in sheets:
         if sheet.truncated_rows or sheet.truncated_cols:
             obs.append(Observation(
@@ -170,46 +171,6 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
         observations=tuple(obs),
         source=source,
     )
-
-
-def _unmerge(sheet: SheetGrid) -> SheetGrid:
-    """Give every cell of a merged range the top-left value, as Excel shows it.
-
-    Linear in the cells read plus the ranges: only the area that was read is filled, and each
-    cell is filled once. Ranges that overlap (Excel never writes them) keep the first range's
-    value: a range stops at the first cell an earlier range already covers, so 20,000
-    overlapping ranges cost no more than one (issue 13: this was quadratic).
-    """
-    if not sheet.merged:
-        return sheet
-    rows = [list(r) for r in sheet.rows]
-    origins: dict[tuple[int, int], tuple[int, int]] = {}
-    for r0, c0, r1, c1 in sheet.merged:
-        if r0 >= len(rows) or (r0, c0) in origins:
-            continue
-        top = rows[r0][c0] if c0 < len(rows[r0]) else ""
-        origin = (r0, c0)
-        origins[origin] = origin
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
-            cells = rows[r]
-            for c in range(c0, min(c1, len(cells) - 1) + 1):
-                if (r, c) == origin:
-                    continue
-                if (r, c) in origins:
-                    break  # an overlapping range: stop here (see above)
-                origins[(r, c)] = origin
-                cells[c] = top
-            else:
-                continue
-            break
-    return SheetGrid(sheet.name, tuple(tuple(r) for r in rows), sheet.merged,
-                     sheet.truncated_rows, sheet.truncated_cols, sheet.visible, merge_origins=origins)
-
-
-def _merged_origin(sheet: SheetGrid, row: int, col: int) -> tuple[int, int] | None:
-    """The top-left cell of the merged range covering (row, col), if another cell (one lookup)."""
-    origin = sheet.merge_origins.get((row, col))
-    return origin if origin is not None and origin != (row, col) else None
 
 
 def _column_observations(fit: TableLayout) -> list[Observation]:
@@ -279,7 +240,7 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict[s
                 continue
             entries[(row.field, col.key)] = parse_value(
                 cells[at] if at < len(cells) else "", col.kind, mark_lookup,
-                f"{prefix}{column_letter(at)}{r + 1}", _merged_origin(sheet, r, at) if sheet.merged else None)
+                f"{prefix}{column_letter(at)}{r + 1}", merged_origin(sheet, r, at) if sheet.merged else None)
 
 
 def parse_value(raw_value: CellValue, kind: ColumnKind, mark_lookup: dict[str, Mark], cell: str,

@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from matrix_tools.limits import Limits
 from matrix_tools.reading.sniff import DAMAGED, Refused, mb, show
+from matrix_tools.reading.textbounds import SharedStringsScan, StringSpans
 
 READ_CHUNK_BYTES = 1024 * 1024  # XML parts are streamed in chunks of this size
 
@@ -151,41 +152,6 @@ class Extent:
 _MERGE_TAG = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?mergeCell(?=[\s/>])")
 
 
-class StringSpans:
-    """Refuses one string element (``<si>`` of the shared strings, ``<is>`` of an inline cell)
-    longer than a bound, as XML characters: a 63-million-character cell built from rich-text
-    runs passes the per-token bound (each run is small) yet costs the reader gigabytes."""
-
-    def __init__(self, tag: str, part: str, limit: int):
-        self.pattern = re.compile(rf"<(/?)(?:[A-Za-z_][\w.\-]*:)?{tag}(?=[\s/>])")
-        self.tag, self.part, self.limit = tag, part, limit
-        self.seen = 0  # characters fed before this chunk
-        self.open_at = -1  # where the string being read started, or -1
-
-    def feed(self, text: str) -> None:
-        if self.limit <= 0:
-            return
-        if self.open_at >= 0 or self.tag in text:
-            for match in self.pattern.finditer(text):
-                at = self.seen + match.start()
-                if not match.group(1):
-                    self.open_at = at
-                elif self.open_at >= 0:
-                    self.check(at - self.open_at)
-                    self.open_at = -1
-        self.seen += len(text)
-        if self.open_at >= 0:
-            self.check(self.seen - self.open_at)
-
-    def check(self, length: int) -> None:
-        if length > self.limit:
-            raise Refused(
-                "cell-text-too-long",
-                f"the part {show(self.part)} holds a cell text of more than {self.limit:,} characters of "
-                "XML, beyond Excel's limit of 32,767 characters per cell: refused for safety; " + DAMAGED,
-            )
-
-
 def encoding_of(head: bytes) -> str:
     """The text encoding of an XML part from its BOM or declaration (as expat decides it)."""
     if head.startswith((b"\xff\xfe", b"<\x00")):
@@ -199,23 +165,6 @@ def encoding_of(head: bytes) -> str:
         except LookupError:
             pass
     return "utf-8"
-
-
-class SharedStringsExtent(Extent):
-    """The shared-strings part: only the length of each ``<si>`` is tracked."""
-
-    def __init__(self, package: PackageFacts, head: bytes, part: str, limits: Limits):
-        super().__init__(package, head, part, limits)
-        self.strings = StringSpans("si", part, limits.max_string_xml_chars)
-
-    def feed(self, chunk: bytes, final: bool = False) -> None:
-        text = self.tail + self.decoder.decode(chunk, final)
-        cut = text.rfind("<")
-        if not final and cut >= 0 and text.find(">", cut) < 0:
-            text, self.tail = text[:cut], text[cut:]
-        else:
-            self.tail = ""
-        self.strings.feed(text)
 
 
 class PartScan:
@@ -286,7 +235,7 @@ class PartScan:
         parser.EntityDeclHandler = refuse_dtd
         parser.ExternalEntityRefHandler = refuse_dtd
         self._install_collectors(parser, name)
-        extent: Extent | None = None
+        extent: Extent | SharedStringsScan | None = None
         fed = 0
         try:
             with self.archive.open(info) as stream:
@@ -298,7 +247,8 @@ class PartScan:
                     if first and name in self._targets("worksheet"):
                         extent = Extent(self.package, chunk[:256], info.filename, self.limits)
                     elif first and name in self._targets("sharedStrings"):
-                        extent = SharedStringsExtent(self.package, chunk[:256], info.filename, self.limits)
+                        extent = SharedStringsScan(encoding_of(chunk[:256]), info.filename,
+                                                   self.limits.max_string_xml_chars)
                     first = False
                     if not chunk:
                         break
