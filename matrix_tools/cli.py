@@ -54,7 +54,7 @@ class LazyGroup(click.Group):
                 import traceback
 
                 traceback.print_exc()
-            click.echo(f"Error: {one_line(str(exc))}", err=True)
+            click.echo(f"Error: {one_line(str(exc), breaks=None)}", err=True)  # a file name: every character shown
             raise click.exceptions.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)

@@ -70,7 +70,7 @@ from matrix_tools.safety import safe_json_dumps
 from matrix_tools.validation.config import DEFAULT_CONFIG, Config, read_config
 from matrix_tools.validation.engine import unreadable_result
 from matrix_tools.validation.findings import Severity
-from matrix_tools.writing.output import write_text
+from matrix_tools.writing.output import output_error, write_text
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a real matrix takes well under one
 DEFAULT_MEMORY_MB = 2048  # address space per worker (RLIMIT_AS); a real matrix needs ~100 MB
@@ -277,9 +277,12 @@ def _new_staging(out_dir: Path | None) -> Path | None:
 
     if out_dir is None:
         return None
-    for old in out_dir.glob(STAGING_PREFIX + "*"):
+    for old in out_dir.glob(STAGING_PREFIX + "*"):  # ours: the output folder is locked
         shutil.rmtree(old, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    try:
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    except OSError as exc:
+        raise output_error(out_dir, exc) from None
 
 
 def _output_dir(output: str | Path | None, source: Path, base_dir: Path | None) -> Path | None:

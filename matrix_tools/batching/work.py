@@ -29,7 +29,7 @@ from matrix_tools.reports.findings import render_json, render_junit, render_text
 from matrix_tools.safety import one_line
 from matrix_tools.validation.engine import validate_matrix
 from matrix_tools.validation.findings import Severity
-from matrix_tools.writing.output import write_text
+from matrix_tools.writing.output import output_error, write_text
 
 REPORT_NAMES = {
     "validation_json": "validation.json",
@@ -104,7 +104,10 @@ def _stage_dir(path: str, ctx: WorkContext) -> Path | None:
     if ctx.staging is None:
         return None
     folder = Path(ctx.staging) / hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # the output folder's fault (disk full), not the file's
+        raise output_error(folder, exc) from None
     return folder
 
 
