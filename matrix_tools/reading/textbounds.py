@@ -26,6 +26,14 @@ class StringSpans:
     def feed(self, text: str) -> None:
         if self.limit <= 0:
             return
+        if self.open_at < 0 and len(text) <= self.limit and f":{self.tag}" not in text:
+            # The common case (a matrix's parts are small): no string of this text can be longer
+            # than the text itself, so only a string left open at its end needs noting.
+            last_open = max(text.rfind(f"<{self.tag}>"), text.rfind(f"<{self.tag} "))
+            if last_open > text.rfind(f"</{self.tag}>"):
+                self.open_at = self.seen + last_open
+            self.seen += len(text)
+            return
         if self.open_at >= 0 or self.tag in text:
             for match in self.pattern.finditer(text):
                 at = self.seen + match.start()
