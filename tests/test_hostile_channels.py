@@ -198,3 +198,13 @@ def test_safe_json_dumps_escapes_surrogates_c1_and_bidi() -> None:
     text = safe_json_dumps({"v": "a\ud800b\x9b\u202ec"})
     assert ACTIVE.search(text) is None and json.loads(text) == {"v": "a\ud800b\x9b\u202ec"}
     text.encode("utf-8")  # always encodable
+
+
+def test_coloured_terminal_output_keeps_its_own_colours_and_escapes_the_submission(workbooks: tuple[Path, Path]) -> None:
+    from matrix_tools.reports.findings import render_text
+    from matrix_tools.validation.engine import validate_files
+
+    text = render_text(validate_files([workbooks[1]]), color=True)
+    assert "\x1b[1m" in text or "\x1b[31m" in text  # the report's own styles (bold, red)
+    assert "\x1b]0;" not in text and "\x1b[2J" not in text and "\r" not in text and "\u202e" not in text
+    assert "\\x1b]0;owned" in text

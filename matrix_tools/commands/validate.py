@@ -120,8 +120,10 @@ def command(
     else:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = render_text(results, color=color, threshold=threshold)
+        if not color:  # with colour, the renderer's own escapes must stay; it escapes each field
+            text = printable(text)
     if output is None:
-        click.echo(printable(text) if fmt == "text" else text, nl=False)
+        click.echo(text, nl=False)
     else:
         write_text(output, text, inputs=paths)
         click.echo(f"Wrote the validation report of {len(results)} file(s) to {output}", err=True)
