@@ -32,7 +32,8 @@ STATE_FORMAT = 1
 STATUSES = ("ok", "warnings", "errors", "unreadable", "duplicate")
 
 
-TRANSIENT_ERRORS = frozenset({"reader-crashed", "reader-timeout", "reader-out-of-memory", "processing-failed"})
+TRANSIENT_ERRORS = frozenset({"reader-crashed", "reader-timeout", "reader-out-of-memory", "processing-failed",
+                              "input-changed"})  # a file still being copied: read it again next time
 
 
 @dataclass(frozen=True)
