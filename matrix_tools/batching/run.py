@@ -133,7 +133,9 @@ def batch(
     """Validate every workbook in ``folder`` and write the reports into ``output`` (if given).
 
     ``config`` is a Config or the path of a configuration file (default: the built-in settings;
-    a ``matrix-tools.json`` inside ``folder`` is never used: submissions do not choose the checks). ``jobs`` child processes at a time (default: the CPUs, at most 8).
+    a ``matrix-tools.json`` inside ``folder`` is never used: submissions do not choose the
+    checks). ``jobs`` child processes at a time (default: the CPUs, at most 8). With ``output``,
+    the output folder is locked for the run (``OutputError`` "output-locked" for a second run).
     Raises InputError when the folder does not exist; everything about single files is in
     the result. ``worker`` replaces the per-file work (tests use it to simulate a crash).
     """
