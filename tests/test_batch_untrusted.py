@@ -342,3 +342,9 @@ def test_reader_children_die_with_a_killed_run(tmp_path: Path, catalogue: Catalo
     finally:
         if run.poll() is None:
             run.kill()
+
+
+def test_a_missing_inbox_creates_no_output_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError):
+        batch(tmp_path / "no-such-inbox", output=tmp_path / "out")
+    assert not (tmp_path / "out").exists()

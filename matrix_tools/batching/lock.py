@@ -74,7 +74,7 @@ def locked_output(prepare: Callable[..., Path | None]) -> Callable[[F], F]:
         @functools.wraps(func)
         def run(folder: Any, *args: Any, **kwargs: Any) -> Any:
             output = kwargs.get("output")
-            if output is None:
+            if output is None or not Path(folder).is_dir():  # the run says what is wrong, creating nothing
                 return func(folder, *args, **kwargs)
             baseline = kwargs.get("baseline")
             out_dir = prepare(output, Path(folder), Path(baseline) if baseline is not None else None)
