@@ -57,9 +57,13 @@ def atomic_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Iterat
     try:
         yield tmp
         os.replace(tmp, out)
-    except OSError as exc:
+    except Exception as exc:
+        # A writer's own error type may wrap the system's (xlsxwriter: FileCreateError(OSError)).
+        cause = _os_error_in(exc)
+        if cause is None:
+            raise
         _close_abandoned_zipfiles(exc)
-        raise output_error(output, exc) from None
+        raise output_error(output, cause) from None
     finally:
         with contextlib.suppress(OSError):
             tmp.unlink()
@@ -79,19 +83,37 @@ def output_error(output: str | Path, exc: OSError) -> OutputError:
     return OutputError(f"cannot write {one_line(str(output), breaks=None)}: {reason}", code=code, path=None)
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it wraps (cause, context, arguments), each once."""
+    found: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo:
+        item = todo.pop()
+        if any(item is seen for seen in found):
+            continue
+        found.append(item)
+        todo.extend(e for e in (item.__cause__, item.__context__, *item.args) if isinstance(e, BaseException))
+    return found
+
+
+def _os_error_in(exc: BaseException) -> OSError | None:
+    return next((e for e in _chain(exc) if isinstance(e, OSError)), None)
+
+
 def _close_abandoned_zipfiles(exc: BaseException) -> None:
     """Close, without writing, a ZipFile a failed writer left open (xlsxwriter on a full disk).
 
     Otherwise its ``__del__`` later tries to write the ZIP directory again and prints an
     "Exception ignored in ZipFile.__del__" traceback, long after the one-line error."""
-    tb = exc.__traceback__
-    while tb is not None:
-        for value in list(tb.tb_frame.f_locals.values()):
-            if isinstance(value, zipfile.ZipFile) and value.fp is not None:
-                handle, value.fp = value.fp, None
-                with contextlib.suppress(Exception):
-                    handle.close()
-        tb = tb.tb_next
+    for item in _chain(exc):
+        tb = item.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile) and value.fp is not None:
+                    handle, value.fp = value.fp, None
+                    with contextlib.suppress(Exception):
+                        handle.close()
+            tb = tb.tb_next
 
 
 def _umask() -> int:
