@@ -179,7 +179,7 @@ def test_an_output_folder_that_cannot_be_written_is_one_clear_line(tmp_path: Pat
     monkeypatch.setattr(os, "open", read_only)
     result = cli_batch(str(inbox), "-o", str(tmp_path / "out"))
     assert result.exit_code == 2
-    assert "cannot write into the output folder" in result.output and len(result.output.strip().splitlines()) == 1
+    assert "the folder is on a read-only disk" in result.output and len(result.output.strip().splitlines()) == 1
 
 
 def disk_full_worker(path: str, ctx: WorkContext) -> dict[str, Any]:

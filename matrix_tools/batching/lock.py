@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from matrix_tools.errors import OutputError
+from matrix_tools.writing.output import output_error
 
 LOCK_NAME = ".matrix-tools.lock"
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,9 +28,8 @@ def output_lock(out_dir: Path) -> Iterator[None]:
     path = out_dir / LOCK_NAME
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
-    except OSError as exc:
-        raise OutputError(f"cannot write into the output folder {out_dir}: {exc.strerror or exc}",
-                          code="output-refused", path=out_dir) from None
+    except OSError as exc:  # read-only, full or forbidden: the same words as every output
+        raise output_error(out_dir, exc) from None
     try:
         if not _try_lock(fd):
             raise OutputError(
