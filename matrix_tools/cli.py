@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from matrix_tools.errors import EXIT_INPUT, MatrixToolsError
+from matrix_tools.safety import one_line
 
 COMMANDS = {
     "template": "Write a blank matrix workbook for a State.",
@@ -56,7 +57,7 @@ class LazyGroup(click.Group):
                 import traceback
 
                 traceback.print_exc()
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {one_line(str(exc), breaks=None)}", err=True)  # a file name: every character shown
             raise click.exceptions.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
@@ -66,7 +67,7 @@ class LazyGroup(click.Group):
                 import traceback
 
                 traceback.print_exc()
-            text = " ".join(str(exc).split())[:300]
+            text = one_line(str(exc), width=300, squeeze=True)
             click.echo(
                 f"Error: could not complete the command ({type(exc).__name__}: {text}). "
                 "Run again with --debug to see the details, and report it if the input looks fine.",

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from matrix_tools import __version__
 from matrix_tools.model import ItemKey, Matrix, Value
-from matrix_tools.safety import csv_safe
+from matrix_tools.safety import csv_safe, safe_json_dumps
 
 SCHEMA = "export.schema.json"
 CSV_COLUMNS = ("field", "column", "value", "cell", "table", "row_number", "label", "original", "formula")
@@ -112,7 +111,7 @@ def _cell_dict(head: dict[str, Any], value: Value) -> dict[str, Any]:
 
 
 def render_export_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return safe_json_dumps(data, indent=2) + "\n"
 
 
 def render_export_csv(data: dict[str, Any]) -> str:
@@ -126,8 +125,10 @@ def render_export_csv(data: dict[str, Any]) -> str:
 
     def line(field: str, column: str, value: str, cell: str, table: str, number: str, label: str,
              original: str = "", formula: str = "") -> None:
-        writer.writerow([field, column, csv_safe(value), cell, table, number, csv_safe(label), csv_safe(original),
-                         csv_safe(formula)])
+        # Every field, not only values: a column caption, row number, label or sheet name (in
+        # the cell reference) typed by the State can be "=HYPERLINK(...)" too.
+        writer.writerow([csv_safe(str(item))
+                         for item in (field, column, value, cell, table, number, label, original, formula)])
 
     for entry in data["entries"]:
         line(entry["field"], entry["column"], entry["value"], entry["cell"], entry["table"],

@@ -23,6 +23,10 @@ class Limits:
     ratio_grace_bytes: int = 100 * 1024  # the ratio is not checked below this size (as Apache POI)
     max_xml_token_bytes: int = 8 * 1024 * 1024  # one text node or tag (expat < 2.6 is slow on long tokens)
     long_text_chars: int = 5_000  # longer text is a validation warning
+    max_merged_ranges: int = 10_000  # per workbook; a matrix has a few dozen
+    # One string (a shared string or an inline cell string) as XML, runs and markup included:
+    # 8 characters of XML per character of text leaves room for rich text and &amp; escapes.
+    max_string_xml_chars: int = 8 * 32_767
 
 
 DEFAULT_LIMITS = Limits()

@@ -20,6 +20,7 @@ with a code and advice, so no submission disappears because of its name.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -82,7 +83,8 @@ def skip_reason(path: Path, *, ignored: frozenset[Path] = frozenset()) -> Skippe
     if name.casefold().endswith(ANNOTATED_SUFFIX):
         return Skipped(path, "own-output", "an annotated copy written by matrix-tools validate --annotate")
     if name.casefold() == CONFIG_NAME:
-        return Skipped(path, "configuration", "the matrix-tools configuration file (validation settings)")
+        return Skipped(path, "configuration", "the matrix-tools configuration file: not a submission, and "
+                                              "not used by batch (its settings come only from --config)")
     return None
 
 
@@ -180,7 +182,6 @@ def _hidden_on_windows(path: Path) -> bool:
 
 
 def _resolved(path: Path) -> Path:
-    try:
-        return path.resolve()
-    except OSError:
-        return path.absolute()
+    # realpath, not Path.resolve(): it never raises, even on a symlink loop (resolve() does
+    # before Python 3.13, which would stop the whole batch)
+    return Path(os.path.realpath(path))

@@ -17,6 +17,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -488,6 +489,143 @@ def _missing(path: Path) -> Path:
     return path.with_name("no-such-matrix.xlsx")
 
 
+# --- second round (issue 13): parser differentials and growth ------------------------------
+
+
+def _sheet_with(cells: str, rows_attr: str = 'r="1"', tail: str = "") -> Callable[[Path], Path]:
+    body = (XML_DECL + f'<worksheet xmlns="{MAIN_NS}"><sheetData><row {rows_attr}>{cells}</row>'
+            f"</sheetData>{tail}</worksheet>")
+    return _with_part("xl/worksheets/sheet1.xml", body)
+
+
+def _cell_at(ref: str) -> Callable[[Path], Path]:
+    return _sheet_with(f'<c r="A1" t="s"><v>0</v></c><c r="{ref}"><v>1</v></c>')
+
+
+def _row_at(number: str) -> Callable[[Path], Path]:
+    return _sheet_with('<c r="A1" t="s"><v>0</v></c>', rows_attr=f'r="{number}"')
+
+
+def _two_sheets_one_name(path: Path) -> Path:
+    parts = minimal_xlsx_parts()
+    parts["xl/workbook.xml"] = (
+        XML_DECL + f'<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheets><sheet name="OP1" sheetId="1" '
+        'r:id="rId1"/><sheet name="op1" sheetId="2" r:id="rId1"/></sheets></workbook>'
+    ).encode()
+    return write_zip(path, parts)
+
+
+def _many_merges(count: int) -> Callable[[Path], Path]:
+    merges = "".join(f'<mergeCell ref="A{r}:B{r}"/>' for r in range(1, count + 1))
+    return _sheet_with('<c r="A1" t="s"><v>0</v></c>', tail=f'<mergeCells count="{count}">{merges}</mergeCells>')
+
+
+def _rich_text_string(runs: int) -> Callable[[Path], Path]:
+    """One shared string built from many small rich-text runs (each under the token bound)."""
+    words = random.Random(13)
+    text = "".join(f"<r><rPr><b/></rPr><t>{''.join(words.choices('abcdefgh ', k=60))}</t></r>" for _ in range(runs))
+    sst = XML_DECL + f'<sst xmlns="{MAIN_NS}" count="2" uniqueCount="2"><si>' + text + "</si><si><t>X</t></si></sst>"
+    return _with_part("xl/sharedStrings.xml", sst)
+
+
+def _inline_rich_text(runs: int) -> Callable[[Path], Path]:
+    words = random.Random(14)
+    text = "".join(f"<r><t>{''.join(words.choices('ijklmnop ', k=60))}</t></r>" for _ in range(runs))
+    return _sheet_with(f'<c r="A1" t="inlineStr"><is>{text}</is></c>')
+
+
+def _concatenated(path: Path) -> Path:
+    """Two archives in one file: zipfile reads the last one, a reader from the start the first."""
+    hostile = xlsx_bytes(minimal_xlsx_parts() | {"xl/worksheets/sheet1.xml": SHEET.replace("42", "666").encode()})
+    path.write_bytes(hostile + xlsx_bytes())
+    return path
+
+
+def _eocd_in_comment(path: Path) -> Path:
+    """A second end record hidden in the comment of the first (points at the same directory)."""
+    data = xlsx_bytes()
+    eocd = data.rindex(b"PK\x05\x06")
+    fake = data[eocd:eocd + 20] + b"\x00\x00"  # the same record, without a comment
+    comment = b"see attached " + fake
+    path.write_bytes(data[:eocd + 20] + struct.pack("<H", len(comment)) + comment)
+    return path
+
+
+def _prefixed(path: Path) -> Path:
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 508 + xlsx_bytes())  # data before the first entry
+    return path
+
+
+def _trailing(path: Path) -> Path:
+    path.write_bytes(xlsx_bytes() + b"hidden payload after the end record")
+    return path
+
+
+def _gap_between_entries(path: Path) -> Path:
+    """Bytes inserted between two entries, with every later offset moved to match."""
+    data = xlsx_bytes()
+    at = local_offset(data, "xl/worksheets/sheet1.xml")
+    junk = b"PK\x03\x04 a hidden entry a streaming reader would see"
+    shifted = bytearray(data[:at] + junk + data[at:])
+    eocd = bytes(shifted).rindex(b"PK\x05\x06")
+    cd_offset = struct.unpack_from("<I", shifted, eocd + 16)[0]
+    struct.pack_into("<I", shifted, eocd + 16, cd_offset + len(junk))
+    for pos in _central_records(bytes(shifted)):
+        offset = struct.unpack_from("<I", shifted, pos + 42)[0]
+        if offset >= at:
+            struct.pack_into("<I", shifted, pos + 42, offset + len(junk))
+    path.write_bytes(bytes(shifted))
+    return path
+
+
+def _local_method_differs(path: Path) -> Path:
+    """The local header says 'stored' where the directory says 'deflated'."""
+    data = bytearray(xlsx_bytes())
+    at = local_offset(bytes(data), "xl/sharedStrings.xml")
+    struct.pack_into("<H", data, at + 8, 0)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _local_name_differs(path: Path) -> Path:
+    data = bytearray(xlsx_bytes())
+    at = local_offset(bytes(data), "xl/styles.xml")
+    data[at + 30: at + 30 + len("xl/styles.xml")] = b"xl/stylez.xml"
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _count_differs(path: Path) -> Path:
+    data = bytearray(xlsx_bytes())
+    eocd = bytes(data).rindex(b"PK\x05\x06")
+    count = struct.unpack_from("<H", data, eocd + 10)[0]
+    struct.pack_into("<HH", data, eocd + 8, count - 1, count - 1)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _streamed(path: Path) -> Path:
+    """Written to a pipe-like stream: every entry has a data descriptor (as some writers do)."""
+
+    class Unseekable(io.RawIOBase):
+        def __init__(self) -> None:
+            self.buffer = bytearray()
+
+        def writable(self) -> bool:
+            return True
+
+        def write(self, b: Any) -> int:
+            self.buffer += bytes(b)
+            return len(b)
+
+    sink = Unseekable()
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as archive:  # type: ignore[arg-type]
+        for name, data in minimal_xlsx_parts().items():
+            archive.writestr(name, data)
+    path.write_bytes(bytes(sink.buffer))
+    return path
+
+
 QUADRATIC_DTD = '<!DOCTYPE x [<!ENTITY a "' + "A" * 100_000 + '">]>'
 QUADRATIC_SST = (
     XML_DECL + f'<sst xmlns="{MAIN_NS}" count="2" uniqueCount="2"><si><t>' + "&a;" * 50_000
@@ -577,7 +715,8 @@ CASES: tuple[HostileCase, ...] = (
     HostileCase("utf16 part with dtd", "A17", _utf16_part(BILLION_LAUGHS_DTD), "xml-dtd"),
     HostileCase("zip bomb", "A18", _zip_bomb, "zip-compression-ratio"),
     HostileCase("huge declared size", "A18", _huge_declared, "zip-too-large-uncompressed"),
-    HostileCase("declared small inflates huge", "A19", _lying_size, "zip-corrupt"),
+    # The directory and the local header disagree on the size: one file, two readings.
+    HostileCase("declared small inflates huge", "A19", _lying_size, "zip-ambiguous"),
     HostileCase("overlapping entries", "A20", _overlapping, "zip-overlapping-entries"),
     HostileCase("quoted overlap", "A20", _quoted_overlap, "zip-overlapping-entries"),
     HostileCase("too many entries", "A21", _many_entries, "zip-too-many-entries"),
@@ -594,6 +733,35 @@ CASES: tuple[HostileCase, ...] = (
     HostileCase("cell hyperlink", "A33", _hyperlinked, None),
     HostileCase("utf16 part without dtd", "A17", _utf16_part(""), None),
     HostileCase("minimal workbook", "-", lambda p: write_zip(p, minimal_xlsx_parts()), None),
+    # Issue 13, class 1: the pre-flight check and the reader must see the same file.
+    HostileCase("cell reference with 4 column letters", "-", _cell_at("ZZZZ7999"), "cell-reference-invalid"),
+    HostileCase("cell reference with 7 column letters", "-", _cell_at("AAAAAAA1"), "cell-reference-invalid"),
+    HostileCase("cell reference beyond column XFD", "-", _cell_at("XFE1"), "cell-reference-invalid"),
+    HostileCase("cell reference beyond row 1048576", "-", _cell_at("A1048577"), "cell-reference-invalid"),
+    HostileCase("cell reference row 0", "-", _cell_at("B0"), "cell-reference-invalid"),
+    HostileCase("cell reference without letters", "-", _cell_at("77"), "cell-reference-invalid"),
+    HostileCase("cell reference with 10 digits", "-", _cell_at("A1000000000"), "cell-reference-invalid"),
+    HostileCase("row reference 0", "-", _row_at("0"), "cell-reference-invalid"),
+    HostileCase("row reference with letters", "-", _row_at("A1"), "cell-reference-invalid"),
+    HostileCase("last cell of the grid", "-", _cell_at("XFD1048576"), None),
+    HostileCase("two zip archives in one file", "-", _concatenated, "zip-ambiguous"),
+    # zipfile itself takes the record in the comment and finds no directory there: refused too.
+    HostileCase("second end record in the comment", "-", _eocd_in_comment, "zip-corrupt"),
+    HostileCase("data before the first entry", "-", _prefixed, "zip-ambiguous"),
+    HostileCase("data after the end record", "-", _trailing, "zip-ambiguous"),
+    HostileCase("data between entries", "-", _gap_between_entries, "zip-ambiguous"),
+    HostileCase("local header method differs", "-", _local_method_differs, "zip-ambiguous"),
+    HostileCase("local header name differs", "-", _local_name_differs, "zip-ambiguous"),
+    HostileCase("entry count differs", "-", _count_differs, "zip-ambiguous"),
+    HostileCase("entries with data descriptors", "-", _streamed, None),
+    HostileCase("sheet names differing only in case", "-", _two_sheets_one_name, "sheet-names-duplicate"),
+    # Class 4: growth. Every per-file cost is bounded; over a bound, refused with its code.
+    HostileCase("20000 merged ranges", "-", _many_merges(20_000), "too-many-merged-ranges"),
+    HostileCase("500 merged ranges", "-", _many_merges(500), None),
+    HostileCase("one shared string of 1.6 MB in rich-text runs", "-", _rich_text_string(20_000),
+                "cell-text-too-long"),
+    HostileCase("one inline string in rich-text runs", "-", _inline_rich_text(20_000), "cell-text-too-long"),
+    HostileCase("a shared string of 500 rich-text runs", "-", _rich_text_string(500), None),
 )
 
 REFUSED = tuple(case for case in CASES if case.code is not None)

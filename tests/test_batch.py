@@ -344,8 +344,8 @@ def test_the_output_folder_may_not_be_the_input_folder(submissions: Path) -> Non
 
 def test_report_folder_names_are_safe() -> None:
     assert report_dir_name("XAA") == "XAA"
-    assert report_dir_name("../../etc/passwd") == "etc_passwd"
-    assert report_dir_name("...") == "unnamed"
+    assert report_dir_name("../../etc/passwd").startswith("other-etc_passwd-")  # issue 13: only ISO codes as is
+    assert report_dir_name("...").startswith("other-") and "." not in report_dir_name("...")
 
 
 def test_the_whole_hostile_corpus_in_one_folder_is_reported_file_by_file(

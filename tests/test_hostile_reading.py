@@ -20,6 +20,7 @@ import pytest
 
 from matrix_tools.batching.isolation import run_isolated
 from matrix_tools.errors import InputError
+from matrix_tools.limits import DEFAULT_LIMITS
 
 SAMPLE = Path(__file__).resolve().parents[1] / "samples" / "examplia.xlsx"
 TABLE_SHEET = "xl/worksheets/sheet3.xml"  # the first table sheet of the sample
@@ -89,7 +90,8 @@ def _sheet_under_odd_name(parts: dict[str, bytes]) -> None:
 
 
 def _weird_sheet_names(parts: dict[str, bytes]) -> None:
-    """Sheet names Excel would refuse: too long, forbidden characters, equal but for case (A40)."""
+    """Sheet names Excel would refuse: too long, forbidden characters, equal once cut to 31 characters
+    (A40). Names equal but for case are refused by the pre-flight check (issue 13: hostile.CASES)."""
     workbook = parts["xl/workbook.xml"].decode()
     workbook = workbook.replace('name="OP1"', f'name="{WEIRD_NAMES[0]}"', 1)
     workbook = workbook.replace('name="OP2 NW"', f'name="{WEIRD_NAMES[1]}"', 1)
@@ -97,7 +99,7 @@ def _weird_sheet_names(parts: dict[str, bytes]) -> None:
 
 
 WEIRD_NAMES = ("OP1 [draft]: *?/\\ a sheet name far beyond 31 characters",
-               "op1 [DRAFT]: *?/\\ A SHEET NAME FAR BEYOND 31 CHARACTERS")
+               "OP1 [draft]: *?/\\ a sheet name far beyond 31 characters, the second")
 
 
 CASES: dict[str, tuple[Edit, str | None]] = {
@@ -158,9 +160,33 @@ def test_a_very_long_cell_text_is_read_whole_or_reported(tmp_path: Path) -> None
         parts["xl/sharedStrings.xml"] = text.replace("<si><t>", f"<si><t>{LONG_TEXT}", 1).encode()
 
     path = rewrite(SAMPLE, tmp_path / "long.xlsx", edit)
-    values = run_isolated(texts_of, str(path), timeout=TIMEOUT, memory_mb=MEMORY_MB)
-    values.pop(("__observations__", ""))
-    assert values  # read, not crashed; the text rule (validation) reports the length
+    assert len(LONG_TEXT) > DEFAULT_LIMITS.max_cell_chars
+    # Over Excel's own limit per cell: no spreadsheet program wrote it; refused with its code.
+    with pytest.raises(InputError) as caught:
+        run_isolated(texts_of, str(path), timeout=TIMEOUT, memory_mb=MEMORY_MB)
+    assert caught.value.code == "cell-text-too-long" and "About!A1" in str(caught.value)
+
+
+def test_a_cell_at_excels_limit_is_read_whole(tmp_path: Path) -> None:
+    text = ("Law 12 of 2004, article 3. " * 2000)[: DEFAULT_LIMITS.max_cell_chars - 200]  # + the cell's own text
+
+    def edit(parts: dict[str, bytes]) -> None:
+        sst = parts["xl/sharedStrings.xml"].decode()
+        parts["xl/sharedStrings.xml"] = sst.replace("<si><t>", f"<si><t>{text}", 1).encode()
+
+    cells = run_isolated(grid_texts, str(rewrite(SAMPLE, tmp_path / "limit.xlsx", edit)), timeout=TIMEOUT,
+                         memory_mb=MEMORY_MB)
+    assert any(text in value for value in cells)
+
+
+def grid_texts(path: str) -> list[str]:
+    """Top-level (picklable) helper run in the child: every text cell the reader returns."""
+    from matrix_tools.reading.grid import read_grid
+    from matrix_tools.reading.preflight import check_file
+
+    pre = check_file(path)
+    grid = read_grid(Path(path), (pre.max_row, pre.max_col))
+    return [v for sheet in grid.sheets for row in sheet.rows for v in row if isinstance(v, str)]
 
 
 def _drop_shared_strings(parts: dict[str, bytes]) -> None:
@@ -182,3 +208,4 @@ def test_broken_shared_strings_are_a_clear_input_error(edit: Edit, tmp_path: Pat
         run_isolated(texts_of, str(path), timeout=TIMEOUT, memory_mb=MEMORY_MB)
     assert caught.value.code not in READER_FAILURES
     assert "\n" not in str(caught.value) and "shared strings" in str(caught.value)
+

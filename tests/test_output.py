@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +44,32 @@ def test_output_gets_ordinary_permissions(tmp_path):
     path = write_text(tmp_path / "r.md", "x")
     mode = stat.S_IMODE(path.stat().st_mode)
     assert mode & 0o044  # readable by group/others under a usual umask
+
+
+def test_a_full_disk_inside_a_writers_own_error_is_one_line_naming_the_output(tmp_path: Path) -> None:
+    import errno
+
+    import xlsxwriter
+    from xlsxwriter.exceptions import FileCreateError
+
+    def writer(tmp: Path) -> None:
+        workbook = xlsxwriter.Workbook(str(tmp))
+        workbook.add_worksheet("Sheet").write_string(0, 0, "text")
+        try:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        except OSError as exc:  # what xlsxwriter's close() does with the system's error
+            raise FileCreateError(exc) from exc
+
+    with pytest.raises(OutputError) as caught:
+        write_with(tmp_path / "changes.xlsx", writer)
+    assert caught.value.code == "output-disk-full"
+    assert str(caught.value) == f"cannot write {tmp_path / 'changes.xlsx'}: the disk is full: free some space and run again"
+    assert not list(tmp_path.iterdir())  # no temporary file left behind
+
+
+def test_an_error_that_is_not_the_systems_is_not_dressed_as_an_output_fault(tmp_path: Path) -> None:
+    def writer(tmp: Path) -> None:
+        raise ValueError("a bug in a renderer")
+
+    with pytest.raises(ValueError):
+        write_with(tmp_path / "report.xlsx", writer)

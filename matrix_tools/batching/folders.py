@@ -10,8 +10,8 @@ from pathlib import Path
 from matrix_tools.batching.inbox import report_dir_name
 from matrix_tools.batching.state import StateEntry
 from matrix_tools.batching.work import REPORT_NAMES, Checked, Outcome
-from matrix_tools.errors import OutputError
 from matrix_tools.identity import DuplicateStateError, duplicate_message
+from matrix_tools.writing.output import output_error
 
 STATES_DIR = "states"
 
@@ -38,15 +38,17 @@ class ReportWriter:
         if len(self.claims[entry.key.casefold()]) > 1:
             return entry  # a second file for this State: refused later, nothing written
         folder = self.out_dir / STATES_DIR / report_dir_name(entry.key)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise output_error(folder, exc) from None
         reports: dict[str, str] = {}
         for kind, staged in checked.reports.items():
             target = folder / REPORT_NAMES[kind]
             try:
                 os.replace(staged, target)  # same folder tree: an atomic rename, like output.py's
-            except PermissionError as exc:
-                raise OutputError(f"cannot write {target}: permission denied (is the file open in Excel?) "
-                                  f"[{exc.strerror}]", path=target) from None
+            except OSError as exc:
+                raise output_error(target, exc) from None
             reports[kind] = target.relative_to(self.out_dir).as_posix()
         for kind, name in REPORT_NAMES.items():
             if kind not in reports:

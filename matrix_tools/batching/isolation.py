@@ -26,7 +26,9 @@ import contextlib
 import multiprocessing
 import os
 import signal
+import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -36,6 +38,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from matrix_tools.errors import InputError
+from matrix_tools.safety import one_line
 
 T = TypeVar("T")
 I = TypeVar("I")  # noqa: E741 - item type
@@ -101,11 +104,40 @@ def allow_sending_mappingproxy() -> None:
     from multiprocessing.reduction import ForkingPickler
 
     ForkingPickler.register(MappingProxyType, _reduce_mappingproxy)
+PARENT_CHECK_SECONDS = 0.5  # how soon a child notices that the batch run is gone
+
+
+def _die_with(parent_pid: int) -> None:
+    """End this child as soon as ``parent_pid`` (the batch run) is gone, even after SIGKILL.
+
+    A child left behind would go on writing reports into a staging folder nobody cleans up.
+    On Linux the kernel sends SIGKILL when the forkserver parent exits (it exits when the run
+    does); everywhere a watchdog thread checks the run's process every half second.
+    """
+    if sys.platform.startswith("linux"):  # prctl(PR_SET_PDEATHSIG, SIGKILL)
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+
+    def watch() -> None:
+        while True:
+            try:
+                os.kill(parent_pid, 0)
+            except ProcessLookupError:
+                os._exit(70)
+            except OSError:
+                pass  # alive, but not ours to signal
+            time.sleep(PARENT_CHECK_SECONDS)
+
+    threading.Thread(target=watch, name="matrix-tools-parent-watch", daemon=True).start()
 
 
 def _child_main(conn: Connection, func: Callable[..., Any], args: tuple[Any, ...], memory_mb: int,
-                stderr_path: str) -> None:
+                stderr_path: str, parent_pid: int = 0) -> None:
     """Entry point of the child: limit memory, run, send ("ok", result) or ("raise", error)."""
+    if parent_pid:
+        _die_with(parent_pid)
     # Native crashes (a Rust abort in python-calamine) write to fd 2; keep that out of the
     # user's terminal and let the parent read it to explain the crash.
     log = os.open(stderr_path, os.O_WRONLY | os.O_APPEND)
@@ -162,7 +194,8 @@ def _start(ctx: Any, index: int, func: Callable[..., Any], args: tuple[Any, ...]
     receive, send = ctx.Pipe(duplex=False)
     handle, stderr_path = tempfile.mkstemp(prefix="matrix-tools-reader-", suffix=".log")
     os.close(handle)
-    process = ctx.Process(target=_child_main, args=(send, func, args, memory_mb, stderr_path), daemon=True)
+    process = ctx.Process(target=_child_main, args=(send, func, args, memory_mb, stderr_path, os.getpid()),
+                          daemon=True)
     process.start()
     send.close()  # the child holds its own copy; EOF on `receive` then means the child is gone
     return _Child(index, process, receive, time.monotonic() + timeout, label, stderr_path)
@@ -240,7 +273,8 @@ OUT_OF_MEMORY_SIGNS = ("memory allocation of", "MemoryError", "Cannot allocate m
 
 def _last_line(text: str) -> str:
     """The most telling line of a crash log: the first allocation or panic line, else the last line."""
-    lines = [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    # a panic message may quote the file's own text: one line, escapes visible
+    lines = [one_line(line, squeeze=True) for line in text.splitlines() if line.strip()]
     for line in lines:
         if line.startswith(("memory allocation of", "thread '")) or "panicked" in line:
             return line[:160]

@@ -31,7 +31,6 @@ has a finding at or above ``fail_on``; else 0.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from typing import Any
 
 from matrix_tools.batching.folders import ReportWriter, refuse_duplicates
 from matrix_tools.batching.isolation import default_jobs
+from matrix_tools.batching.lock import locked_output
 from matrix_tools.batching.state import (
     STATE_FILE,
     STATE_FORMAT,
@@ -54,7 +54,9 @@ from matrix_tools.batching.state import (
     tool_version,
 )
 from matrix_tools.batching.work import (
+    Checked,
     Identified,
+    Outcome,
     WorkContext,
     Worker,
     identify_file,
@@ -71,11 +73,12 @@ from matrix_tools.reports.batch import (
     write_summary_xlsx,
 )
 from matrix_tools.reports.findings import render_junit
+from matrix_tools.safety import safe_json_dumps
 from matrix_tools.submissions import check_input_folder, read_sha256, require_files, scan_folder
-from matrix_tools.validation.config import DEFAULT_CONFIG, Config, find_config, read_config
+from matrix_tools.validation.config import DEFAULT_CONFIG, Config, read_config
 from matrix_tools.validation.engine import unreadable_result
 from matrix_tools.validation.findings import Severity
-from matrix_tools.writing.output import write_text
+from matrix_tools.writing.output import output_error, write_text
 
 DEFAULT_TIMEOUT = 120.0  # seconds per file; a real matrix takes well under one
 DEFAULT_MEMORY_MB = 2048  # address space per worker (RLIMIT_AS); a real matrix needs ~100 MB
@@ -116,6 +119,7 @@ class BatchResult:
 # --- the run ------------------------------------------------------------------------------
 
 
+@locked_output(lambda output, source, base_dir: _output_dir(output, source, base_dir))  # one run per OUTDIR
 def batch(
     folder: str | Path,
     *,
@@ -134,8 +138,10 @@ def batch(
 ) -> BatchResult:
     """Validate every workbook in ``folder`` and write the reports into ``output`` (if given).
 
-    ``config`` is a Config or the path of a configuration file (default: ``matrix-tools.json``
-    in the folder, if present). ``jobs`` child processes at a time (default: the CPUs, at most 8).
+    ``config`` is a Config or the path of a configuration file (default: the built-in settings;
+    a ``matrix-tools.json`` inside ``folder`` is never used: submissions do not choose the
+    checks). ``jobs`` child processes at a time (default: the CPUs, at most 8). With ``output``,
+    the output folder is locked for the run (``OutputError`` "output-locked" for a second run).
     Raises InputError when the folder does not exist, UsageError when it is a file or holds
     nothing to read; everything about single files is in the result. ``worker`` replaces the
     per-file work (tests use it to simulate a crash).
@@ -145,7 +151,7 @@ def batch(
     source = check_input_folder(folder, what="the folder of submissions")
     base_dir = check_input_folder(baseline, what="the baseline folder") if baseline is not None else None
     threshold = Severity(fail_on)
-    cfg = _config(config, source)
+    cfg = _config(config)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
     out_dir = _output_dir(output, source, base_dir)
     previous = read_state(out_dir) if out_dir is not None and not full else {}
@@ -192,7 +198,7 @@ def batch(
         for name, outcome in iter_processed(worker, [str(p) for p in to_read], ctx, jobs=workers,
                                             timeout=timeout, memory_mb=memory_mb):
             p = Path(name)
-            sha, size = hashes[p.name]
+            sha, size = _what_was_read(outcome, hashes[p.name])
             record = record_outcome(p, sha, size, outcome, base_info, ctx)
             entry = writer.write(record.entry, outcome)
             record = FileRecord(entry, record.junit)
@@ -235,7 +241,7 @@ def batch(
         written.append(str(write_text(out_dir / "junit.xml", junit_text, inputs)))
         state = {"format": STATE_FORMAT, "fingerprint": settings,
                  "files": {name: r.as_dict() for name, r in records.items()}, "baselines": base_info}
-        written.append(str(write_text(out_dir / STATE_FILE, json.dumps(state, ensure_ascii=False, allow_nan=False),
+        written.append(str(write_text(out_dir / STATE_FILE, safe_json_dumps(state),
                                       inputs)))
     if junit is not None:
         written.append(str(write_text(junit, junit_text, writer.inputs)))
@@ -243,13 +249,24 @@ def batch(
                        str(out_dir) if out_dir else None, tuple(written))
 
 
-def _config(config: Any, folder: Path) -> Any:
+def _what_was_read(outcome: Outcome, listed: tuple[str, int]) -> tuple[str, int]:
+    """The hash and size a result is stored under: of the bytes the worker read, not of what
+    the folder held when the run began (a file replaced meanwhile). An output fault (disk full)
+    in a worker stops the run here, with its one line, instead of blaming the file."""
+    if outcome.output_error is not None:
+        raise OutputError(outcome.output_error.message, code=outcome.output_error.code)
+    read = outcome.result
+    return (read.sha256, read.size) if isinstance(read, Checked) and read.sha256 else listed
+
+
+def _config(config: Any) -> Any:
     if isinstance(config, Config):
         return config
     if config is not None:
         return read_config(config)
-    found = find_config([folder])
-    return read_config(found) if found is not None else DEFAULT_CONFIG
+    # Settings come from the operator, never from the folder of submissions: a
+    # matrix-tools.json dropped into the inbox must not switch checks off for everyone.
+    return DEFAULT_CONFIG
 
 
 STAGING_PREFIX = ".staging-"
@@ -262,9 +279,12 @@ def _new_staging(out_dir: Path | None) -> Path | None:
 
     if out_dir is None:
         return None
-    for old in out_dir.glob(STAGING_PREFIX + "*"):
+    for old in out_dir.glob(STAGING_PREFIX + "*"):  # ours: the output folder is locked
         shutil.rmtree(old, ignore_errors=True)
-    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    try:
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+    except OSError as exc:
+        raise output_error(out_dir, exc) from None
 
 
 def _output_dir(output: str | Path | None, source: Path, base_dir: Path | None) -> Path | None:

@@ -33,7 +33,8 @@ STATE_FORMAT = 1
 STATUSES = ("ok", "warnings", "errors", "unreadable", "duplicate")
 
 
-TRANSIENT_ERRORS = frozenset({"reader-crashed", "reader-timeout", "reader-out-of-memory", "processing-failed"})
+TRANSIENT_ERRORS = frozenset({"reader-crashed", "reader-timeout", "reader-out-of-memory", "processing-failed",
+                              "input-changed"})  # a file still being copied: read it again next time
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,29 @@ def read_state(out_dir: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict) or data.get("format") != STATE_FORMAT:
         return {}
+    # A damaged or hand-edited state.json is a cache to rebuild, never a reason to stop: keep
+    # only the records that have the shape this version writes; the rest are read again.
+    files = data.get("files")
+    baselines = data.get("baselines")
+    data["files"] = ({name: record for name, record in files.items() if _usable(record)}
+                     if isinstance(files, dict) else {})
+    data["baselines"] = ({name: info for name, info in baselines.items()
+                          if isinstance(info, dict) and isinstance(info.get("sha256"), str)}
+                         if isinstance(baselines, dict) else {})
     return data
+
+
+def _usable(record: Any) -> bool:
+    """Whether a state.json record can be reused as it is."""
+    try:
+        entry = StateEntry.from_dict(record["entry"])
+        return (isinstance(record.get("junit"), str) and entry.status in STATUSES
+                and all(isinstance(v, str) for v in (entry.file, entry.key, entry.sha256, entry.iso3, entry.state))
+                and all(isinstance(v, str) for v in entry.reports.values())
+                and (entry.baseline is None or isinstance(entry.baseline.get("sha256"), str))
+                and (entry.error is None or isinstance(entry.error.get("code"), str)))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return False
 
 
 def fingerprint(cat: Catalogue, cfg: Any, threshold: Severity) -> str:

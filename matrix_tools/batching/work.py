@@ -21,16 +21,17 @@ from typing import Any
 from matrix_tools.batching.isolation import DEFAULT_MEMORY_MB as ISOLATION_MEMORY_MB
 from matrix_tools.batching.isolation import iter_isolated
 from matrix_tools.diffing.engine import compare_matrices
-from matrix_tools.errors import InputError
+from matrix_tools.errors import InputError, OutputError
 from matrix_tools.model import Catalogue
 from matrix_tools.reading.parse import load_matrix
 from matrix_tools.reports.diff_json import render_diff_json
 from matrix_tools.reports.diff_md import render_diff_md
 from matrix_tools.reports.diff_xlsx import write_diff_xlsx
 from matrix_tools.reports.findings import render_json, render_junit, render_text
+from matrix_tools.safety import one_line
 from matrix_tools.validation.engine import validate_matrix
 from matrix_tools.validation.findings import Severity
-from matrix_tools.writing.output import write_text
+from matrix_tools.writing.output import output_error, write_text
 
 REPORT_NAMES = {
     "validation_json": "validation.json",
@@ -84,6 +85,9 @@ class Checked:
     notes: tuple[str, ...] = ()
     changes: Mapping[str, Any] | None = None  # counts of the diff against the baseline
     baseline_sha256: str = ""  # of the baseline as read, when compared
+    # the hash and size of the bytes actually read (load_matrix refuses a file that changed meanwhile)
+    sha256: str = ""
+    size: int = 0
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class Outcome:
     result: Checked | Identified | None = None
     error: FileError | None = None
     seconds: float = 0.0
+    output_error: FileError | None = None  # the output folder's fault (disk full): stops the run
 
 
 def identify_file(path: str, ctx: WorkContext) -> Identified:
@@ -121,7 +126,9 @@ def process_file(path: str, ctx: WorkContext) -> Checked:
                            ("validation_text", render_text([result], threshold=ctx.threshold))):
             reports[kind] = str(write_text(stage / REPORT_NAMES[kind], text))
     checked = Checked(state=matrix.state.name, iso3=matrix.state.iso3, counts=dict(result.counts),
-                      dates=_dates(matrix), junit=render_junit([result], threshold=ctx.threshold))
+                      dates=_dates(matrix), junit=render_junit([result], threshold=ctx.threshold),
+                      sha256=matrix.source.sha256 if matrix.source else "",
+                      size=matrix.source.size if matrix.source else 0)
     baseline = ctx.baselines.get(matrix.state.iso3) if matrix.state.iso3 else None
     if baseline is not None:
         try:
@@ -140,7 +147,10 @@ def _stage_dir(path: str, ctx: WorkContext) -> Path | None:
     if ctx.staging is None:
         return None
     folder = Path(ctx.staging) / hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # the output folder's fault (disk full), not the file's
+        raise output_error(folder, exc) from None
     return folder
 
 
@@ -209,10 +219,15 @@ def process_chunk(worker: Worker, paths: tuple[str, ...], ctx: WorkContext) -> l
             result = worker(path, ctx)
         except InputError as exc:
             error = FileError(exc.code, exc.message)
+        except OutputError as exc:
+            # The output folder's fault (disk full, read-only), not the file's: the parent
+            # stops the run with this one line instead of blaming every submission.
+            out.append(Outcome(output_error=FileError(exc.code, exc.message), seconds=time.perf_counter() - start))
+            continue
         except MemoryError:
             raise  # the whole child is suspect: isolation reports it, the chunk is split
         except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the others
-            text = " ".join(str(exc).split())[:300]
+            text = one_line(str(exc), width=300, squeeze=True)
             error = FileError("processing-failed", f"matrix-tools failed on this file ({type(exc).__name__}: {text}); "
                                                    "please report it with the file")
         out.append(Outcome(result, error, time.perf_counter() - start))

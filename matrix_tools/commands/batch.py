@@ -15,7 +15,7 @@ from matrix_tools.batching.registry_run import batch_with_registry
 from matrix_tools.batching.run import batch
 from matrix_tools.commands.options import catalogue_option, registry_mode_option
 from matrix_tools.reports.batch import status_label
-from matrix_tools.reports.textline import one_line
+from matrix_tools.safety import one_line, printable
 from matrix_tools.writing.output import check_output_path
 
 
@@ -33,7 +33,8 @@ from matrix_tools.writing.output import check_output_path
 @click.option("--full", is_flag=True,
               help="Read every file again, even those unchanged since the last run into the same output folder.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path), default=None,
-              help="Configuration file (JSON). By default matrix-tools.json in FOLDER is used if present.")
+              help="Configuration file (JSON). Without it the built-in settings are used; a matrix-tools.json "
+                   "inside FOLDER is never used (submissions do not choose the checks).")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error", show_default=True,
               help="Exit with code 1 when a State has a finding of this severity or worse.")
 @click.option("--timeout", type=click.FloatRange(min=1), default=120.0, show_default=True, metavar="SECONDS",
@@ -97,7 +98,7 @@ def command(
             if baseline is None:
                 staged = ", ".join(run.baselines) or "none approved yet"
                 click.echo(f"Baselines from the registry (ISO@approved): {staged}", err=True)
-    click.echo(render_overview(result.document), nl=False)
+    click.echo(printable(render_overview(result.document)), nl=False)
     if registry_path is not None:
         for item in recorded:
             click.echo(one_line(f"  Registry: {item.file}: {item.ref + ' ' if item.ref else ''}{item.message}"))
@@ -120,16 +121,17 @@ def render_overview(document: dict[str, Any] | Any) -> str:
                      "compared with their baseline have changes.")
     attention = [s for s in document["states"] if s["status"] in ("errors", "unreadable", "duplicate")]
     for state in attention:
-        who = state["state"]["name"] or state["key"]
+        # Names, States and messages came from submissions: one line each, escapes visible.
+        who = one_line(state["state"]["name"] or state["key"], width=120)
         if state["state"]["iso3"] and who != state["state"]["iso3"]:
-            who += f" ({state['state']['iso3']})"
+            who += f" ({one_line(state['state']['iso3'], width=20)})"
         if state["error"]:
-            detail = f"{state['error']['message']} [{state['error']['code']}]"
+            detail = f"{one_line(state['error']['message'])} [{state['error']['code']}]"
         else:
             detail = f"{state['counts']['error']} error(s), {state['counts']['warning']} warning(s)"
-        lines.append(f"  {status_label(state['status'])}: {state['file']}: {who}: {detail}")
+        lines.append(f"  {status_label(state['status'])}: {one_line(state['file'], breaks=None)}: {who}: {detail}")
     for item in document.get("skipped", ()):
-        lines.append(f"  Skipped: {item['file']}: {item['reason']}")
+        lines.append(f"  Skipped: {one_line(item['file'], breaks=None)}: {one_line(item['reason'])}")
     verdict = {0: "OK", 1: "FAILED (data problems)", 3: "FAILED (files could not be processed)"}
     lines.append(f"{verdict.get(summary['exit_code'], 'FAILED')}: exit code {summary['exit_code']}.")
     return "\n".join(lines) + "\n"
@@ -139,6 +141,7 @@ def render_overview(document: dict[str, Any] | Any) -> str:
 def _progress() -> Iterator[Callable[[int, int, Any], None]]:
     """A rich progress bar on a terminal; plain log lines on stderr otherwise (cron, CI)."""
     if sys.stderr.isatty() and "MATRIX_TOOLS_PLAIN" not in os.environ:
+        from rich.markup import escape
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,
@@ -152,7 +155,8 @@ def _progress() -> Iterator[Callable[[int, int, Any], None]]:
         task = bar.add_task("", total=None)
 
         def update(done: int, total: int, entry: Any) -> None:
-            bar.update(task, completed=done, total=total, description=entry.file)
+            # rich reads [..] as markup: a file named "[blink]..." must show as it is.
+            bar.update(task, completed=done, total=total, description=escape(one_line(entry.file, breaks=None)))
 
         with bar:
             yield update
@@ -164,6 +168,7 @@ def _progress() -> Iterator[Callable[[int, int, Any], None]]:
         else:
             what = f"{entry.status} ({entry.counts.get('error', 0)} errors, {entry.counts.get('warning', 0)} warnings)"
         reused = ", unchanged" if entry.reused else ""
-        click.echo(f"[{done}/{total}] read {entry.file}: {entry.key}: {what}{reused}", err=True)
+        click.echo(f"[{done}/{total}] read {one_line(entry.file, breaks=None)}: {one_line(entry.key, breaks=None)}: "
+                   f"{what}{reused}", err=True)
 
     yield log

@@ -21,7 +21,7 @@ from matrix_tools.identity import check_unique_states
 from matrix_tools.registry.coverage import coverage_over_time
 from matrix_tools.registry.lookup import is_reference
 from matrix_tools.reports.consolidated import check_output_format, write_consolidated
-from matrix_tools.reports.textline import one_line
+from matrix_tools.safety import one_line
 from matrix_tools.submissions import expand_inputs, require_files
 from matrix_tools.writing.output import check_output_path
 
@@ -93,7 +93,7 @@ def command(items: tuple[Path, ...], output: Path, registry_path: str | None, as
         matrices, over_time = _from_registry(lookup, as_of.date() if as_of else None, catalogue, output)
     for path, reason in failed:
         click.echo(
-            f"Error: {path}: {reason}" if str(path) not in reason else f"Error: {reason}", err=True
+            one_line(f"Error: {path}: {reason}" if str(path) not in reason else f"Error: {reason}"), err=True
         )
     if not matrices:
         raise InputError(f"none of the {len(files)} workbook(s) could be read; nothing written")

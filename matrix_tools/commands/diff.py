@@ -16,6 +16,7 @@ from matrix_tools.reports.diff_json import render_diff_json
 from matrix_tools.reports.diff_md import render_diff_md
 from matrix_tools.reports.diff_text import render_diff_text, summary_sentence
 from matrix_tools.reports.diff_xlsx import write_diff_xlsx_carrying
+from matrix_tools.safety import printable
 from matrix_tools.writing.output import check_output_path, write_text
 
 FORMATS = ("text", "json", "md", "html", "xlsx")
@@ -140,7 +141,7 @@ def _write(result: DiffResult, fmt: str, output: Path | None, inputs: tuple[Path
     renderers = {"json": render_diff_json, "md": render_diff_md, "html": render_diff_html}
     text = renderers.get(fmt, render_diff_text)(result)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(printable(text) if fmt in ("text", "md") else text, nl=False)
     else:
         write_text(output, text, inputs)
     return ""

@@ -9,6 +9,7 @@ import click
 from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
 from matrix_tools.export import export_matrix, render_export_csv, render_export_json
 from matrix_tools.reading.parse import load_matrix
+from matrix_tools.safety import encodable, one_line
 from matrix_tools.writing.output import check_output_path, write_bytes, write_text
 
 
@@ -41,10 +42,10 @@ def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | No
     data = export_matrix(matrix)
     text = render_export_json(data) if fmt == "json" else render_export_csv(data)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(encodable(text), nl=False)
         return
     if fmt == "csv":  # a byte-order mark, so Excel on Windows reads accents right
-        write_bytes(output, text.encode("utf-8-sig"), inputs=[file])
+        write_bytes(output, encodable(text).encode("utf-8-sig"), inputs=[file])
     else:
         write_text(output, text, inputs=[file])
-    click.echo(f"Wrote {len(data['entries'])} entries of {matrix.state.name or file.name} to {output}", err=True)
+    click.echo(f"Wrote {len(data['entries'])} entries of {one_line(matrix.state.name or file.name)} to {output}", err=True)

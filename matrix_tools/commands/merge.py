@@ -16,6 +16,7 @@ from matrix_tools.reports.merge import (
     render_merge_text,
     write_merge_workbook_carrying,
 )
+from matrix_tools.safety import printable
 from matrix_tools.writing.output import check_output_path, write_text
 
 
@@ -117,7 +118,7 @@ def command(
         else render_merge_text(result, output=output)
     )
     if report is None:
-        click.echo(text, nl=False)
+        click.echo(printable(text) if fmt != "json" else text, nl=False)
     else:
         write_text(report, text, inputs=[*inputs, output])
         count = len(result.conflicts)

@@ -20,6 +20,7 @@ from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK
 from matrix_tools.registry.lookup import is_reference
 from matrix_tools.reports.annotate import write_annotated_workbook
 from matrix_tools.reports.findings import render_json, render_junit, render_text
+from matrix_tools.safety import one_line, printable
 from matrix_tools.submissions import expand_inputs, require_files
 from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
 from matrix_tools.validation.engine import ValidationResult, validate_files, validate_matrix
@@ -123,6 +124,8 @@ def command(
     else:
         color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
         text = render_text(results, color=color, threshold=threshold)
+        if not color:  # with colour, the renderer's own escapes must stay; it escapes each field
+            text = printable(text)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -132,7 +135,7 @@ def command(
     if targets:
         for result, target in zip(results, targets, strict=True):
             if result.matrix is None:
-                click.echo(f"Not annotated: {result.path} could not be read.", err=True)
+                click.echo(f"Not annotated: {one_line(result.path, breaks=None)} could not be read.", err=True)
                 continue
             write_annotated_workbook(target, result, inputs=paths)
             click.echo(f"Wrote the annotated workbook {target}", err=True)

@@ -8,14 +8,15 @@ rectangle. Nothing here knows about the catalogue.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from matrix_tools.errors import InputError
 from matrix_tools.limits import DEFAULT_LIMITS, Limits
-from matrix_tools.safety import ensure_defused
+from matrix_tools.model import column_letter
+from matrix_tools.safety import ensure_defused, one_line
 
 CellValue = Any  # str | float | int | bool | date | datetime | time | timedelta
 
@@ -33,6 +34,8 @@ class SheetGrid:
     # (row, col) -> formula text ("=HYPERLINK(...)"); ``rows`` hold the cached values
     formulas: Mapping[tuple[int, int], str] = field(default_factory=dict)
     unread: tuple[int, int] | None = None  # the first cell holding data that was not read
+    # cell -> top-left cell of the merged range covering it, within the area read (parse fills it)
+    merge_origins: Mapping[tuple[int, int], tuple[int, int]] = field(default_factory=dict, compare=False, hash=False)
 
     def value(self, row: int, col: int) -> CellValue:
         if row < len(self.rows):
@@ -107,6 +110,7 @@ def _read_calamine(path: Path, limits: Limits) -> WorkbookGrid:
             extra_rows = sum(1 for r in rows[limits.max_rows_read:] if any(_has(v) for v in r))
             wide = unread is not None and unread[0] < limits.max_rows_read
             cut = tuple(tuple(r[: limits.max_cols_read]) for r in kept)
+            _check_text_lengths(path, name, cut, limits)
             merged = tuple(
                 (a[0], a[1], b[0], b[1]) for a, b in (sheet.merged_cell_ranges or ())
             )
@@ -160,6 +164,7 @@ def _read_openpyxl(path: Path, limits: Limits) -> WorkbookGrid:
                         unread = (i, right)
                 rows.append(tuple(values))
             wide = unread is not None and unread[0] < limits.max_rows_read
+            _check_text_lengths(path, ws.title, rows, limits)
             sheets.append(SheetGrid(ws.title, tuple(rows), _merged_ranges(ws, limits), truncated_rows=extra,
                                     truncated_cols=wide, visible=ws.sheet_state == "visible", unread=unread))
     finally:
@@ -261,6 +266,20 @@ def read_formulas(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, dict
     finally:
         wb.close()
     return found
+def _check_text_lengths(path: Path, sheet: str, rows: Sequence[Sequence[CellValue]], limits: Limits) -> None:
+    """Refuse a cell longer than Excel's own limit (``max_cell_chars``): no spreadsheet program
+    wrote it, and every later step (normalising, word diff, reports) is bounded by it."""
+    limit = limits.max_cell_chars
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if type(value) is str and len(value) > limit:
+                raise InputError(
+                    f"cannot read {path.name}: cell {one_line(sheet, breaks=None, width=40)}!{column_letter(c)}{r + 1} "
+                    f"holds {len(value):,} characters, above Excel's limit of {limit:,} per cell; "
+                    "ask the sender to shorten it (or attach the text separately) and send the workbook again",
+                    code="cell-text-too-long", path=path,
+                )
+
 
 
 def _has(value: CellValue) -> bool:
@@ -268,8 +287,7 @@ def _has(value: CellValue) -> bool:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text[:200]
+    return one_line(str(exc), width=200, squeeze=True) or type(exc).__name__
 
 
 def cell_text(value: CellValue) -> str:

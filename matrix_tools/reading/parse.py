@@ -37,6 +37,7 @@ from matrix_tools.model import (
 from matrix_tools.reading.grid import CellValue, SheetGrid, WorkbookGrid, cell_text, read_grid
 from matrix_tools.reading.header import read_header
 from matrix_tools.reading.locate import TableLayout, assign_tables, key_text, match_row
+from matrix_tools.reading.merged import merged_origin, unmerge
 from matrix_tools.reading.normalise import build_mark_lookup, normalise_text, parse_mark
 from matrix_tools.reading.preflight import check_file
 from matrix_tools.submissions import read_sha256
@@ -48,10 +49,18 @@ def load_matrix(path: str | Path, catalogue: Catalogue | str | Path | None = Non
 
     path = Path(path)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
+    source = _try_source_info(path)  # None: check_file says what is wrong with the file
     pre = check_file(path, limits)
-    source = read_source_info(path)
     grid = read_grid(path, (pre.max_row, pre.max_col), limits, shared_strings=pre.shared_strings_declared,
                      formulas=pre.formulas)
+    after = _try_source_info(path)
+    if source is None or after is None or after.sha256 != source.sha256:
+        # Replaced or still being written while it was read: what was checked may not be what
+        # was parsed, and no result may be stored under a hash that is not what was read.
+        raise InputError(
+            "the file changed while it was being read (is it still being copied or saved?): "
+            "run again once it is complete", code="input-changed", path=path,
+        )
     notes = list(pre.notes)
     notes.extend(Observation("data-outside-matrix", n) for n in grid.notes)
     matrix = parse_matrix(grid, cat, source=source, observations=notes)
@@ -74,6 +83,13 @@ def as_matrix(item: Matrix | str | Path, catalogue: Catalogue | str | Path | Non
     return item if isinstance(item, Matrix) else load_matrix(item, catalogue)
 
 
+def _try_source_info(path: Path) -> SourceInfo | None:
+    try:
+        return read_source_info(path) if path.is_file() else None
+    except OSError:
+        return None
+
+
 def read_source_info(path: Path) -> SourceInfo:
     sha256, size = read_sha256(path)
     return SourceInfo(path=str(path), name=path.name, sha256=sha256, size=size)
@@ -83,7 +99,7 @@ def parse_matrix(grid: WorkbookGrid, catalogue: Catalogue, *, source: SourceInfo
                  observations: Iterable[Observation] = ()) -> Matrix:
     """Turn raw cells into a Matrix (pure: no I/O)."""
     obs: list[Observation] = list(observations)
-    sheets = [_unmerge(s) for s in grid.sheets]
+    sheets = [unmerge(s) for s in grid.sheets]
     for sheet in sheets:
         if sheet.truncated_rows or sheet.truncated_cols:
             # Name the first cell that holds data and was not read, so nothing is dropped unsaid.
@@ -193,42 +209,6 @@ def _formula_observations(sheets: list[SheetGrid], entries: dict[tuple[str, str]
                               cell=ref, table=table, field=field, column=column, value=formula)
 
 
-def _unmerge(sheet: SheetGrid) -> SheetGrid:
-    """Give every cell of a merged range the top-left value, as Excel shows it."""
-    origins = merge_origins(sheet)
-    if not origins:
-        return sheet
-    rows = [list(r) for r in sheet.rows]
-    for (r, c), (r0, c0) in origins.items():
-        rows[r][c] = rows[r0][c0] if c0 < len(rows[r0]) else ""
-    return replace(sheet, rows=tuple(tuple(r) for r in rows))
-
-
-def merge_origins(sheet: SheetGrid) -> dict[tuple[int, int], tuple[int, int]]:
-    """Every cell covered by a merged range (not its top-left) -> that top-left cell.
-
-    Bounded by the area read: a huge range only covers cells that were read, and ranges
-    that overlap (Excel never writes them) stop counting once every cell read is covered,
-    so thousands of sheet-wide merges cannot multiply the work."""
-    origins: dict[tuple[int, int], tuple[int, int]] = {}
-    # Every row visited and every cell covered costs one: valid (non-overlapping) ranges stay
-    # well inside this, and the total work is linear in the area read whatever the ranges.
-    budget = 2 * sum(len(r) for r in sheet.rows) + len(sheet.rows)
-    for r0, c0, r1, c1 in sheet.merged:
-        if r0 >= len(sheet.rows):
-            continue
-        for r in range(r0, min(r1, len(sheet.rows) - 1) + 1):
-            width = len(sheet.rows[r])
-            for c in range(c0, min(c1, width - 1) + 1):
-                if (r, c) != (r0, c0):
-                    origins.setdefault((r, c), (r0, c0))
-                    budget -= 1
-            budget -= 1
-            if budget <= 0:
-                return origins
-    return origins
-
-
 def _column_observations(fit: TableLayout) -> list[Observation]:
     out = []
     where = cell_ref(fit.sheet.name, fit.caption_row, 0)
@@ -260,7 +240,6 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict[s
     other_values: dict[int, dict[str, Value]] = {c: {} for c in other_cols}
     prefix = sheet_ref(sheet.name, "")  # every cell of this sheet: prefix + "D12" (a hot path)
     formulas = sheet.formulas
-    origins = merge_origins(sheet) if sheet.merged else {}
     for r in range(fit.caption_row + 1, sheet.height):
         field_id = cell_text(sheet.value(r, fit.field_id_col)).strip() if fit.field_id_col is not None else ""
         number = cell_text(sheet.value(r, fit.number_col)).strip() if fit.number_col is not None else ""
@@ -310,13 +289,13 @@ def _read_table_rows(fit: TableLayout, catalogue: Catalogue, mark_lookup: dict[s
                 continue
             entries[(row.field, col.key)] = parse_value(
                 cells[at] if at < len(cells) else "", col.kind, mark_lookup,
-                f"{prefix}{column_letter(at)}{r + 1}", origins.get((r, at)),
+                f"{prefix}{column_letter(at)}{r + 1}", merged_origin(sheet, r, at) if sheet.merged else None,
                 formula=formulas.get((r, at)) if formulas else None)
         for c in other_cols:
             if c < len(cells) and (_has_text(cells[c]) or (formulas and (r, c) in formulas)):
                 other_values[c][row.field] = parse_value(
                     cells[c], ColumnKind.TEXT, mark_lookup, f"{prefix}{column_letter(c)}{r + 1}",
-                    origins.get((r, c)),
+                    merged_origin(sheet, r, c) if sheet.merged else None,
                     formula=formulas.get((r, c)) if formulas else None)
     for c in other_cols:
         caption, _ = normalise_text(captions[c] if c < len(captions) else "")

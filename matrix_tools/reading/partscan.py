@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from matrix_tools.limits import Limits
 from matrix_tools.reading.sniff import DAMAGED, Refused, mb, show
+from matrix_tools.reading.textbounds import SharedStringsScan, StringSpans
 
 READ_CHUNK_BYTES = 1024 * 1024  # XML parts are streamed in chunks of this size
 
@@ -48,6 +49,8 @@ class PackageFacts:
     max_col: int = -1
     shared_strings_declared: int = 0  # the <sst count/uniqueCount> claim (calamine preallocates it)
     formulas: bool = False  # some worksheet has an <f> element (the reader then records formulas)
+    sheet_names: list[str] | None = None  # the name of each <sheet> in the workbook
+    merged_ranges: int = 0  # <mergeCell> elements over all worksheets
 
 
 _CELL_TAG = re.compile(r"<c(?=[\s/>])([^>]*)")
@@ -55,7 +58,18 @@ _ROW_TAG = re.compile(r"<row(?=[\s/>])([^>]*)")
 # With a namespace prefix (<x:c>): 2-3 times slower, so used only when ':c' or ':row' occurs.
 _CELL_TAG_ANY = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?c(?=[\s/>])([^>]*)")
 _ROW_TAG_ANY = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?row(?=[\s/>])([^>]*)")
-_REF = re.compile(r"\sr\s*=\s*[\"']\$?([A-Za-z]{0,3})\$?([0-9]{1,9})")
+# A cell or row reference. Every ``r`` attribute is counted, and every one must be a reference
+# inside Excel's grid (A1 to XFD1048576, as Excel writes them): a reference the pre-flight
+# pass cannot read the way the reader will (``ZZZZ7999``, ``A0``, ``1A``) is refused, so the
+# two can never disagree on how far a sheet reaches (issue 13: 4-7 column letters made
+# python-calamine allocate hundreds of GB).
+_R_ATTR = re.compile(r"\sr\s*=\s*[\"']([^\"']*)")
+_CELL_REF = re.compile(r"\sr\s*=\s*[\"']\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})[\"']")
+_ROW_REF = re.compile(r"\sr\s*=\s*[\"']([1-9][0-9]{0,6})[\"']")
+_CELL_REF_ONE = re.compile(r"\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})")
+_ROW_REF_ONE = re.compile(r"[1-9][0-9]{0,6}")
+EXCEL_MAX_ROW = 1_048_576
+EXCEL_MAX_COL = 16_384
 _FORMULA_TAG = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?f(?=[\s/>])")
 _DECLARED_ENCODING = re.compile(rb"^<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._\-]{1,40})")
 
@@ -70,8 +84,10 @@ class Extent:
     cannot mislead the count: expat has already refused them as malformed.
     """
 
-    def __init__(self, package: PackageFacts, head: bytes):
+    def __init__(self, package: PackageFacts, head: bytes, part: str = "", limits: Limits | None = None):
         self.package = package
+        self.part = part
+        self.strings = StringSpans("is", part, limits.max_string_xml_chars if limits else 0)
         self.decoder = codecs.getincrementaldecoder(encoding_of(head))(errors="replace")
         self.tail = ""
         self.ref_row = self.ref_col = -1
@@ -88,27 +104,51 @@ class Extent:
         if not self.package.formulas and _FORMULA_TAG.search(text):
             self.package.formulas = True
         prefixed = ":c" in text or ":row" in text
-        cells = (_CELL_TAG_ANY if prefixed else _CELL_TAG).findall(text)
-        self.cells_without_ref += len(cells) - len(_REF.findall("\x00".join(cells)))
-        refs = _REF.findall("\x00".join(c for c in cells if not c.endswith("/")))  # <c .../> holds no data
-        for letters in {letters.upper() for letters in {letters for letters, _ in refs} if letters}:
-            col = 0
-            for letter in letters:
-                col = col * 26 + ord(letter) - 64
-            self.ref_col = max(self.ref_col, col - 1)
-        rows = (_ROW_TAG_ANY if prefixed else _ROW_TAG).findall(text)
-        row_refs = [number for _, number in _REF.findall("\x00".join(rows))]
-        self.rows_without_ref += len(rows) - len(row_refs)
+        self.strings.feed(text)
+        if "mergeCell" in text:
+            self.package.merged_ranges += len(_MERGE_TAG.findall(text))
+        cell_tags = (_CELL_TAG_ANY if prefixed else _CELL_TAG).findall(text)
+        cells = "\x00".join(cell_tags)
+        refs = _CELL_REF.findall(cells)
+        cell_attrs = _R_ATTR.findall(cells)
+        if len(refs) != len(cell_attrs):
+            self.refuse(next((v for v in cell_attrs if not _CELL_REF_ONE.fullmatch(v)), "?"))
+        self.cells_without_ref += len(cell_tags) - len(refs)
+        # Extents are judged by cells that hold data (<c .../> holds none): LibreOffice writes
+        # styled empty cells and an empty <row r="1048576"> after a row deletion. Every
+        # reference is still checked to lie inside Excel's grid.
+        data_refs = _CELL_REF.findall("\x00".join(c for c in cell_tags if not c.endswith("/")))
+        for letters in {letters.upper() for letters, _ in refs}:
+            if _column_number(letters) > EXCEL_MAX_COL:
+                self.refuse(letters)
+        for letters in {letters.upper() for letters, _ in data_refs}:
+            self.ref_col = max(self.ref_col, _column_number(letters) - 1)
+        row_tags = (_ROW_TAG_ANY if prefixed else _ROW_TAG).findall(text)
+        rows = "\x00".join(row_tags)
+        row_refs = _ROW_REF.findall(rows)
+        row_attrs = _R_ATTR.findall(rows)
+        if len(row_refs) != len(row_attrs):
+            self.refuse(next((v for v in row_attrs if not _ROW_REF_ONE.fullmatch(v)), "?"))
+        self.rows_without_ref += len(row_tags) - len(row_refs)
+        last = max(map(int, [*row_refs, *(number for _, number in refs)]), default=0)
+        if last > EXCEL_MAX_ROW:
+            self.refuse(str(last))
         if row_refs:
             self.row_ref_max = max(self.row_ref_max, max(map(int, row_refs)) - 1)
-        # Extents are judged by cells that hold data: LibreOffice writes an empty
-        # <row r="1048576"> (and styled empty cells) after a row deletion. A row's own number
-        # only counts for cells that lack an ``r`` and so sit in the row they are in.
-        numbers = {number for _, number in refs}
+        # A row's own number only counts for cells that lack an ``r`` and so sit in the row
+        # they are in (publish); otherwise the rows of cells that hold data.
+        numbers = {number for _, number in data_refs}
         if numbers:
             self.ref_row = max(self.ref_row, max(map(int, numbers)) - 1)
         if final:
             self.publish()
+
+    def refuse(self, reference: str) -> NoReturn:
+        raise Refused(
+            "cell-reference-invalid",
+            f"the sheet part {show(self.part)} refers to a cell {show(reference, 20)} that is not a cell "
+            "of an Excel sheet (A1 to XFD1048576; Excel never writes this): refused for safety; " + DAMAGED,
+        )
 
     def publish(self) -> None:
         package = self.package
@@ -121,6 +161,17 @@ class Extent:
                 col -= 1
             package.max_row = max(package.max_row, row)
             package.max_col = max(package.max_col, col)
+
+
+_MERGE_TAG = re.compile(r"<(?:[A-Za-z_][\w.\-]*:)?mergeCell(?=[\s/>])")
+
+
+def _column_number(letters: str) -> int:
+    """'A' -> 1, 'XFD' -> 16384 (upper-case letters)."""
+    col = 0
+    for letter in letters:
+        col = col * 26 + ord(letter) - 64
+    return col
 
 
 def encoding_of(head: bytes) -> str:
@@ -206,7 +257,7 @@ class PartScan:
         parser.EntityDeclHandler = refuse_dtd
         parser.ExternalEntityRefHandler = refuse_dtd
         self._install_collectors(parser, name)
-        extent: Extent | None = None
+        extent: Extent | SharedStringsScan | None = None
         fed = 0
         try:
             with self.archive.open(info) as stream:
@@ -216,7 +267,10 @@ class PartScan:
                     if first and sniff and not looks_like_xml(chunk):
                         return
                     if first and name in self._targets("worksheet"):
-                        extent = Extent(self.package, chunk[:256])
+                        extent = Extent(self.package, chunk[:256], info.filename, self.limits)
+                    elif first and name in self._targets("sharedStrings"):
+                        extent = SharedStringsScan(encoding_of(chunk[:256]), info.filename,
+                                                   self.limits.max_string_xml_chars)
                     first = False
                     if not chunk:
                         break
@@ -282,12 +336,16 @@ class PartScan:
             package.sheets = []
             sheets = package.sheets
 
+            package.sheet_names = []
+            sheet_names = package.sheet_names
+
             def handler(tag: str, attrs: dict[str, str]) -> None:
                 if not package.workbook_root:
                     package.workbook_root = tag
                 if tag.endswith(" sheet"):
                     rid = attrs.get(f"{DOC_REL_NS} id") or attrs.get(f"{STRICT_DOC_REL_NS} id") or ""
                     sheets.append(rid)
+                    sheet_names.append(attrs.get("name", ""))
         elif name in self._targets("sharedStrings"):
             def handler(tag: str, attrs: dict[str, str]) -> None:
                 if tag.endswith(" sst") or tag == "sst":

@@ -42,9 +42,10 @@ from matrix_tools.reading.sniff import (
     classify_not_zip,
     classify_ole,
     mb,
-    one_line,
     show,
 )
+from matrix_tools.reading.zipcheck import check_structure
+from matrix_tools.safety import one_line
 
 # Not (yet) in limits.Limits; a module constant until the lead adds it there.
 
@@ -83,7 +84,7 @@ def check_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> Preflight:
     except Refused as refused:
         # A missing file is also a FileNotFoundError, so Python callers can catch the usual one.
         error = MissingInputError if refused.code == "input-not-found" else UnsafeInputError
-        raise error(one_line(refused.message), code=refused.code, path=path) from None
+        raise error(one_line(refused.message, squeeze=True), code=refused.code, path=path) from None
 
 
 def _check(path: Path, limits: Limits) -> Preflight:
@@ -185,6 +186,8 @@ def _check_directory(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], lim
                 f"(limit {limits.max_compression_ratio:.0f}): refused for safety (zip bomb?); {DAMAGED}",
             )
     _check_overlaps(archive, infos, file_size)
+    if archive.fp is not None:
+        check_structure(archive.fp, infos, file_size)
     return names
 
 
@@ -258,6 +261,21 @@ def _real_name(archive: zipfile.ZipFile, lower: str) -> str:
 # --- the workbook ----------------------------------------------------------------------
 
 
+def _check_sheet_names(names: list[str]) -> None:
+    """Refuse two sheets whose names differ only in case (``OP1``, ``op1``): Excel treats them
+    as one name and never writes both, and readers differ on which one a reference means."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = name.casefold()
+        if key in seen:
+            raise Refused(
+                "sheet-names-duplicate",
+                f"two sheets are named {show(seen[key], 40)} and {show(name, 40)}, which Excel treats as the "
+                "same name: rename one of them in Excel, save and send the workbook again",
+            )
+        seen[key] = name
+
+
 def _check_workbook(scan: PartScan, names: set[str], infos: list[zipfile.ZipInfo]) -> Preflight:
     package = scan.package
     workbook = workbook_part(package)
@@ -293,6 +311,13 @@ def _check_workbook(scan: PartScan, names: set[str], infos: list[zipfile.ZipInfo
         raise Refused(
             "workbook-part-missing",
             f"the workbook names a sheet part that is not in the file ({show(missing[0])}): {DAMAGED}",
+        )
+    _check_sheet_names(package.sheet_names or [])
+    if package.merged_ranges > scan.limits.max_merged_ranges:
+        raise Refused(
+            "too-many-merged-ranges",
+            f"the workbook has {package.merged_ranges:,} merged cell ranges, above the limit of "
+            f"{scan.limits.max_merged_ranges:,} (a matrix has a few dozen): refused for safety; {DAMAGED}",
         )
     notes: list[Observation] = []
     macros = sorted({n for n in names if any(marker in n for marker in MACRO_MARKERS)})

@@ -8,11 +8,11 @@ tell the sender what to do. ``Refused`` carries a stable code and a one-line mes
 
 from __future__ import annotations
 
-import re
 import struct
 from typing import BinaryIO
 
 from matrix_tools.limits import Limits
+from matrix_tools.safety import one_line
 
 SNIFF_BYTES = 4096
 CHUNK_BYTES = 1024 * 1024
@@ -150,19 +150,9 @@ def contains_bytes(handle: BinaryIO, needle: bytes, cap: int) -> bool:
     return False
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def show(text: str, width: int = 100) -> str:
-    """A name from the file, quoted and made safe for a one-line message."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text)
-    if len(text) > width:
-        text = text[: width - 1] + "…"
-    return f"'{text}'"
-
-
-def one_line(message: str) -> str:
-    return " ".join(message.split())
+    """A name from the file, quoted and made safe for a one-line message (``safety.one_line``)."""
+    return f"'{one_line(text, width=width, breaks=None)}'"
 
 
 def mb(size: int) -> str:

@@ -10,12 +10,12 @@ never turns strings into formulas or links (design.md, untrusted-input.md rule 4
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from matrix_tools.reports.findings import _xml_text
+from matrix_tools.safety import encodable, safe_json_dumps
 from matrix_tools.writing.output import write_with
 from matrix_tools.writing.xlsx import new_workbook, set_print
 
@@ -44,7 +44,7 @@ MAX_CELL = 32_000  # below Excel's 32,767 characters per cell
 
 def render_summary_json(document: Mapping[str, Any]) -> str:
     """The summary document as JSON (schemas/batch.schema.json)."""
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return safe_json_dumps(document, indent=2) + "\n"
 
 
 def render_junit_document(fragments: Sequence[str], *, skipped: Sequence[Mapping[str, str]] = ()) -> str:
@@ -54,7 +54,7 @@ def render_junit_document(fragments: Sequence[str], *, skipped: Sequence[Mapping
 
     root = ET.Element("testsuites", name="matrix-tools batch")
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-    suites = [suite for text in fragments for suite in ET.fromstring(text.encode("utf-8")).iter("testsuite")]
+    suites = [suite for text in fragments for suite in ET.fromstring(encodable(text).encode("utf-8")).iter("testsuite")]
     if skipped:
         suite = ET.Element("testsuite", name="skipped entries", tests=str(len(skipped)), failures="0",
                            errors="0", skipped=str(len(skipped)))

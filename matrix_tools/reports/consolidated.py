@@ -21,7 +21,7 @@ from matrix_tools.consolidating.engine import (
     wide_view,
 )
 from matrix_tools.errors import OutputError
-from matrix_tools.safety import csv_safe
+from matrix_tools.safety import csv_safe, encodable
 from matrix_tools.writing.output import write_bytes, write_with
 from matrix_tools.writing.xlsx import Styles, new_workbook, set_print
 
@@ -84,7 +84,7 @@ def render_consolidated_csv(df: pd.DataFrame) -> bytes:
 
     safe = df.apply(lambda col: col.map(lambda v: csv_safe(v) if isinstance(v, str) else v))
     text: str = safe.to_csv(index=False, lineterminator="\r\n")
-    return text.encode("utf-8-sig")
+    return encodable(text).encode("utf-8-sig")
 
 
 def write_consolidated_parquet(

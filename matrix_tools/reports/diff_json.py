@@ -7,8 +7,6 @@ every format shows the same facts.
 
 from __future__ import annotations
 
-import json
-
 from matrix_tools.diffing.result import (
     DiffResult,
     change_to_dict,
@@ -17,6 +15,7 @@ from matrix_tools.diffing.result import (
     side_to_dict,
     unknown_row_to_dict,
 )
+from matrix_tools.safety import safe_json_dumps
 
 SCHEMA = "diff.schema.json"
 
@@ -28,4 +27,4 @@ __all__ = [
 
 def render_diff_json(result: DiffResult) -> str:
     """Indented JSON text, ending with a newline (``allow_nan=False``: always valid JSON)."""
-    return json.dumps(diff_to_dict(result), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return safe_json_dumps(diff_to_dict(result), indent=2) + "\n"

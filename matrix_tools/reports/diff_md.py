@@ -11,6 +11,7 @@ import re
 from matrix_tools.diffing.engine import Change, DiffResult, Side, format_dates
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.reports.diff_text import count_phrase, readable_segments, summary_sentence
+from matrix_tools.safety import one_line
 
 # Inline specials of CommonMark and GitHub tables, plus < > & (raw HTML). Block markers
 # (#, -, 1.) need no escape: text only ever sits inside a table cell. "://" and "www." are
@@ -23,9 +24,10 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def escape_md(text: str) -> str:
-    """Text safe in a Markdown table cell: specials backslash-escaped, line breaks as <br>."""
+    """Text safe in a Markdown table cell: specials backslash-escaped, every kind of line break
+    (CR, LF, U+2028 ...) as <br>, control and bidi characters shown escaped (``safety.one_line``)."""
     escaped = _AUTOLINK.sub(lambda m: "\\" + m.group(0), _MD_SPECIAL.sub(r"\\\1", text))
-    return "<br>".join(escaped.splitlines()) if "\n" in escaped else escaped
+    return one_line(escaped, breaks="<br>")
 
 
 def md_code(text: str) -> str:
@@ -34,7 +36,7 @@ def md_code(text: str) -> str:
     if not text:
         return ""
     fence = "`" * (max((len(run) for run in _BACKTICKS.findall(text)), default=0) + 1)
-    body = text.replace("|", "\\|").replace("\n", " ")
+    body = one_line(text, breaks=None).replace("|", "\\|")  # a cell reference holds a sheet name
     pad = " " if body.startswith("`") or body.endswith("`") else ""
     return f"{fence}{pad}{body}{pad}{fence}"
 

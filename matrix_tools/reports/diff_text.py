@@ -6,13 +6,14 @@ from collections.abc import Iterator, Sequence
 
 from matrix_tools.diffing.engine import Change, DiffResult, Side
 from matrix_tools.diffing.worddiff import Segment
+from matrix_tools.safety import one_line
 
 MAX_TEXT = 160  # characters of a long text shown per side in the terminal
 
 
 def side_line(role: str, side: Side) -> str:
     """'Old: testland-2013.xlsx (SHA-256 1a2b3c4d…), catalogue un1540-matrix 2013.1'."""
-    name = side.name or "(in memory)"
+    name = one_line(side.name, breaks=None) if side.name else "(in memory)"
     checksum = f" (SHA-256 {side.sha256[:12]}…)" if side.sha256 else ""
     return f"{role}: {name}{checksum}, catalogue {side.catalogue}"
 
@@ -62,7 +63,7 @@ def summary_sentence(result: DiffResult, *, command_hint: bool = True) -> str:
 
 def clip(text: str, limit: int = MAX_TEXT) -> str:
     """One line, at most ``limit`` characters (a terminal view, not the record)."""
-    flat = " ⏎ ".join(text.splitlines())
+    flat = one_line(text, breaks=" ⏎ ")
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
@@ -93,7 +94,7 @@ def inline_words(words: tuple[Segment, ...]) -> str:
 
 
 def change_lines(change: Change) -> Iterator[str]:
-    where = change.new_cell or change.old_cell
+    where = one_line(change.new_cell or change.old_cell, breaks=None)  # holds the sheet name
     head = f"  {change.row_number:>3} {clip(change.label, 60)} · {short_caption(change.column_caption)}"
     flags = change.flags()
     tag = f" [{', '.join(flags)}]" if flags else ""
@@ -148,7 +149,7 @@ def iter_table_lines(changes: list[Change]) -> Iterator[str]:
 def render_diff_text(result: DiffResult) -> str:
     """The terminal view of a diff (plain text, no colour, ends with a newline)."""
     lines = [
-        f"Changes in the 1540 matrix of {result.new.state or result.old.state}",
+        f"Changes in the 1540 matrix of {clip(result.new.state or result.old.state)}",
         side_line("Old", result.old),
         side_line("New", result.new),
         "",
@@ -156,7 +157,7 @@ def render_diff_text(result: DiffResult) -> str:
     ]
     for h in (*result.header_changes, *(result.cosmetic_headers if result.include_cosmetic else ())):
         tag = " [cosmetic]" if h.cosmetic else f" [{h.kind}]"
-        lines.append(f"  Header · {h.label.rstrip(':')}: {clip(h.old) or '(empty)'} -> {clip(h.new) or '(empty)'}{tag}")
+        lines.append(f"  Header · {clip(h.label.rstrip(':'))}: {clip(h.old) or '(empty)'} -> {clip(h.new) or '(empty)'}{tag}")
     if any(change.words for change in result.changes):
         lines.append("In changed texts, [-words-] were removed and {+words+} were added.")
     for _table, title, changes in result.iter_tables():
@@ -165,7 +166,7 @@ def render_diff_text(result: DiffResult) -> str:
     if result.unknown_rows:
         lines += ["", "Rows outside the template (inserted by the State)"]
         for row in result.unknown_rows:
-            values = "; ".join(f"{k}: {v}" for k, v in (row.new_values or row.old_values).items())
+            values = "; ".join(f"{clip(k)}: {v}" for k, v in (row.new_values or row.old_values).items())
             copy = " (a copy of a row of the matrix)" if row.duplicate_of else ""
             lines.append(f"  {row.kind.upper():8} {result.table_titles.get(row.table, row.table)} · "
                          f"{clip(row.label, 60)}{copy}")

@@ -8,19 +8,19 @@ one testcase per table (plus "Workbook" and "Header"), failing when a finding re
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from typing import Any
 
 from matrix_tools.model import Catalogue, ItemKey
+from matrix_tools.safety import one_line, safe_json_dumps
 from matrix_tools.validation.engine import ValidationResult, summary_counts, validation_document
 from matrix_tools.validation.findings import Finding, FindingCatalogue, Severity
 
 WORKBOOK_GROUP = "Workbook"
 HEADER_GROUP = "Header"
 _COLOURS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")  # + lone surrogates
 
 
 def group_name(finding: Finding) -> str:
@@ -51,9 +51,9 @@ def _plural(count: int, word: str) -> str:
 def _state_line(result: ValidationResult) -> str:
     if result.error is not None:
         return "could not be read"
-    who = result.state or "(State not named)"
+    who = one_line(result.state, width=120) or "(State not named)"
     if result.iso3:
-        who += f" ({result.iso3})"
+        who += f" ({one_line(result.iso3, breaks=None, width=20)})"
     counts = result.counts
     parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"), _plural(counts["info"], "note")]
     return f"{who}: {', '.join(parts)}"
@@ -88,9 +88,11 @@ def render_text(
 
     lines: list[str] = []
     for result in results:
-        lines.append(style(result.path or "(matrix)", bold=True) + f": {_state_line(result)}")
+        path = one_line(result.path, breaks=None) if result.path else "(matrix)"  # any name a file system allows
+        lines.append(style(path, bold=True) + f": {_state_line(result)}")
         if result.error is not None:
-            lines.append("  " + style("ERROR", fg="red", bold=True) + f"  {result.error.message} [{result.error.code}]")
+            lines.append("  " + style("ERROR", fg="red", bold=True)
+                         + f"  {one_line(result.error.message)} [{result.error.code}]")
             lines.append("")
             continue
         catalogue = result.matrix.catalogue if result.matrix is not None else None
@@ -103,8 +105,8 @@ def render_text(
             for finding in visible:
                 label = style(f"{finding.severity.value.upper():<7}", fg=_COLOURS[finding.severity],
                               bold=finding.severity is Severity.ERROR)
-                where = finding.cell or "(workbook)"
-                lines.append(f"    {label} {where:<18} {finding.message} [{finding.code}]")
+                where = one_line(finding.cell, breaks=None) if finding.cell else "(workbook)"
+                lines.append(f"    {label} {where:<18} {one_line(finding.message)} [{finding.code}]")
                 shown += 1
         if not shown:
             lines.append("  No findings." if not result.findings else "  No findings at this level.")
@@ -125,7 +127,7 @@ def render_text(
 def render_json(results: Sequence[ValidationResult], *, threshold: Severity = Severity.ERROR) -> str:
     """The JSON report (schemas/validate.schema.json)."""
     document = validation_document(results, threshold)
-    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return safe_json_dumps(document, indent=2) + "\n"
 
 
 def _xml_text(text: str) -> str:
@@ -215,7 +217,7 @@ def catalogue_as_dict(kinds: FindingCatalogue) -> dict[str, Any]:
 
 
 def render_catalogue_json(kinds: FindingCatalogue) -> str:
-    return json.dumps(catalogue_as_dict(kinds), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    return safe_json_dumps(catalogue_as_dict(kinds), indent=2) + "\n"
 
 
 def render_catalogue_text(kinds: FindingCatalogue) -> str:

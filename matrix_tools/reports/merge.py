@@ -8,7 +8,6 @@ Decision column for the consultation. A "Changes applied" sheet lists what was t
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -24,6 +23,7 @@ from matrix_tools.reports.carry import (
     add_earlier_notes_sheet,
     load_notes,
 )
+from matrix_tools.safety import one_line, safe_json_dumps
 from matrix_tools.writing.cells import CellNote, height_for
 from matrix_tools.writing.output import check_output_path
 from matrix_tools.writing.workbook import write_matrix_workbook
@@ -319,19 +319,14 @@ def add_applied_sheet(wb: Workbook, styles: Styles, result: MergeResult) -> None
 
 def render_merge_json(result: MergeResult, *, output: str | Path | None = None) -> str:
     return (
-        json.dumps(
-            merge_report(result, output=output), indent=2, ensure_ascii=False, allow_nan=False
-        )
+        safe_json_dumps(merge_report(result, output=output), indent=2)
         + "\n"
     )
 
 
-_CONTROL = {i: "\ufffd" for i in [*range(0, 9), 11, 12, *range(14, 32), 127]}
-
-
 def _one_line(text: str) -> str:
-    """A value on one terminal line: line breaks shown as " / ", control characters made harmless."""
-    return shown(text).replace("\r\n", "\n").replace("\n", " / ").translate(_CONTROL)
+    """A value on one terminal line: line breaks shown as " / ", control characters escaped."""
+    return one_line(shown(text))
 
 
 def _where(result: MergeResult, field: str, column: str, table: str, row_number: str, label: str) -> str:

@@ -8,7 +8,6 @@ message template with ``{placeholders}``, default severity, group). Rules build 
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from matrix_tools import resources
+from matrix_tools.safety import one_line
 
 FINDINGS_FILE = "findings.json"
 
@@ -131,14 +131,13 @@ def load_finding_catalogue() -> FindingCatalogue:
     return parse_finding_catalogue(resources.load_schema(FINDINGS_FILE))
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 def shorten(text: str, width: int = 60) -> str:
-    """Text for a message: one line, control characters shown as U+FFFD (a submitted escape
-    sequence must not drive the user's terminal), cut to ``width`` characters with an ellipsis."""
-    one_line = _UNPRINTABLE.sub("\ufffd", " ".join(text.split()))
-    return one_line if len(one_line) <= width else one_line[: width - 1].rstrip() + "…"
+    """Text for a message: spaces and line breaks collapsed, control characters shown escaped
+    (a submitted escape sequence must not drive the user's terminal: ``safety.one_line``), cut
+    to ``width`` characters with an ellipsis."""
+    return one_line(text, width=width, squeeze=True)
 
 
 def make_finding(
@@ -174,8 +173,9 @@ def make_finding(
         }
         fields.update(params)
         message = kind.message.format_map(fields)
-    else:  # e.g. the reader's observation, which may quote a sheet name or label
-        message = _UNPRINTABLE.sub("\ufffd", " ".join(message.split()))
+    # A message is one line a person reads: a sheet name, label or cell quoted in it came
+    # from the submission and may hold line breaks or terminal escapes.
+    message = one_line(message, squeeze=True)
     return Finding(
         code=code,
         severity=severity or kind.severity,

@@ -6,12 +6,15 @@ A failed run leaves any earlier output intact, and no command writes over one of
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from matrix_tools.errors import OutputError
+from matrix_tools.safety import encodable, one_line
 
 
 def check_output_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Path:
@@ -42,7 +45,10 @@ def atomic_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Iterat
     """Yield a temporary path beside ``output``; on success it replaces ``output`` in one step."""
     out = check_output_path(output, inputs)
     suffix = "".join(out.suffixes[-1:])
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".part{suffix}", dir=out.resolve().parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".part{suffix}", dir=out.resolve().parent)
+    except OSError as exc:
+        raise output_error(output, exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
     # mkstemp makes the file private (0600); an output should get the usual permissions, so
@@ -51,14 +57,63 @@ def atomic_path(output: str | Path, inputs: Iterable[str | Path] = ()) -> Iterat
     try:
         yield tmp
         os.replace(tmp, out)
-    except PermissionError as exc:
-        raise OutputError(
-            f"cannot write {output}: permission denied (is the file open in Excel?) [{exc.strerror}]",
-            path=output,
-        ) from None
+    except Exception as exc:
+        # A writer's own error type may wrap the system's (xlsxwriter: FileCreateError(OSError)).
+        cause = _os_error_in(exc)
+        if cause is None:
+            raise
+        _close_abandoned_zipfiles(exc)
+        raise output_error(output, cause) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             tmp.unlink()
+
+
+def output_error(output: str | Path, exc: OSError) -> OutputError:
+    """One line for a person: which output, and what the system said (disk full, read-only...)."""
+    reasons = {
+        errno.ENOSPC: "the disk is full: free some space and run again",
+        errno.EDQUOT: "the disk quota is used up: free some space and run again",
+        errno.EROFS: "the folder is on a read-only disk: choose another output folder",
+        errno.EACCES: "permission denied (is the file open in Excel, or the folder read-only?)",
+        errno.EPERM: "permission denied (is the file open in Excel, or the folder read-only?)",
+    }
+    reason = reasons.get(exc.errno or 0) or (exc.strerror or type(exc).__name__)
+    code = "output-disk-full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "output-refused"
+    return OutputError(f"cannot write {one_line(str(output), breaks=None)}: {reason}", code=code, path=None)
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the exceptions it wraps (cause, context, arguments), each once."""
+    found: list[BaseException] = []
+    todo: list[BaseException] = [exc]
+    while todo:
+        item = todo.pop()
+        if any(item is seen for seen in found):
+            continue
+        found.append(item)
+        todo.extend(e for e in (item.__cause__, item.__context__, *item.args) if isinstance(e, BaseException))
+    return found
+
+
+def _os_error_in(exc: BaseException) -> OSError | None:
+    return next((e for e in _chain(exc) if isinstance(e, OSError)), None)
+
+
+def _close_abandoned_zipfiles(exc: BaseException) -> None:
+    """Close, without writing, a ZipFile a failed writer left open (xlsxwriter on a full disk).
+
+    Otherwise its ``__del__`` later tries to write the ZIP directory again and prints an
+    "Exception ignored in ZipFile.__del__" traceback, long after the one-line error."""
+    for item in _chain(exc):
+        tb = item.__traceback__
+        while tb is not None:
+            for value in list(tb.tb_frame.f_locals.values()):
+                if isinstance(value, zipfile.ZipFile) and value.fp is not None:
+                    handle, value.fp = value.fp, None
+                    with contextlib.suppress(Exception):
+                        handle.close()
+            tb = tb.tb_next
 
 
 def _umask() -> int:
@@ -74,8 +129,9 @@ def write_bytes(output: str | Path, data: bytes, inputs: Iterable[str | Path] = 
 
 
 def write_text(output: str | Path, text: str, inputs: Iterable[str | Path] = ()) -> Path:
-    """Write UTF-8 text atomically (newline characters kept as given)."""
-    return write_bytes(output, text.encode("utf-8"), inputs)
+    """Write UTF-8 text atomically (newline characters kept as given; a lone surrogate, which
+    UTF-8 cannot hold, becomes U+FFFD instead of failing: ``safety.encodable``)."""
+    return write_bytes(output, encodable(text).encode("utf-8"), inputs)
 
 
 def write_with(output: str | Path, writer: Callable[[Path], None], inputs: Iterable[str | Path] = ()) -> Path:

@@ -8,10 +8,13 @@ links or numbers, so nothing a State typed becomes active in an output (design.m
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from matrix_tools.safety import encodable
 
 if TYPE_CHECKING:  # xlsxwriter is imported lazily: only writing commands need it
     from xlsxwriter.format import Format
@@ -164,6 +167,7 @@ def new_workbook(
     if constant_memory:
         options["constant_memory"] = True
     workbook = xlsxwriter.Workbook(str(path), options)
+    workbook.worksheet_class = inert_worksheet_class()  # lone surrogates cannot stop the write
     if created is None and os.environ.get("SOURCE_DATE_EPOCH", "").isdigit():
         created = dt.datetime.fromtimestamp(
             int(os.environ["SOURCE_DATE_EPOCH"]), tz=dt.timezone.utc
@@ -224,6 +228,28 @@ def set_print(
         ws.set_header(header)
     if footer:
         ws.set_footer(footer)
+@functools.lru_cache(maxsize=1)
+def inert_worksheet_class() -> type[Worksheet]:
+    """An xlsxwriter Worksheet class whose every string can be stored as UTF-8.
+
+    A lone surrogate (a submission's ``_xD800_`` escape, a file name that is not UTF-8) would
+    otherwise make ``Workbook.close()`` fail with UnicodeEncodeError; it becomes U+FFFD
+    (``safety.encodable``). Set it as ``workbook.worksheet_class`` on every workbook written.
+    """
+    from xlsxwriter.worksheet import Worksheet, convert_cell_args
+
+    class InertWorksheet(Worksheet):  # type: ignore[misc]
+        def _write_string(self, row: int, col: int, string: str, cell_format: Any = None) -> Any:
+            return super()._write_string(row, col, encodable(string), cell_format)
+
+        def _write_rich_string(self, row: int, col: int, *args: Any) -> Any:
+            return super()._write_rich_string(row, col, *(encodable(a) if isinstance(a, str) else a for a in args))
+
+        @convert_cell_args  # type: ignore[untyped-decorator]
+        def write_comment(self, row: int, col: int, comment: str, options: Any = None) -> Any:
+            return super().write_comment(row, col, encodable(comment), options)
+
+    return InertWorksheet
 
 
 def set_print_portrait(ws: Worksheet) -> None:
