@@ -98,6 +98,16 @@ def run_process(argv: Sequence[str], *, ok: Sequence[int] = (0,), env: dict[str,
     return elapsed
 
 
+def run_process_cpu(argv: Sequence[str], *, ok: Sequence[int] = (0,)) -> float:
+    """CPU seconds (user + system) of one process; less sensitive than wall time to a busy machine."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    run_process(argv, ok=ok)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
 def median_of(runs: int, func: Callable[[], float]) -> float:
     return statistics.median(func() for _ in range(runs))
 
