@@ -104,18 +104,24 @@ def schema_guarantees(schema_name: str = EXPORT_SCHEMA) -> Guarantees | None:
         return None
 
 
-# Catalogues known to be the packaged one (by identity; kept alive so an id is never reused).
-_PACKAGED: dict[int, tuple[Catalogue, bool]] = {}
+# Catalogues seen (by identity; kept alive so an id is never reused): is it the packaged
+# one, and its mark (field, column) keys.
+_PACKAGED: dict[int, tuple[Catalogue, bool, frozenset[tuple[str, str]]]] = {}
 
 
-def is_packaged(catalogue: Catalogue) -> bool:
-    """True when ``catalogue`` is the catalogue shipped with matrix-tools (equal to it)."""
+def _catalogue_facts(catalogue: Catalogue) -> tuple[Catalogue, bool, frozenset[tuple[str, str]]]:
     known = _PACKAGED.get(id(catalogue))
     if known is None:
         if len(_PACKAGED) > 16:
             _PACKAGED.clear()
-        known = _PACKAGED[id(catalogue)] = (catalogue, catalogue == load_catalogue())
-    return known[1]
+        marks = frozenset((row.field, col.key) for _, row, col in catalogue.iter_keys() if col.kind is ColumnKind.MARK)
+        known = _PACKAGED[id(catalogue)] = (catalogue, catalogue == load_catalogue(), marks)
+    return known
+
+
+def is_packaged(catalogue: Catalogue) -> bool:
+    """True when ``catalogue`` is the catalogue shipped with matrix-tools (equal to it)."""
+    return _catalogue_facts(catalogue)[1]
 
 
 def needs_full_check(matrix: Matrix, schema_name: str = EXPORT_SCHEMA) -> bool:
@@ -133,15 +139,12 @@ def needs_full_check(matrix: Matrix, schema_name: str = EXPORT_SCHEMA) -> bool:
     def bad_cell(cell: str) -> bool:
         return bool(cell) and cell_ok(cell) is None
 
+    mark_keys = _catalogue_facts(matrix.catalogue)[2]
     for key, value in matrix.entries.items():
         if (longest is not None and len(value.text) > longest) or bad_cell(value.cell):
             return True
-        if value.recognised and value.text not in rules.marks and matrix.catalogue.has_field(key[0]):
-            try:
-                if matrix.catalogue.column(key[0], key[1]).kind is ColumnKind.MARK:
-                    return True
-            except KeyError:
-                continue
+        if value.recognised and value.text not in rules.marks and key in mark_keys:
+            return True
     for header in matrix.header.values():
         if bad_cell(header.cell):
             return True
