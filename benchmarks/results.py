@@ -21,6 +21,11 @@ from pathlib import Path
 
 HEADER = ("figure", "ours", "baseline", "ratio", "target", "met?")
 
+# Installed packages have their byte-code compiled (pip does it); a checkout run with
+# PYTHONDONTWRITEBYTECODE set would compile every module in every process it starts and
+# measure that instead. The processes the benchmarks start inherit this.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 
 @dataclass(frozen=True)
 class Row:
