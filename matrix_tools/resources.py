@@ -7,23 +7,42 @@ sub-packages ``matrix_tools.schemas`` and ``matrix_tools.templates`` (see setup.
 
 from __future__ import annotations
 
+import importlib
 import json
 from functools import cache
-from importlib import resources
-from importlib.abc import Traversable
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 DEFAULT_CATALOGUE = "catalogue-1540.json"
 
 
+@cache
+def _package_files(package: str) -> Traversable:
+    """The folder of a data sub-package: its directory on disk when it has one (a checkout,
+    an editable install, a wheel), else what importlib.resources gives (a zip). Importing
+    importlib.resources costs every command ~8 ms at start-up, so only the zip case pays it."""
+    module = importlib.import_module(package)
+    location = getattr(module, "__file__", None)
+    if location:
+        folder = Path(location).parent
+        if folder.is_dir():
+            return folder
+    from importlib import resources
+
+    return resources.files(package)
+
+
 def schema_file(name: str) -> Traversable:
     """The shipped file ``schemas/<name>``."""
-    return resources.files("matrix_tools.schemas").joinpath(name)
+    return _package_files("matrix_tools.schemas").joinpath(name)
 
 
 def template_file(name: str) -> Traversable:
     """The shipped file ``templates/<name>``."""
-    return resources.files("matrix_tools.templates").joinpath(name)
+    return _package_files("matrix_tools.templates").joinpath(name)
 
 
 @cache

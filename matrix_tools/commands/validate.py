@@ -12,7 +12,6 @@ import click
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.commands.options import catalogue_option
 from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK, UsageError
-from matrix_tools.reports.annotate import write_annotated_workbook
 from matrix_tools.reports.findings import render_json, render_junit, render_text
 from matrix_tools.validation.config import DEFAULT_CONFIG, find_config, read_config
 from matrix_tools.validation.engine import validate_files
@@ -126,6 +125,9 @@ def command(
         click.echo(f"Wrote the validation report of {len(results)} file(s) to {output}", err=True)
 
     if targets:
+        # only --annotate needs the workbook writer: validating stays lean without it
+        from matrix_tools.reports.annotate import write_annotated_workbook
+
         for result, target in zip(results, targets, strict=True):
             if result.matrix is None:
                 click.echo(f"Not annotated: {result.path} could not be read.", err=True)
