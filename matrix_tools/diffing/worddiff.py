@@ -57,8 +57,9 @@ def split_words(text: str) -> list[str]:
 def align_tokens(a: Sequence[str], b: Sequence[str]) -> list[Opcode]:
     """Opcodes (``equal``/``replace``/``delete``/``insert``) turning ``a`` into ``b``, in order.
 
-    Linear time and memory in ``len(a) + len(b)`` (see the module docstring); on short inputs
-    the same alignment as ``difflib.SequenceMatcher(None, a, b, autojunk=False)``.
+    Linear time and memory in ``len(a) + len(b)`` (see the module docstring). Short inputs get
+    difflib's alignment (``SequenceMatcher(autojunk=False)``) of what lies between their
+    common start and end.
     """
     budget = BUDGET_PER_TOKEN * (len(a) + len(b)) + SMALL_STRETCH
     out: list[Opcode] = []
