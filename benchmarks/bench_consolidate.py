@@ -6,7 +6,9 @@ Not a test: run it by hand (generates the workbooks on first use, seeded).
     .venv/bin/python benchmarks/bench_consolidate.py              # 193 States
     .venv/bin/python benchmarks/bench_consolidate.py --states 50
 
-Prints wall times per step and the peak memory of the process (ru_maxrss).
+Prints wall times per step and the peak memory of the process (ru_maxrss). No targets: the
+rows are for information. Parquet needs pyarrow (``pip install -e .[parquet]``); without it
+that row is skipped with a note.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from make_states import ensure_states  # noqa: E402
+from results import Row, emit, load_note, require  # noqa: E402
 
 from matrix_tools.consolidating.engine import (  # noqa: E402
     check_unique_states,
@@ -38,11 +41,24 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+ROWS: list[Row] = []
+
+
 def timed(label: str, func, *args, **kwargs):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     value = func(*args, **kwargs)
-    print(f"{label:<44} {time.perf_counter() - start:7.2f} s   peak {peak_mb():7.0f} MB")
+    seconds = time.perf_counter() - start
+    print(f"{label:<44} {seconds:7.2f} s   peak {peak_mb():7.0f} MB", file=sys.stderr)
+    ROWS.append(Row(label, f"{seconds:.3g} s", note=f"peak memory {peak_mb():.0f} MB"))
     return value
+
+
+def has_pyarrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def edit(matrix, rng: random.Random, rate: float):  # type: ignore[no-untyped-def]
@@ -60,24 +76,35 @@ def main() -> int:
     parser.add_argument("--states", type=int, default=193)
     parser.add_argument("--edit-rate", type=float, default=0.02)
     args = parser.parse_args()
-    paths = timed(f"ensure {args.states} workbooks", ensure_states, count=args.states)
-    matrices, failed = timed("read all workbooks (load_matrix)", read_matrices, paths)
+    paths = ensure_states(count=args.states)
+    require(len(paths) == args.states, f"expected {args.states} workbooks, found {len(paths)}")
+    matrices, failed = timed(f"consolidate: read {len(paths)} workbooks (load_matrix)", read_matrices, paths)
+    require(len(matrices) == len(paths) and not failed, f"{len(failed)} workbooks could not be read: {failed[:1]}")
     check_unique_states(matrices)
-    df = timed("build long DataFrame", consolidate_matrices, matrices)
-    print(f"  {len(matrices)} States, {len(failed)} unreadable, {len(df)} rows")
+    df = timed(f"consolidate: long table of {len(matrices)} States", consolidate_matrices, matrices)
+    print(f"  {len(matrices)} States, {len(failed)} unreadable, {len(df)} rows", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         for suffix in (".xlsx", ".csv", ".parquet"):
+            if suffix == ".parquet" and not has_pyarrow():
+                ROWS.append(Row("consolidate: write .parquet", "skipped", met="skipped",
+                                note="pyarrow is not installed (pip install -e .[parquet])"))
+                continue
             out = Path(tmp) / f"all{suffix}"
-            timed(f"write {suffix}", write_consolidated, df, out)
-            print(f"  {out.stat().st_size / 1e6:.1f} MB")
+            timed(f"consolidate: write {suffix}", write_consolidated, df, out)
+            print(f"  {out.stat().st_size / 1e6:.1f} MB", file=sys.stderr)
     rng = random.Random(1540)
     triples = [(m, edit(m, rng, args.edit_rate), edit(m, rng, args.edit_rate)) for m, _ in matrices]
     results = timed(
         f"merge {len(triples)} triples in memory", lambda: [merge_matrices(*t) for t in triples]
     )
     print(
-        f"  {sum(len(r.conflicts) for r in results)} conflicts, {sum(len(r.applied) for r in results)} applied"
+        f"  {sum(len(r.conflicts) for r in results)} conflicts, {sum(len(r.applied) for r in results)} applied",
+        file=sys.stderr,
     )
+    print()
+    print(f"## consolidate and merge: {len(matrices)} States, {load_note()}")
+    print()
+    emit(ROWS)
     return 0
 
 

@@ -324,11 +324,17 @@ def key_unknown_rows(rows: Iterable[UnknownRow]) -> dict[str, UnknownRow]:
     repeated in one table gets "#2", "#3"... so two "Comment" rows stay two rows. Diff, merge
     and the workbook writer all key such rows this way."""
     keyed: dict[str, UnknownRow] = {}
+    # Linear: each label resumes counting where its last repeat stopped (keys taken stay
+    # taken), instead of trying "#2", "#3"... again for every repeat (quadratic in repeats).
+    last: dict[str, int] = {}
     for row in rows:
-        key, n = row.key, 1
+        base = row.key
+        n = last.get(base, 1)
+        key = base if n == 1 else f"{base}#{n}"
         while key in keyed:
             n += 1
-            key = f"{row.key}#{n}"
+            key = f"{base}#{n}"
+        last[base] = n
         keyed[key] = row
     return keyed
 

@@ -11,12 +11,14 @@ such sub-packages; the data then sits beside it, in the checkout's ``schemas/`` 
 
 from __future__ import annotations
 
+import importlib
 import json
 from functools import cache
-from importlib import resources
-from importlib.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 DEFAULT_CATALOGUE = "catalogue-1540.json"
 
@@ -26,15 +28,28 @@ DATA_PACKAGES = {"matrix_tools.schemas": "schemas", "matrix_tools.templates": "t
 
 @cache
 def data_folder(package: str) -> Traversable:
-    """The folder of shipped files ``package`` (one of DATA_PACKAGES): installed, or the checkout's."""
+    """The folder of shipped files ``package`` (one of DATA_PACKAGES): installed, or the checkout's.
+
+    Its directory on disk when it has one (a checkout, an editable install, a wheel), else what
+    importlib.resources gives (a zip): importing importlib.resources costs every command ~8 ms
+    at start-up, so only the zip case pays it.
+    """
     try:
-        return resources.files(package)
+        module = importlib.import_module(package)
     except ModuleNotFoundError:
         # The source folder shadows the installed package (run from the checkout root).
         beside = Path(__file__).resolve().parent.parent / DATA_PACKAGES[package]
         if beside.is_dir():
             return beside
         raise
+    location = getattr(module, "__file__", None)
+    if location:
+        folder = Path(location).parent
+        if folder.is_dir():
+            return folder
+    from importlib import resources
+
+    return resources.files(package)
 
 
 def schema_file(name: str) -> Traversable:

@@ -227,17 +227,39 @@ def _guess_label_col(sheet: SheetGrid, cap_row: int, first_value: int, number_co
 
 
 def assign_tables(catalogue: Catalogue, sheets: Iterable[SheetGrid]) -> list[TableLayout]:
-    """Best one-to-one assignment of tables to sheets (greedy by score)."""
+    """Best one-to-one assignment of tables to sheets.
+
+    A sheet that says plainly which table it holds (its name is the table's sheet name, its
+    caption row names every column, no other table's field ids or weapon or section appear on
+    it) gets that table directly; every other table/sheet pair is tried only for the tables
+    and sheets left over, and assigned greedily by score. A returned matrix thus costs about
+    one fit per sheet instead of one per table and sheet.
+    """
     field_ids = {row.field for _, row in catalogue.iter_rows()}
-    candidates: list[TableLayout] = []
     cache: dict[tuple[int, int, int | None, int], SheetKeys] = {}
+    sheets = list(sheets)
+    keyed = {id(sheet): keyed_top_rows(sheet) for sheet in sheets}
+    by_name: dict[str, list[Table]] = {}
+    for table in catalogue.tables:
+        by_name.setdefault(key_text(table.sheet), []).append(table)
+    chosen: list[TableLayout] = []
     for sheet in sheets:
-        keyed_rows = keyed_top_rows(sheet)
+        named = by_name.get(key_text(sheet.name), [])
+        fit = _direct_fit(catalogue, named[0], sheet, field_ids, keyed[id(sheet)], cache) if len(named) == 1 else None
+        if fit is not None and all(c.table.id != fit.table.id for c in chosen):
+            chosen.append(fit)
+    taken_tables = {fit.table.id for fit in chosen}
+    taken_sheets = {id(fit.sheet) for fit in chosen}
+    candidates: list[TableLayout] = []
+    tables = [table for table in catalogue.tables if table.id not in taken_tables]
+    for sheet in sheets:
+        if id(sheet) in taken_sheets:
+            continue
         captions: dict[int, tuple[int, dict[str, ColumnMatch]] | None] = {}  # by id of column set
-        for table in catalogue.tables:
+        for table in tables:
             cols = id(table.columns)
             if cols not in captions:
-                captions[cols] = find_caption_row(table, sheet, keyed_rows)
+                captions[cols] = find_caption_row(table, sheet, keyed[id(sheet)])
             caption = captions[cols]
             if caption is None:
                 continue
@@ -245,16 +267,36 @@ def assign_tables(catalogue: Catalogue, sheets: Iterable[SheetGrid]) -> list[Tab
             if fit is not None and fit.score > 0:
                 candidates.append(fit)
     candidates.sort(key=lambda f: -f.score)
-    taken_tables: set[str] = set()
-    taken_sheets: set[str] = set()
-    chosen = []
+    names_taken = {fit.sheet.name for fit in chosen}
     for fit in candidates:
-        if fit.table.id in taken_tables or fit.sheet.name in taken_sheets:
+        if fit.table.id in taken_tables or fit.sheet.name in names_taken:
             continue
         chosen.append(fit)
         taken_tables.add(fit.table.id)
-        taken_sheets.add(fit.sheet.name)
-    return chosen
+        names_taken.add(fit.sheet.name)
+    return sorted(chosen, key=lambda f: -f.score)
+
+
+def _direct_fit(catalogue: Catalogue, table: Table, sheet: SheetGrid, field_ids: set[str],
+                keyed_rows: list[list[str]], cache: dict[tuple[int, int, int | None, int], SheetKeys]) -> TableLayout | None:
+    """``table``'s layout on ``sheet`` when nothing on the sheet points to another table, else None."""
+    caption = find_caption_row(table, sheet, keyed_rows)
+    if caption is None or len(caption[1]) != len(table.columns):
+        return None
+    fit = layout_table(table, sheet, field_ids, caption, cache)
+    if fit is None or fit.score <= 0:
+        return None
+    ids, _, title = _sheet_keys(sheet, fit.caption_row, fit.field_id_col, fit.label_col, cache)
+    own = {row.field for row in table.rows}
+    if any(fid in field_ids and fid not in own for fid in ids):
+        return None  # another table's rows are here: let the scores decide
+    words = set(title.split())
+    if any(w in words for other, ws in _WEAPON_WORDS.items() if other != table.weapon for w in ws):
+        return None  # the title names another weapon (a sheet renamed or swapped)
+    sections = {key_text(t.section) for t in catalogue.tables} - {key_text(table.section)}
+    if any(section and section in title for section in sections):
+        return None  # ... or another section
+    return fit
 
 
 def match_row(

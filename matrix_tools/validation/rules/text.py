@@ -4,7 +4,7 @@ and the cosmetic cleanup the reader did (reported as information)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,24 +43,44 @@ class TextCell:
     is_mark: bool = False
 
 
-def iter_text_cells(matrix: Matrix) -> Iterator[TextCell]:
-    """Every text the rules look at: text columns, mark cells, unknown rows, header items."""
+def iter_text_cells(matrix: Matrix, keep: Callable[[Value, bool], bool] | None = None) -> Iterator[TextCell]:
+    """Every text the rules look at: text columns, mark cells, unknown rows, header items.
+
+    ``keep(value, is_mark)`` picks the cells a rule can say something about before a
+    ``TextCell`` is made for them (most cells of a matrix are blank: a batch checks ~2,000
+    cells a workbook)."""
+    entries = matrix.entries
     for table, row, column in matrix.catalogue.iter_keys():
-        value = matrix.entries.get((row.field, column.key))
-        if value is not None:
+        value = entries.get((row.field, column.key))
+        if value is not None and (keep is None or keep(value, column.is_mark)):
             yield TextCell(value, row.field, column.key, table.id, column.is_mark)
     for unknown in matrix.unknown_rows:
         for key, value in unknown.values.items():
-            yield TextCell(value, "", key, unknown.table)
+            if keep is None or keep(value, False):
+                yield TextCell(value, "", key, unknown.table)
     for inserted in matrix.unknown_columns:  # columns and sheets the State added (issue 11)
         for value in inserted.values.values():
-            yield TextCell(value, "", inserted.name, inserted.table)
+            if keep is None or keep(value, False):
+                yield TextCell(value, "", inserted.name, inserted.table)
     for sheet in matrix.extra_sheets:
         for value in sheet.cells.values():
-            yield TextCell(value, "", "", "")
+            if keep is None or keep(value, False):
+                yield TextCell(value, "", "", "")
     for key, head in matrix.header.items():
         notes = normalise_text(head.raw)[1] if head.raw is not None else ()
-        yield TextCell(Value(head.text, head.cell, head.raw, notes), ItemKey.header(key), "", "")
+        value = Value(head.text, head.cell, head.raw, notes)
+        if keep is None or keep(value, False):
+            yield TextCell(value, ItemKey.header(key), "", "")
+
+
+def _may_have_text_findings(value: Value, is_mark: bool) -> bool:
+    # A blank cell read as blank (no original text) cannot hold control characters, a
+    # formula, a long text or a placeholder; mark cells are the mark rules' business.
+    return not is_mark and (bool(value.text) or value.raw is not None)
+
+
+def _was_normalised(value: Value, is_mark: bool) -> bool:
+    return bool(value.notes)
 
 
 def find_placeholder(text: str) -> str | None:
@@ -88,7 +108,7 @@ def formula_prefix(text: str) -> str | None:
 
 def check_text(matrix: Matrix, config: Config) -> Iterator[Finding]:
     """Control characters, formula-like starts, very long text and placeholders in text cells."""
-    for cell in iter_text_cells(matrix):
+    for cell in iter_text_cells(matrix, _may_have_text_findings):
         value = cell.value
         if cell.is_mark:
             continue  # mark cells: the mark rules speak about them
@@ -109,7 +129,7 @@ def check_text(matrix: Matrix, config: Config) -> Iterator[Finding]:
 
 def check_text_normalised(matrix: Matrix, config: Config) -> Iterator[Finding]:
     """Cosmetic cleanup done while reading (information only)."""
-    for cell in iter_text_cells(matrix):
+    for cell in iter_text_cells(matrix, _was_normalised):
         value = cell.value
         notes = [str(note) for note in value.notes if note.cosmetic]  # a formula: cell-formula says it
         if not notes or (cell.is_mark and mark_rewrite(value) is not None):
