@@ -45,6 +45,7 @@ PAGES = {  # endpoint -> template, so an error is shown on the page whose form w
     "compare": "web-compare.html.j2",
     "check": "web-check.html.j2",
     "merge": "web-merge.html.j2",
+    "resolve": "web-resolve.html.j2",
 }
 
 
@@ -181,6 +182,17 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
             return jobs.merge(base, ours, theirs, work, prefer=prefer)
 
         return run(fields, job, PAGES["merge"])
+
+    @app.get("/resolve")
+    def resolve_form() -> Response:
+        return render(PAGES["resolve"])
+
+    @app.post("/resolve")
+    def resolve() -> Response:
+        def job(ups: list[Upload], work: Path) -> jobs.JobOutcome:
+            return jobs.resolve(ups[0].path, ups[0].name, work, isolate=config.isolate)
+
+        return run([("merged workbook", request.files.get("merged"))], job, PAGES["resolve"])
 
     @app.get("/download/<token>/<name>")
     def download(token: str, name: str) -> Response:

@@ -1,173 +1,212 @@
-"""The Resolve and Registry pages, written against the small interface below (issue 15).
+"""The Registry pages: every version of every State, its history, any two compared, add, approve.
 
-The resolve command and the SQLite registry are built on another branch; these pages find
-them through the package's public twins and say plainly "not available in this version"
-(HTTP 501) while they are absent. The interface they expect, the only place to adjust when
-wiring them:
+They work on the registry file of ``serve --registry PATH`` (or ``$MATRIX_TOOLS_REGISTRY``)
+through ``registry.store.Registry``, opened per request (an SQLite connection stays in the
+thread that opened it) and closed after it. They do what the commands do:
 
-``matrix_tools.resolve(merged, output) -> result``
-    reads the merged workbook with decisions filled in, writes the final matrix to
-    ``output`` when every conflict is decided. ``result.decisions`` and ``result.undecided``
-    are sequences of items with ``table``, ``row_number``, ``label``, ``column``, ``cell``
-    and (decisions) ``decision``, ``value``. Raises ``MatrixToolsError`` for a bad input.
-``matrix_tools.Registry(path)``
-    ``.list(iso=None)`` -> versions with ``ref``, ``iso3``, ``state``, ``status``, ``added``,
-    ``sha256``, ``note``; ``.get(ref) -> Matrix``; ``.add(path, status=..., note=..., name=...)``
-    -> the version added (``name``: the file name as the person chose it). ``.list`` gives
-    versions oldest first; a State's page (its history) links each version to the changes
-    since the one before. ``.history(iso)`` is not used yet.
+- ``/registry``: ``registry list``, with the States linked and two versions to compare;
+- ``/registry/<ISO>``: ``registry history ISO`` (the same HTML report, framed, and its
+  xlsx / Markdown / JSON to download), each version linked to the changes since the one before;
+- ``/registry/compare?old=XTL@1&new=XTL@2``: ``diff XTL@1 XTL@2`` (any reference the
+  commands take), each stored workbook read in an isolated child as an upload is;
+- ``POST /registry/add``: ``registry add``: the upload is pre-flighted and read in an isolated
+  child first, and only then stored (under the name the person's file had);
+- ``POST /registry/approve``: ``registry approve REF``.
+
+The form token and the Host check of ``app.py`` guard the two POSTs like every form.
 """
 
 from __future__ import annotations
 
-import importlib
+import datetime as dt
 import re
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, abort, request
 
 from matrix_tools.errors import MatrixToolsError
 from matrix_tools.web.render import Renderer
-from matrix_tools.web.uploads import private_folder, read_all, renamed_error, save_uploads
+from matrix_tools.web.uploads import (
+    READ_MEMORY_MB,
+    READ_TIMEOUT,
+    UploadError,
+    private_folder,
+    read_all,
+    renamed_error,
+    save_uploads,
+)
 
-RESOLVE_PAGE = "web-resolve.html.j2"
+if TYPE_CHECKING:
+    from matrix_tools.model import Matrix
+    from matrix_tools.registry.store import Registry
+    from matrix_tools.web.app import WebConfig
+
 REGISTRY_PAGE = "web-registry.html.j2"
-STATUSES = ("received", "working", "approved")
 _ISO3 = re.compile(r"[A-Z]{3}")
-_REF = re.compile(r"[A-Z]{3}@[A-Za-z0-9-]{1,20}")
+_REF = re.compile(r"[A-Za-z]{3}@[A-Za-z0-9-]{1,20}")
+MAX_NOTE_CHARS = 500
 
 
-def capability(name: str) -> Any | None:
-    """The public twin ``matrix_tools.<name>``, or None when this version has none."""
-    package = importlib.import_module("matrix_tools")
-    if name not in getattr(package, "_API", {}):
+def read_version(registry_path: Path, ref: str) -> Matrix:
+    """The stored version ``ref`` read as a matrix (run in an isolated child by the page)."""
+    from matrix_tools.registry.store import Registry
+
+    with Registry(registry_path, create=False) as registry:
+        return registry.get(ref)
+
+
+def one_line_note(text: str) -> str:
+    """A note as typed in the form, on one line and bounded (it is kept in the registry)."""
+    return " ".join(text.split())[:MAX_NOTE_CHARS]
+
+
+def received_date(text: str) -> dt.date | None:
+    """The form's optional "received on" date (YYYY-MM-DD, as the browser's date field sends)."""
+    text = text.strip()
+    if not text:
         return None
     try:
-        return getattr(package, name)
-    except (ImportError, AttributeError):
-        return None
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UploadError(f"the date received {text[:20]!r} is not a date: write it as YYYY-MM-DD "
+                          "(e.g. 2026-06-02), or leave it empty for today") from None
 
 
-def register_registry_pages(app: Flask, config: Any, render: Renderer) -> None:
-    """Add /resolve and /registry... to ``app``."""
+def register_registry_pages(app: Flask, config: WebConfig, render: Renderer) -> None:
+    """Add /registry, /registry/<ISO>, /registry/compare, /registry/add and /registry/approve."""
+    from matrix_tools.registry.store import STATUSES
+    from matrix_tools.web import jobs
+    from matrix_tools.web.app import status_for
 
-    def page(name: str, status: int = 200, **context: Any) -> Response:
-        defaults: dict[str, Any] = {"versions": (), "iso": None, "statuses": STATUSES, "added": None, "available": True,
-                    "previous": {}}
-        return render(name, status, **{**defaults, **context})
+    def page(status: int = 200, **context: Any) -> Response:
+        defaults: dict[str, Any] = {
+            "versions": (), "iso": None, "statuses": STATUSES, "added": None, "approved": None, "history": None,
+            "registry_path": str(config.registry) if config.registry is not None else None, "previous": {},
+        }
+        return render(REGISTRY_PAGE, status, **{**defaults, **context})
 
-    def unavailable(name: str, what: str) -> Response:
-        return page(name, 501, available=False, error=(
-            f"{what} is not available in this version of matrix-tools: update matrix-tools, "
-            "or use the Merge page and decide the conflicts in the merged workbook"))
+    @contextmanager
+    def opened(*, create: bool = False) -> Iterator[Registry]:
+        from matrix_tools.registry.store import Registry
 
-    @app.get("/resolve")
-    def resolve_form() -> Response:
-        if capability("resolve") is None:
-            return unavailable(RESOLVE_PAGE, "resolving a merged workbook")
-        return page(RESOLVE_PAGE, available=True)
+        assert config.registry is not None  # registry_view() said so first
+        with Registry(config.registry, create=create) as registry:
+            yield registry
 
-    @app.post("/resolve")
-    def resolve() -> Response:
-        resolve_fn = capability("resolve")
-        if resolve_fn is None:
-            return unavailable(RESOLVE_PAGE, "resolving a merged workbook")
-        from matrix_tools.web.jobs import XLSX
-        from matrix_tools.web.security import download_name
-        from matrix_tools.web.store import Download
+    def listing(iso: str | None = None) -> list[Any]:
+        """The versions to show beside a message (none when the file does not exist yet)."""
+        if config.registry is None or not config.registry.exists():
+            return []
+        with opened() as registry:
+            return registry.versions(iso)
 
-        with private_folder(config.upload_root) as folder:
-            uploads = save_uploads([("merged workbook", request.files.get("merged"))], folder)
-            output = folder / "final.xlsx"
+    def registry_view(func: Callable[..., Response]) -> Callable[..., Response]:
+        """No registry given: say how to open one. An error of the registry: its one line, on
+        the registry page, with the status the CLI's exit code deserves."""
+
+        @wraps(func)
+        def view(*args: Any, **kwargs: Any) -> Response:
+            if config.registry is None:
+                return page(error=(
+                    "no registry is open: start the page with matrix-tools serve --registry FILE (the registry "
+                    "file of your team, e.g. matrix-registry.sqlite), or set MATRIX_TOOLS_REGISTRY"))
             try:
-                result = _call_isolated(resolve_fn, config.isolate, uploads[0].path, output)
+                return func(*args, **kwargs)
             except MatrixToolsError as exc:
-                raise renamed_error(exc, uploads) from None
-            undecided = list(getattr(result, "undecided", ()) or ())
-            downloads = () if undecided or not output.exists() else (
-                Download(download_name("", "final", "xlsx"), XLSX, output.read_bytes(), "Final matrix (Excel)"),)
-        token = config.store.put(downloads)
-        return page(RESOLVE_PAGE, 422 if undecided else 200, available=True, token=token, downloads=downloads,
-                      result={"decisions": list(getattr(result, "decisions", ()) or ()), "undecided": undecided})
+                iso = kwargs.get("iso")
+                return page(status_for(exc), error=str(exc), iso=iso, versions=listing(iso))
 
-    def open_registry() -> Any:
-        """The registry of ``--registry`` (opened per request: SQLite connections stay in one thread)."""
-        registry_cls: Any = capability("Registry")  # present: registry_unavailable() said so first
-        return registry_cls(config.registry)
-
-    def registry_unavailable() -> Response | None:
-        if capability("Registry") is None:
-            return unavailable(REGISTRY_PAGE, "the registry of versions")
-        if config.registry is None:
-            return page(REGISTRY_PAGE, available=False, error=(
-                "no registry is open: start the page with matrix-tools serve --registry FILE "
-                "(the registry file of your team, e.g. matrix-registry.sqlite)"))
-        return None
+        return view
 
     @app.get("/registry")
+    @registry_view
     def registry() -> Response:
-        refusal = registry_unavailable()
-        if refusal is not None:
-            return refusal
-        versions = list(open_registry().list())
-        return page(REGISTRY_PAGE, available=True, versions=versions, iso=None, statuses=STATUSES)
+        return page(versions=listing())
 
     @app.get("/registry/<iso>")
+    @registry_view
     def registry_state(iso: str) -> Response:
-        refusal = registry_unavailable()
-        if refusal is not None:
-            return refusal
         if not _ISO3.fullmatch(iso):
             abort(404)
-        versions = list(open_registry().list(iso))
-        # The State's timeline: each version links to what changed since the one before it.
+        if not listing(iso):
+            return page(404, iso=iso, versions=listing(), error=(
+                f"the registry holds no version of {iso}: add one below, or choose a State from the list"))
+        return state_page(iso)
+
+    def state_page(iso: str, **context: Any) -> Response:
+        with opened() as registry:
+            versions = registry.versions(iso)
+            timeline = registry.history(iso)
+        with private_folder(config.upload_root) as folder:
+            outcome = jobs.history(timeline, folder)
+        token = config.store.put(outcome.downloads)
+        # Each version links to what changed since the one before it.
         previous = {v.ref: p.ref for p, v in zip(versions[:-1], versions[1:], strict=True)}
-        return page(REGISTRY_PAGE, available=True, versions=versions, iso=iso, statuses=STATUSES,
-                    previous=previous)
+        return page(versions=versions, iso=iso, previous=previous, history=outcome.context, token=token,
+                    downloads=outcome.downloads, report=outcome.report, **context)
 
     @app.get("/registry/compare")
+    @registry_view
     def registry_compare() -> Response:
-        refusal = registry_unavailable()
-        if refusal is not None:
-            return refusal
-        from matrix_tools.web import jobs
-
-        old, new = request.args.get("old", ""), request.args.get("new", "")
+        old, new = request.args.get("old", "").strip(), request.args.get("new", "").strip()
+        if not (old and new):
+            raise UploadError("choose two versions to compare: an old one and a new one (the round buttons "
+                              "in the Old and New columns), then press Compare")
         if not (_REF.fullmatch(old) and _REF.fullmatch(new)):
-            abort(400)
-        store = open_registry()
+            raise UploadError(f"{(old if not _REF.fullmatch(old) else new)[:40]!r} is not a version reference: "
+                              "use the form's buttons, or write it like XTL@2, XTL@approved or XTL@latest")
+        with opened() as registry:
+            refs = [registry.find(ref).ref for ref in (old, new)]
+        matrices = [read_stored(ref) for ref in refs]
         with private_folder(config.upload_root) as folder:
-            outcome = jobs.compare(store.get(old), store.get(new), folder)
+            outcome = jobs.compare(matrices[0], matrices[1], folder)
         token = config.store.put(outcome.downloads)
-        return render("web-compare.html.j2", result=outcome.context, token=token,
-                      downloads=outcome.downloads, report=outcome.report)
+        return render("web-compare.html.j2", result=outcome.context, token=token, downloads=outcome.downloads,
+                      report=outcome.report, compared=refs)
+
+    def read_stored(ref: str) -> Matrix:
+        assert config.registry is not None
+        if not config.isolate:
+            return read_version(config.registry, ref)
+        from matrix_tools.batching.isolation import run_isolated
+
+        return run_isolated(read_version, config.registry, ref, timeout=READ_TIMEOUT, memory_mb=READ_MEMORY_MB,
+                            label=ref)
 
     @app.post("/registry/add")
+    @registry_view
     def registry_add() -> Response:
-        refusal = registry_unavailable()
-        if refusal is not None:
-            return refusal
+        from matrix_tools.registry.store import check_status
+
         status = request.form.get("status", "received")
-        status = status if status in STATUSES else "received"
-        note = " ".join(request.form.get("note", "").split())[:500]
+        check_status(status)
+        note = one_line_note(request.form.get("note", ""))
+        received = received_date(request.form.get("received", ""))
         with private_folder(config.upload_root) as folder:
             uploads = save_uploads([("received workbook", request.files.get("file"))], folder)
             try:
-                read_all(uploads, isolate=config.isolate)  # pre-flight and read, isolated, before storing
-                added = open_registry().add(uploads[0].path, status=status, note=note, name=uploads[0].name)
+                # Pre-flight and read in an isolated child; only a workbook that reads is stored.
+                (matrix,) = read_all(uploads, isolate=config.isolate)
+                with opened(create=True) as store:
+                    added = store.add_matrix(matrix, uploads[0].path.read_bytes(), file_name=uploads[0].name,
+                                             status=status, note=note, received=received)
             except MatrixToolsError as exc:
                 raise renamed_error(exc, uploads) from None
-        versions = list(open_registry().list())
-        return page(REGISTRY_PAGE, available=True, versions=versions, iso=None, statuses=STATUSES, added=added)
+        return page(versions=listing(), added=added)
+
+    @app.post("/registry/approve")
+    @registry_view
+    def registry_approve() -> Response:
+        ref = request.form.get("ref", "").strip()
+        if not _REF.fullmatch(ref):
+            raise UploadError("choose the version to approve with its Approve button")
+        with opened() as registry:
+            approved = registry.approve(ref, note=one_line_note(request.form.get("note", "")))
+        return state_page(approved.iso3, approved=approved)
 
 
-def _call_isolated(func: Callable[..., Any], isolate: bool, *args: Any) -> Any:
-    if not isolate:
-        return func(*args)
-    from matrix_tools.batching.isolation import run_isolated
-
-    return run_isolated(func, *args, label=str(args[0]))
-
-
-__all__ = ["capability", "register_registry_pages"]
+__all__ = ["read_version", "register_registry_pages"]
