@@ -8,7 +8,17 @@ import pytest
 
 from helpers_registry import run
 from matrix_tools.registry.store import Registry
-from web_client import APPROVED, EXAMPLIA, RETURNED, WORKING, csrf_token, error_line, links, make_app, post
+from web_client import (
+    APPROVED,
+    EXAMPLIA,
+    RETURNED,
+    WORKING,
+    csrf_token,
+    error_line,
+    links,
+    make_app,
+    post,
+)
 
 
 @pytest.fixture

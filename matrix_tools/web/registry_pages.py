@@ -42,7 +42,7 @@ from matrix_tools.web.uploads import (
 
 if TYPE_CHECKING:
     from matrix_tools.model import Matrix
-    from matrix_tools.registry.store import Registry
+    from matrix_tools.registry.store import Registry, Version
     from matrix_tools.web.app import WebConfig
 
 REGISTRY_PAGE = "web-registry.html.j2"
@@ -76,137 +76,152 @@ def received_date(text: str) -> dt.date | None:
                           "(e.g. 2026-06-02), or leave it empty for today") from None
 
 
-def register_registry_pages(app: Flask, config: WebConfig, render: Renderer) -> None:
-    """Add /registry, /registry/<ISO>, /registry/compare, /registry/add and /registry/approve."""
-    from matrix_tools.registry.store import STATUSES
-    from matrix_tools.web import jobs
-    from matrix_tools.web.app import status_for
+class RegistryPages:
+    """The views of the Registry pages, on the app's configuration and renderer."""
 
-    def page(status: int = 200, **context: Any) -> Response:
+    def __init__(self, config: WebConfig, render: Renderer) -> None:
+        self.config = config
+        self.render = render
+
+    def page(self, status: int = 200, **context: Any) -> Response:
+        from matrix_tools.registry.store import STATUSES
+
         defaults: dict[str, Any] = {
             "versions": (), "iso": None, "statuses": STATUSES, "added": None, "approved": None, "history": None,
-            "registry_path": str(config.registry) if config.registry is not None else None, "previous": {},
+            "registry_path": str(self.config.registry) if self.config.registry is not None else None,
+            "previous": {},
         }
-        return render(REGISTRY_PAGE, status, **{**defaults, **context})
+        return self.render(REGISTRY_PAGE, status, **{**defaults, **context})
 
     @contextmanager
-    def opened(*, create: bool = False) -> Iterator[Registry]:
+    def opened(self, *, create: bool = False) -> Iterator[Registry]:
+        """The registry, open for this request only (SQLite connections stay in one thread)."""
         from matrix_tools.registry.store import Registry
 
-        assert config.registry is not None  # registry_view() said so first
-        with Registry(config.registry, create=create) as registry:
+        assert self.config.registry is not None  # guarded() said so first
+        with Registry(self.config.registry, create=create) as registry:
             yield registry
 
-    def listing(iso: str | None = None) -> list[Any]:
-        """The versions to show beside a message (none when the file does not exist yet)."""
-        if config.registry is None or not config.registry.exists():
+    def listing(self, iso: str | None = None) -> list[Version]:
+        """The versions to show (none when the file does not exist yet: looking creates nothing)."""
+        if self.config.registry is None or not self.config.registry.exists():
             return []
-        with opened() as registry:
+        with self.opened() as registry:
             return registry.versions(iso)
 
-    def registry_view(func: Callable[..., Response]) -> Callable[..., Response]:
+    def guarded(self, func: Callable[..., Response]) -> Callable[..., Response]:
         """No registry given: say how to open one. An error of the registry: its one line, on
         the registry page, with the status the CLI's exit code deserves."""
+        from matrix_tools.web.app import status_for
 
         @wraps(func)
         def view(*args: Any, **kwargs: Any) -> Response:
-            if config.registry is None:
-                return page(error=(
+            if self.config.registry is None:
+                return self.page(error=(
                     "no registry is open: start the page with matrix-tools serve --registry FILE (the registry "
                     "file of your team, e.g. matrix-registry.sqlite), or set MATRIX_TOOLS_REGISTRY"))
             try:
                 return func(*args, **kwargs)
             except MatrixToolsError as exc:
                 iso = kwargs.get("iso")
-                return page(status_for(exc), error=str(exc), iso=iso, versions=listing(iso))
+                return self.page(status_for(exc), error=str(exc), iso=iso, versions=self.listing(iso))
 
         return view
 
-    @app.get("/registry")
-    @registry_view
-    def registry() -> Response:
-        return page(versions=listing())
+    def registry(self) -> Response:
+        return self.page(versions=self.listing())
 
-    @app.get("/registry/<iso>")
-    @registry_view
-    def registry_state(iso: str) -> Response:
+    def state(self, iso: str) -> Response:
         if not _ISO3.fullmatch(iso):
             abort(404)
-        if not listing(iso):
-            return page(404, iso=iso, versions=listing(), error=(
+        if not self.listing(iso):
+            return self.page(404, iso=iso, versions=self.listing(), error=(
                 f"the registry holds no version of {iso}: add one below, or choose a State from the list"))
-        return state_page(iso)
+        return self.state_page(iso)
 
-    def state_page(iso: str, **context: Any) -> Response:
-        with opened() as registry:
+    def state_page(self, iso: str, **context: Any) -> Response:
+        """A State's versions and its history (the report of ``registry history ISO``)."""
+        from matrix_tools.web import jobs
+
+        with self.opened() as registry:
             versions = registry.versions(iso)
             timeline = registry.history(iso)
-        with private_folder(config.upload_root) as folder:
+        with private_folder(self.config.upload_root) as folder:
             outcome = jobs.history(timeline, folder)
-        token = config.store.put(outcome.downloads)
+        token = self.config.store.put(outcome.downloads)
         # Each version links to what changed since the one before it.
         previous = {v.ref: p.ref for p, v in zip(versions[:-1], versions[1:], strict=True)}
-        return page(versions=versions, iso=iso, previous=previous, history=outcome.context, token=token,
-                    downloads=outcome.downloads, report=outcome.report, **context)
+        return self.page(versions=versions, iso=iso, previous=previous, history=outcome.context, token=token,
+                         downloads=outcome.downloads, report=outcome.report, **context)
 
-    @app.get("/registry/compare")
-    @registry_view
-    def registry_compare() -> Response:
+    def compare(self) -> Response:
+        """``diff OLD NEW`` on two references (any the commands take: XTL@2, XTL@approved...)."""
+        from matrix_tools.web import jobs
+
         old, new = request.args.get("old", "").strip(), request.args.get("new", "").strip()
         if not (old and new):
             raise UploadError("choose two versions to compare: an old one and a new one (the round buttons "
                               "in the Old and New columns), then press Compare")
-        if not (_REF.fullmatch(old) and _REF.fullmatch(new)):
-            raise UploadError(f"{(old if not _REF.fullmatch(old) else new)[:40]!r} is not a version reference: "
-                              "use the form's buttons, or write it like XTL@2, XTL@approved or XTL@latest")
-        with opened() as registry:
+        for ref in (old, new):
+            if not _REF.fullmatch(ref):
+                raise UploadError(f"{ref[:40]!r} is not a version reference: use the page's buttons, or write "
+                                  "it like XTL@2, XTL@approved or XTL@latest")
+        with self.opened() as registry:
             refs = [registry.find(ref).ref for ref in (old, new)]
-        matrices = [read_stored(ref) for ref in refs]
-        with private_folder(config.upload_root) as folder:
-            outcome = jobs.compare(matrices[0], matrices[1], folder)
-        token = config.store.put(outcome.downloads)
-        return render("web-compare.html.j2", result=outcome.context, token=token, downloads=outcome.downloads,
-                      report=outcome.report, compared=refs)
+        old_matrix, new_matrix = (self.read_stored(ref) for ref in refs)
+        with private_folder(self.config.upload_root) as folder:
+            outcome = jobs.compare(old_matrix, new_matrix, folder)
+        token = self.config.store.put(outcome.downloads)
+        return self.render("web-compare.html.j2", result=outcome.context, token=token,
+                           downloads=outcome.downloads, report=outcome.report, compared=refs)
 
-    def read_stored(ref: str) -> Matrix:
-        assert config.registry is not None
-        if not config.isolate:
-            return read_version(config.registry, ref)
+    def read_stored(self, ref: str) -> Matrix:
+        """A stored version read as any upload is: in an isolated child (unless isolation is off)."""
+        assert self.config.registry is not None
+        if not self.config.isolate:
+            return read_version(self.config.registry, ref)
         from matrix_tools.batching.isolation import run_isolated
 
-        return run_isolated(read_version, config.registry, ref, timeout=READ_TIMEOUT, memory_mb=READ_MEMORY_MB,
-                            label=ref)
+        return run_isolated(read_version, self.config.registry, ref, timeout=READ_TIMEOUT,
+                            memory_mb=READ_MEMORY_MB, label=ref)
 
-    @app.post("/registry/add")
-    @registry_view
-    def registry_add() -> Response:
+    def add(self) -> Response:
+        """``registry add``: pre-flight and read in an isolated child first; stored only if it reads."""
         from matrix_tools.registry.store import check_status
 
         status = request.form.get("status", "received")
         check_status(status)
         note = one_line_note(request.form.get("note", ""))
         received = received_date(request.form.get("received", ""))
-        with private_folder(config.upload_root) as folder:
+        with private_folder(self.config.upload_root) as folder:
             uploads = save_uploads([("received workbook", request.files.get("file"))], folder)
             try:
-                # Pre-flight and read in an isolated child; only a workbook that reads is stored.
-                (matrix,) = read_all(uploads, isolate=config.isolate)
-                with opened(create=True) as store:
-                    added = store.add_matrix(matrix, uploads[0].path.read_bytes(), file_name=uploads[0].name,
-                                             status=status, note=note, received=received)
+                (matrix,) = read_all(uploads, isolate=self.config.isolate)
+                with self.opened(create=True) as registry:
+                    added = registry.add_matrix(matrix, uploads[0].path.read_bytes(), file_name=uploads[0].name,
+                                                status=status, note=note, received=received)
             except MatrixToolsError as exc:
                 raise renamed_error(exc, uploads) from None
-        return page(versions=listing(), added=added)
+        return self.page(versions=self.listing(), added=added)
 
-    @app.post("/registry/approve")
-    @registry_view
-    def registry_approve() -> Response:
+    def approve(self) -> Response:
+        """``registry approve REF``: the Committee's decision."""
         ref = request.form.get("ref", "").strip()
         if not _REF.fullmatch(ref):
             raise UploadError("choose the version to approve with its Approve button")
-        with opened() as registry:
+        with self.opened() as registry:
             approved = registry.approve(ref, note=one_line_note(request.form.get("note", "")))
-        return state_page(approved.iso3, approved=approved)
+        return self.state_page(approved.iso3, approved=approved)
 
 
-__all__ = ["read_version", "register_registry_pages"]
+def register_registry_pages(app: Flask, config: WebConfig, render: Renderer) -> None:
+    """Add /registry, /registry/<ISO>, /registry/compare, /registry/add and /registry/approve."""
+    pages = RegistryPages(config, render)
+    app.add_url_rule("/registry", "registry", pages.guarded(pages.registry), methods=["GET"])
+    app.add_url_rule("/registry/compare", "registry_compare", pages.guarded(pages.compare), methods=["GET"])
+    app.add_url_rule("/registry/<iso>", "registry_state", pages.guarded(pages.state), methods=["GET"])
+    app.add_url_rule("/registry/add", "registry_add", pages.guarded(pages.add), methods=["POST"])
+    app.add_url_rule("/registry/approve", "registry_approve", pages.guarded(pages.approve), methods=["POST"])
+
+
+__all__ = ["RegistryPages", "read_version", "register_registry_pages"]
