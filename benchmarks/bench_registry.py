@@ -21,14 +21,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_diff import fill  # noqa: E402 - the same realistic matrices as the diff benchmark
+from bench_diff import fill
 
-from matrix_tools import layout  # noqa: E402
-from matrix_tools.catalogue import load_catalogue  # noqa: E402
-from matrix_tools.model import HeaderValue, Matrix, State, Value, cell_ref  # noqa: E402
-from matrix_tools.registry.coverage import coverage_over_time  # noqa: E402
-from matrix_tools.registry.store import Registry  # noqa: E402
-from matrix_tools.writing.workbook import write_matrix_workbook  # noqa: E402
+from matrix_tools import layout
+from matrix_tools.catalogue import load_catalogue
+from matrix_tools.model import HeaderValue, Matrix, State, Value, cell_ref
+from matrix_tools.registry.coverage import coverage_over_time
+from matrix_tools.registry.store import Registry
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 
 def build(catalogue, values, iso: str, name: str) -> Matrix:

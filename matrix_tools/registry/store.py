@@ -15,7 +15,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -110,10 +110,8 @@ def iter_entry_rows(matrix: Matrix) -> Iterator[tuple[str, str, str, str, str, s
         if cat.has_field(fid):
             table = cat.table_of(fid)
             section = table.section
-            try:
+            with suppress(KeyError):
                 kind = "mark" if table.column(col).kind is ColumnKind.MARK else "text"
-            except KeyError:
-                pass
         yield fid, col, kind, section, value.text, value.cell
     for key, row in key_unknown_rows(matrix.unknown_rows).items():
         try:
