@@ -40,7 +40,7 @@ def client(tmp_path, registry):
 
 
 def refs(page: str) -> list[str]:
-    return re.findall(r'<td class="cell">([A-Z]{3}@\d+)</td>', page)
+    return re.findall(r'<td class="cell" title="SHA-256 [0-9a-f]{64}">([A-Z]{3}@\d+)</td>', page)
 
 
 def test_the_registry_page_lists_every_version_with_its_state_and_status(client):
