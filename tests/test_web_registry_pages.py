@@ -173,3 +173,17 @@ def test_the_stored_versions_are_read_in_isolated_children(tmp_path, registry):
     response = client.get("/registry/compare?old=XTL@1&new=XTL@2")
     assert response.status_code == 200, error_line(response.get_data(as_text=True))
     assert post(client, "/registry/add", {"file": EXAMPLIA}).status_code == 200
+
+
+def test_the_registry_pages_keep_the_page_guarantees(client):
+    foreign = client.get("/registry", headers={"Host": "evil.example:8540"})
+    assert foreign.status_code in (400, 403) and "XTL@1" not in foreign.get_data(as_text=True)
+    page = client.get("/registry/XTL")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    name = '<img src=x onerror=alert(1)>.xlsx'
+    added = post(client, "/registry/add", {"file": (EXAMPLIA.read_bytes(), name)})
+    body = added.get_data(as_text=True)
+    assert added.status_code == 200 and "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;.xlsx" in body
+    for href in links(client.get("/registry/XEX").get_data(as_text=True), "/download/"):
+        assert client.get(href).headers["Content-Disposition"].startswith("attachment")
