@@ -168,22 +168,30 @@ class RegistryPages:
                                   "it like XTL@2, XTL@approved or XTL@latest")
         with self.opened() as registry:
             refs = [registry.find(ref).ref for ref in (old, new)]
-        old_matrix, new_matrix = (self.read_stored(ref) for ref in refs)
+        old_matrix, new_matrix = self.read_stored(refs)
         with private_folder(self.config.upload_root) as folder:
             outcome = jobs.compare(old_matrix, new_matrix, folder)
         token = self.config.store.put(outcome.downloads)
         return self.render("web-compare.html.j2", result=outcome.context, token=token,
                            downloads=outcome.downloads, report=outcome.report, compared=refs)
 
-    def read_stored(self, ref: str) -> Matrix:
-        """A stored version read as any upload is: in an isolated child (unless isolation is off)."""
-        assert self.config.registry is not None
+    def read_stored(self, refs: list[str]) -> list[Matrix]:
+        """Stored versions read as uploads are: in isolated children, two at a time (unless
+        isolation is off)."""
+        registry = self.config.registry
+        assert registry is not None
         if not self.config.isolate:
-            return read_version(self.config.registry, ref)
-        from matrix_tools.batching.isolation import run_isolated
+            return [read_version(registry, ref) for ref in refs]
+        from matrix_tools.batching.isolation import iter_isolated
 
-        return run_isolated(read_version, self.config.registry, ref, timeout=READ_TIMEOUT,
-                            memory_mb=READ_MEMORY_MB, label=ref)
+        matrices = []
+        for _item, outcome in iter_isolated(read_version, [(registry, ref) for ref in refs],
+                                                   jobs=min(2, len(refs)), timeout=READ_TIMEOUT,
+                                                   memory_mb=READ_MEMORY_MB, label=lambda item: item[1]):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            matrices.append(outcome)
+        return matrices
 
     def add(self) -> Response:
         """``registry add``: pre-flight and read in an isolated child first; stored only if it reads."""
