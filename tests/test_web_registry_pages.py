@@ -48,9 +48,11 @@ def test_the_registry_page_lists_every_version_with_its_state_and_status(client)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert refs(page) == ["XTL@1", "XTL@2", "XTL@3"]
-    assert page.count('<a href="/registry/XTL">') == 3  # each version's State links to its history
+    assert page.count('<a href="/registry/XTL">') == 4  # the State, and each version's State, link to its history
     assert '<td class="status-approved">approved</td>' in page
     assert "testland-returned.xlsx" in page
+    assert ('<li><a href="/registry/XTL">Republic of Testland (XTL)</a>: 3 versions; latest XTL@3 (received); '
+            "approved XTL@1</li>") in " ".join(page.split()).replace("> <", "><")
     assert "&lt;b&gt;returned&lt;/b&gt; by e-mail" in page and "<b>returned</b>" not in page  # a note is text
 
 
