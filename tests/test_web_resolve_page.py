@@ -119,3 +119,31 @@ def test_the_resolve_form_needs_the_page_token(merged, tmp_path):
     refused = post(client, "/resolve", {"merged": Path(merged)}, token="forged")
     assert refused.status_code == 403
     assert list(root.iterdir()) == []
+
+
+def test_the_final_matrix_is_added_to_the_registry_by_its_button_only(merged, tmp_path):
+    from matrix_tools.registry.store import Registry
+
+    decided = fill_decisions(merged, tmp_path / "decided.xlsx", ALL_DECIDED)
+    registry = tmp_path / "matrix-registry.sqlite"
+    app, root = make_app(tmp_path, registry=registry)
+    client = app.test_client()
+    page = post(client, "/resolve", {"merged": decided}).get_data(as_text=True)
+    assert not registry.exists()  # resolving stores nothing
+    (token,) = re.findall(r'name="token" value="([^"]+)"', page)
+    (name,) = re.findall(r'<input type="hidden" name="name" value="([^"]+)"', page)
+    final = download(client, page, "-final.xlsx")
+    form = {"token": token, "name": name, "status": "working", "note": "after the consultation"}
+    assert client.post("/registry/add-result", data={**form, "csrf_token": "forged"}).status_code == 403
+    added = post(client, "/registry/add-result", {}, form)
+    assert added.status_code == 200 and "Added <b>TST@1</b>" in added.get_data(as_text=True)
+    with Registry(registry, create=False) as store:
+        version = store.find("TST@latest")
+        assert (version.file_name, version.status, version.note) == ("TST-final.xlsx", "working",
+                                                                      "after the consultation")
+        assert store.read_bytes(version) == final
+    gone = post(client, "/registry/add-result", {}, {**form, "token": "0" * 32})
+    assert gone.status_code == 400 and "no longer kept" in error_line(gone.get_data(as_text=True))
+    assert list(root.iterdir()) == []
+    without = make_app(tmp_path / "other")[0].test_client()
+    assert "/registry/add-result" not in post(without, "/resolve", {"merged": decided}).get_data(as_text=True)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -220,7 +220,9 @@ def _register_consultation_jobs(app: Flask, config: WebConfig, render: Renderer)
     @app.post("/resolve")
     def resolve() -> Response:
         def job(ups: list[Upload], work: Path) -> jobs.JobOutcome:
-            return jobs.resolve(ups[0].path, ups[0].name, work, isolate=config.isolate)
+            outcome = jobs.resolve(ups[0].path, ups[0].name, work, isolate=config.isolate)
+            # With a registry open, the final matrix can be stored from the page (a button).
+            return replace(outcome, context={**outcome.context, "registry_open": config.registry is not None})
 
         return run([("merged workbook", request.files.get("merged"))], job, PAGES["resolve"])
 

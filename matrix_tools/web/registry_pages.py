@@ -11,6 +11,8 @@ thread that opened it) and closed after it. They do what the commands do:
   commands take), each stored workbook read in an isolated child as an upload is;
 - ``POST /registry/add``: ``registry add``: the upload is pre-flighted and read in an isolated
   child first, and only then stored (under the name the person's file had);
+- ``POST /registry/add-result``: the final matrix the Resolve page made, stored by its button
+  (read and checked as an upload is);
 - ``POST /registry/approve``: ``registry approve REF``.
 
 The form token and the Host check of ``app.py`` guard the two POSTs like every form.
@@ -33,6 +35,7 @@ from matrix_tools.web.render import Renderer
 from matrix_tools.web.uploads import (
     READ_MEMORY_MB,
     READ_TIMEOUT,
+    Upload,
     UploadError,
     private_folder,
     read_all,
@@ -194,22 +197,39 @@ class RegistryPages:
         return matrices
 
     def add(self) -> Response:
-        """``registry add``: pre-flight and read in an isolated child first; stored only if it reads."""
+        """``registry add``: an uploaded workbook, stored only if it reads."""
+        with private_folder(self.config.upload_root) as folder:
+            uploads = save_uploads([("received workbook", request.files.get("file"))], folder)
+            return self.store_upload(uploads[0])
+
+    def add_result(self) -> Response:
+        """A workbook this page made (the final matrix of Resolve), stored on purpose by its button:
+        taken from the results kept for download, then read and stored as an upload is."""
+        item = self.config.store.get(request.form.get("token", ""), request.form.get("name", ""))
+        if item is None or not item.name.endswith(".xlsx"):
+            raise UploadError("this result is no longer kept (results are kept for one hour, and only until the "
+                              "server stops): download it, or resolve again, and add the workbook below")
+        with private_folder(self.config.upload_root) as folder:
+            (folder / "1").mkdir()
+            path = folder / "1" / "upload.xlsx"
+            path.write_bytes(item.data)
+            return self.store_upload(Upload(item.name, path, "final matrix"), default_status="working")
+
+    def store_upload(self, upload: Upload, *, default_status: str = "received") -> Response:
+        """Pre-flight and read in an isolated child first; store the workbook only if it reads."""
         from matrix_tools.registry.store import check_status
 
-        status = request.form.get("status", "received")
+        status = request.form.get("status", default_status)
         check_status(status)
         note = one_line_note(request.form.get("note", ""))
         received = received_date(request.form.get("received", ""))
-        with private_folder(self.config.upload_root) as folder:
-            uploads = save_uploads([("received workbook", request.files.get("file"))], folder)
-            try:
-                (matrix,) = read_all(uploads, isolate=self.config.isolate)
-                with self.opened(create=True) as registry:
-                    added = registry.add_matrix(matrix, uploads[0].path.read_bytes(), file_name=uploads[0].name,
-                                                status=status, note=note, received=received)
-            except MatrixToolsError as exc:
-                raise renamed_error(exc, uploads) from None
+        try:
+            (matrix,) = read_all([upload], isolate=self.config.isolate)
+            with self.opened(create=True) as registry:
+                added = registry.add_matrix(matrix, upload.path.read_bytes(), file_name=upload.name,
+                                            status=status, note=note, received=received)
+        except MatrixToolsError as exc:
+            raise renamed_error(exc, [upload]) from None
         return self.page(versions=self.listing(), added=added)
 
     def approve(self) -> Response:
@@ -229,6 +249,7 @@ def register_registry_pages(app: Flask, config: WebConfig, render: Renderer) -> 
     app.add_url_rule("/registry/compare", "registry_compare", pages.guarded(pages.compare), methods=["GET"])
     app.add_url_rule("/registry/<iso>", "registry_state", pages.guarded(pages.state), methods=["GET"])
     app.add_url_rule("/registry/add", "registry_add", pages.guarded(pages.add), methods=["POST"])
+    app.add_url_rule("/registry/add-result", "registry_add_result", pages.guarded(pages.add_result), methods=["POST"])
     app.add_url_rule("/registry/approve", "registry_approve", pages.guarded(pages.approve), methods=["POST"])
 
 
