@@ -92,8 +92,7 @@ def command(
         for path, role in zip(inputs, ("BASE (the last agreed matrix)", "OURS (the experts' copy)",
                                        "THEIRS (the State's return)"), strict=True)
     )
-    result = merge(base_in, ours_in, theirs_in, prefer="theirs" if prefer == "theirs" else "ours",
-                   catalogue=catalogue)
+    result = merge(base_in, ours_in, theirs_in, prefer=prefer, catalogue=catalogue)  # type: ignore[arg-type]
     for side, path, other in (("OURS", ours, result.ours), ("THEIRS", theirs, result.theirs)):
         newer = newer_than((f"BASE ({base.name})", matrix_dates(result.base)),
                            (f"{side} ({path.name})", matrix_dates(other)))
