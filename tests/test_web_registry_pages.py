@@ -189,3 +189,16 @@ def test_the_registry_pages_keep_the_page_guarantees(client):
     assert added.status_code == 200 and "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;.xlsx" in body
     for href in links(client.get("/registry/XEX").get_data(as_text=True), "/download/"):
         assert client.get(href).headers["Content-Disposition"].startswith("attachment")
+
+
+def test_a_stored_version_is_downloaded_byte_for_byte(client):
+    page = client.get("/registry").get_data(as_text=True)
+    assert '<a href="/registry/download/XTL@3" download' in page
+    response = client.get("/registry/download/XTL@3")
+    assert response.status_code == 200 and response.data == RETURNED.read_bytes()
+    assert response.headers["Content-Disposition"] == "attachment; filename=XTL-version-3.xlsx"
+    approved = client.get("/registry/download/XTL@approved")
+    assert approved.data == APPROVED.read_bytes()
+    missing = client.get("/registry/download/XTL@9")
+    assert missing.status_code == 400 and "there is no version 9" in error_line(missing.get_data(as_text=True))
+    assert client.get("/registry/download/..%2F..%2Fetc").status_code == 404

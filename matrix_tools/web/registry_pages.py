@@ -9,6 +9,7 @@ thread that opened it) and closed after it. They do what the commands do:
   xlsx / Markdown / JSON to download), each version linked to the changes since the one before;
 - ``/registry/compare?old=XTL@1&new=XTL@2``: ``diff XTL@1 XTL@2`` (any reference the
   commands take), each stored workbook read in an isolated child as an upload is;
+- ``/registry/download/XTL@2``: ``registry export XTL@2``: the stored workbook, byte for byte;
 - ``POST /registry/add``: ``registry add``: the upload is pre-flighted and read in an isolated
   child first, and only then stored (under the name the person's file had);
 - ``POST /registry/add-result``: the final matrix the Resolve page made, stored by its button
@@ -21,6 +22,7 @@ The form token and the Host check of ``app.py`` guard the two POSTs like every f
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,7 +30,7 @@ from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, abort, request
+from flask import Flask, Response, abort, request, send_file
 
 from matrix_tools.errors import MatrixToolsError
 from matrix_tools.web.render import Renderer
@@ -196,6 +198,19 @@ class RegistryPages:
             matrices.append(outcome)
         return matrices
 
+    def download(self, ref: str) -> Response:
+        """``registry export REF``: the stored workbook, byte for byte, as an attachment."""
+        from matrix_tools.web.jobs import XLSX
+        from matrix_tools.web.security import download_name
+
+        if not _REF.fullmatch(ref):
+            abort(404)
+        with self.opened() as registry:
+            version = registry.find(ref)
+            data = registry.read_bytes(version)
+        name = download_name(version.iso3, "version", "xlsx", number=version.number)
+        return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=name, max_age=0)
+
     def add(self) -> Response:
         """``registry add``: an uploaded workbook, stored only if it reads."""
         with private_folder(self.config.upload_root) as folder:
@@ -247,6 +262,8 @@ def register_registry_pages(app: Flask, config: WebConfig, render: Renderer) -> 
     pages = RegistryPages(config, render)
     app.add_url_rule("/registry", "registry", pages.guarded(pages.registry), methods=["GET"])
     app.add_url_rule("/registry/compare", "registry_compare", pages.guarded(pages.compare), methods=["GET"])
+    app.add_url_rule("/registry/download/<ref>", "registry_download", pages.guarded(pages.download),
+                     methods=["GET"])
     app.add_url_rule("/registry/<iso>", "registry_state", pages.guarded(pages.state), methods=["GET"])
     app.add_url_rule("/registry/add", "registry_add", pages.guarded(pages.add), methods=["POST"])
     app.add_url_rule("/registry/add-result", "registry_add_result", pages.guarded(pages.add_result), methods=["POST"])
