@@ -1,8 +1,9 @@
-"""Refresh docs/serve.png, the README's picture of ``matrix-tools serve``.
+"""Refresh docs/serve.png and docs/serve-registry.png, the README's pictures of ``matrix-tools serve``.
 
-Starts the page on a free port, compares the two Testland samples in headless Chromium
-(Debian's, at /usr/bin/chromium; no browser download) and saves the screenshot. Run from the
-checkout: ``.venv/bin/python scripts/screenshot_serve.py``.
+Starts the page on a free port with a temporary registry of the three Testland samples,
+compares the two Testland samples in headless Chromium (Debian's, at /usr/bin/chromium; no
+browser download), then opens the registry's page of Testland, and saves the screenshots.
+Run from the checkout: ``.venv/bin/python scripts/screenshot_serve.py``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,14 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "serve.log"
+        registry = Path(folder) / "matrix-registry.sqlite"
+        for sample, status in (("approved", "approved"), ("working", "working"), ("returned", "received")):
+            subprocess.run([sys.executable, "-m", "matrix_tools", "registry", "add",
+                            str(ROOT / "samples" / f"testland-{sample}.xlsx"), "--status", status,
+                            "--registry", str(registry)], check=True, cwd=ROOT, capture_output=True)
         with log.open("wb") as sink:
-            server = subprocess.Popen([sys.executable, "-m", "matrix_tools", "serve", "--no-browser", "--port", "0"],
+            server = subprocess.Popen([sys.executable, "-m", "matrix_tools", "serve", "--no-browser", "--port", "0",
+                                       "--registry", str(registry)],
                                       stdout=sink, stderr=subprocess.STDOUT, cwd=ROOT)
         try:
             deadline = time.monotonic() + 30
@@ -45,8 +52,12 @@ def main() -> int:
                 page.frame_locator("iframe.report").locator("h1").wait_for()
                 target = ROOT / "docs" / "serve.png"
                 page.screenshot(path=str(target))
+                page.goto(match.group(0) + "registry/XTL")
+                page.frame_locator("iframe.report").locator("h1").wait_for()
+                registry_target = ROOT / "docs" / "serve-registry.png"
+                page.screenshot(path=str(registry_target))
                 browser.close()
-            print(f"Wrote {target}")
+            print(f"Wrote {target} and {registry_target}")
         finally:
             server.send_signal(signal.SIGINT)
             server.wait(15)

@@ -15,7 +15,7 @@ from matrix_tools import layout
 from matrix_tools.errors import InputError, OutputError
 from matrix_tools.model import cell_ref
 from matrix_tools.reports.annotate import FINDINGS_SHEET, write_annotated_workbook
-from matrix_tools.validation.engine import validate, validate_files
+from matrix_tools.validation.engine import validate, validate_file, validate_files
 
 HEADER = {"title": "DRAFT 1540 COMMITTEE MATRIX", "state": "Republic of Examplia", "iso3": "XEX",
           "date_of_report": "12 October 2004", "dates_of_additional_reports": "1 June 2003",
@@ -108,10 +108,9 @@ def test_findings_about_an_inserted_row_or_a_renamed_sheet_link_to_this_workbook
     import openpyxl
 
     from matrix_tools.reports.annotate import write_annotated_workbook
-    from matrix_tools.validation.engine import validate
 
     sample = Path(__file__).resolve().parent.parent / "samples" / "testland-returned.xlsx"
-    out = write_annotated_workbook(tmp_path / "checked.xlsx", validate(sample))
+    out = write_annotated_workbook(tmp_path / "checked.xlsx", validate_file(sample))
     wb = openpyxl.load_workbook(out)
     rows = {r[1]: r for r in wb["Findings"].iter_rows(min_row=5, values_only=True)}
     inserted = rows["row-unknown"][5]

@@ -18,7 +18,7 @@ from hostile import CASES
 from matrix_tools import resources
 from matrix_tools.batching.inbox import report_dir_name
 from matrix_tools.batching.run import batch
-from matrix_tools.batching.work import WorkContext, process_file
+from matrix_tools.batching.work import Checked, WorkContext, process_file
 from matrix_tools.model import Catalogue, Value
 from matrix_tools.writing.template import blank_matrix
 from matrix_tools.writing.workbook import write_matrix_workbook
@@ -210,7 +210,7 @@ def test_reused_result_is_read_again_when_its_report_is_gone(tmp_path: Path, cat
     assert (out / "states" / "XAA" / "validation.txt").is_file()
 
 
-def crash_on_marked_files(path: str, ctx: WorkContext) -> dict[str, Any]:
+def crash_on_marked_files(path: str, ctx: WorkContext) -> Checked:
     """A worker that kills its process (as a Rust panic in a reader would) for one file."""
     if "crash" in Path(path).name:
         os.abort()
@@ -233,7 +233,7 @@ def test_a_crashing_reader_is_reported_and_the_run_continues(tmp_path: Path, cat
     assert result.exit_code == 3
 
 
-def hang_on_marked_files(path: str, ctx: WorkContext) -> dict[str, Any]:
+def hang_on_marked_files(path: str, ctx: WorkContext) -> Checked:
     """A worker that never finishes one file (as a reader caught in a pathological file)."""
     if "slow" in Path(path).name:
         import time

@@ -30,7 +30,7 @@ from click.testing import CliRunner
 from matrix_tools.batching.inbox import report_dir_name
 from matrix_tools.batching.lock import output_lock
 from matrix_tools.batching.run import batch
-from matrix_tools.batching.work import WorkContext, process_file
+from matrix_tools.batching.work import Checked, WorkContext, process_file
 from matrix_tools.catalogue import load_catalogue
 from matrix_tools.cli import cli
 from matrix_tools.errors import InputError, OutputError
@@ -232,7 +232,7 @@ def test_a_full_disk_while_an_xlsx_is_written_leaves_no_zipfile_traceback(tmp_pa
     assert not list(tmp_path.glob("*.part*"))  # the temporary file is gone
 
 
-def replacing_worker(path: str, ctx: WorkContext) -> dict[str, Any]:
+def replacing_worker(path: str, ctx: WorkContext) -> Checked:
     """Replaces the submission just before reading it (top level: it runs in a child)."""
     other = Path(path).with_name("replacement.bin")
     os.replace(other, path)

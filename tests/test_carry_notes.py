@@ -154,7 +154,7 @@ def test_a_note_that_looks_like_a_formula_is_carried_as_text(versions, tmp_path)
     assert "+cmd|' /C calc'!A0" in [c.value for r in wb[EARLIER_SHEET].iter_rows() for c in r]
 
 
-texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12)
+texts = st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=12)
 
 
 @given(

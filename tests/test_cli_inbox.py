@@ -73,8 +73,8 @@ def test_batch_accounts_for_every_file_in_text_json_xlsx_and_junit(inbox: Path, 
     assert files == {"xaa.xlsx", *REFUSED} and skipped == set(SKIPPED)
 
     root = ET.parse(out / "junit.xml").getroot()
-    errors = {case.get("classname", ""): case.find("error").get("type")
-              for case in root.iter("testcase") if case.find("error") is not None}
+    errors = {case.get("classname", ""): error.get("type", "")
+              for case in root.iter("testcase") if (error := case.find("error")) is not None}
     assert sorted(errors.values()) == sorted(REFUSED.values())
     assert {case.get("name") for case in root.iter("testcase") if case.find("skipped") is not None} == set(SKIPPED)
 

@@ -29,7 +29,7 @@ from matrix_tools.reading.grid import _read_calamine, _read_openpyxl
 from matrix_tools.reading.parse import load_matrix, parse_matrix
 from matrix_tools.reading.preflight import check_file
 from matrix_tools.reports.merge import write_merge_workbook
-from matrix_tools.validation.engine import validate
+from matrix_tools.validation.engine import validate_file
 
 SAMPLES = ROOT / "samples"
 APPROVED = SAMPLES / "testland-approved.xlsx"
@@ -92,7 +92,7 @@ def test_an_inserted_column_is_kept_in_the_model_export_and_validate() -> None:
     assert data["unknown_columns"][0]["values"][0]["value"] == "Draft law on dual-use goods before parliament"
     rows = list(csv.reader(io.StringIO(render_export_csv(data))))
     assert ["OP2.NW.possess", "Our comments", "See also the 2023 annual report", "'OP2 NW'!G8"] in [r[:4] for r in rows]
-    finding = next(f for f in validate(path).findings if f.code == "column-unknown")
+    finding = next(f for f in validate_file(path).findings if f.code == "column-unknown")
     assert finding.cell == "'OP2 NW'!G5" and "Our comments" in finding.message
 
 
@@ -206,7 +206,7 @@ def test_a_formula_is_recorded_with_its_cached_value_and_reported() -> None:
     entry = next(e for e in export_matrix(matrix)["entries"]
                  if (e["field"], e["column"]) == ("OP1.iaea_member", "remarks"))
     assert entry["formula"] == remark.formula
-    found = [f for f in validate(path).findings if f.code == "cell-formula"]
+    found = [f for f in validate_file(path).findings if f.code == "cell-formula"]
     assert {f.cell for f in found} == {"'OP1'!E16", "'OP2 NW'!G6"}
     assert all(f.severity.value == "warning" for f in found)
     assert "=HYPERLINK(" in next(f.message for f in found if f.cell == "'OP1'!E16")
@@ -224,7 +224,7 @@ def test_a_formula_without_a_cached_value_is_never_read_as_blank(tmp_path: Path)
     remark = matrix.value("OP1.iaea_member", "remarks")
     assert remark.text == remark.formula == '=HYPERLINK("http://www.iaea.example.org/members","IAEA members")'
     assert any(n.code == "formula-uncomputed" and "without a computed value" in str(n) for n in remark.notes)
-    finding = next(f for f in validate(path).findings if f.code == "cell-formula")
+    finding = next(f for f in validate_file(path).findings if f.code == "cell-formula")
     assert "no computed value" in finding.message
 
 
@@ -261,7 +261,7 @@ def test_copies_of_the_header_that_disagree_are_a_finding() -> None:
     item = fixture("committee-layout-disagree.xlsx")
     matrix = load_matrix(item.path)
     assert [d.isoformat() for d in matrix.header["date_of_report"].dates] == item.expect["header"]["date_of_report"]
-    (finding,) = [f for f in validate(item.path).findings if f.code == "header-inconsistent"]
+    (finding,) = [f for f in validate_file(item.path).findings if f.code == "header-inconsistent"]
     assert finding.cell == "'OP3ab CW'!B4" and "12 October 2004" in finding.message
 
 
@@ -285,7 +285,7 @@ def test_data_past_the_hard_limit_is_a_finding_naming_the_first_cell_not_read(tm
     wb["OP2 NW"].cell(row=limit + 9, column=1, value="later")
     path = tmp_path / "beyond.xlsx"
     wb.save(path)
-    (found,) = [f for f in validate(path).findings if f.code == "data-outside-matrix"]
+    (found,) = [f for f in validate_file(path).findings if f.code == "data-outside-matrix"]
     assert found.cell == f"'OP2 NW'!C{limit + 7}"
     assert f"C{limit + 7}" in found.message
 

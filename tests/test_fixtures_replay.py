@@ -18,7 +18,7 @@ from matrix_tools.cli import cli
 from matrix_tools.diffing.engine import diff
 from matrix_tools.export import export_matrix
 from matrix_tools.reading.parse import load_matrix
-from matrix_tools.validation.engine import validate
+from matrix_tools.validation.engine import validate_file
 
 XLSX = all_fixtures(".xlsx")
 REPLAYED = [f for f in XLSX if "header" not in f.expect]  # the Committee-layout ones: test_fixtures_reading
@@ -74,7 +74,7 @@ def test_export_holds_every_text_the_state_typed(item: Fixture) -> None:
 
 @pytest.mark.parametrize("item", XLSX, ids=ids(XLSX))
 def test_validate_reports_the_recorded_findings_at_their_cells(item: Fixture) -> None:
-    findings = validate(item.path).findings
+    findings = validate_file(item.path).findings
     for want in item.expect.get("findings", []):
         at = [f for f in findings if f.code == want["code"] and (want["cell"] is None or f.cell == want["cell"])]
         assert at, f"{want} not among {[(f.code, f.cell) for f in findings]}"
@@ -87,5 +87,5 @@ def test_validate_reports_the_recorded_findings_at_their_cells(item: Fixture) ->
 def test_a_plain_resave_diffs_as_identical_and_validates_as_the_sample(item: Fixture) -> None:
     result = diff(item.source, item.path)
     assert result.summary()["identical"], result.summary()
-    before = {(f.code, f.cell) for f in validate(item.source).findings}
-    assert {(f.code, f.cell) for f in validate(item.path).findings} == before
+    before = {(f.code, f.cell) for f in validate_file(item.source).findings}
+    assert {(f.code, f.cell) for f in validate_file(item.path).findings} == before

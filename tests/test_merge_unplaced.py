@@ -6,6 +6,7 @@ import dataclasses
 
 from conftest import build_matrix
 from matrix_tools.merging.engine import merge_matrices
+from matrix_tools.merging.result import Side
 from matrix_tools.model import ExtraSheet, Matrix, UnknownColumn, Value
 
 BASE_TEXT = {"OP2.NW.manufacture": "Draft law before parliament", "OP2.NW.acquire": "See annual report"}
@@ -42,7 +43,8 @@ def test_a_cell_changed_differently_on_both_sides_is_a_conflict_keeping_the_pref
     base = with_column(build_matrix(), BASE_TEXT)
     ours = with_column(build_matrix(), {**BASE_TEXT, "OP2.NW.manufacture": "Law adopted 2024"})
     theirs = with_column(build_matrix(), {**BASE_TEXT, "OP2.NW.manufacture": "Law withdrawn"})
-    for prefer, kept in (("ours", "Law adopted 2024"), ("theirs", "Law withdrawn")):
+    sides: tuple[tuple[Side, str], ...] = (("ours", "Law adopted 2024"), ("theirs", "Law withdrawn"))
+    for prefer, kept in sides:
         result = merge_matrices(base, ours, theirs, prefer=prefer)
         (conflict,) = result.conflicts
         assert (conflict.column, conflict.base, conflict.ours, conflict.theirs, conflict.kept) == (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -22,12 +23,12 @@ from matrix_tools.reports.diff_xlsx import (
     write_diff_xlsx,
 )
 from matrix_tools.reports.merge import write_merge_workbook
-from matrix_tools.validation.engine import validate
+from matrix_tools.validation.engine import validate, validate_file
 from matrix_tools.writing.template import write_template
 from matrix_tools.writing.workbook import write_matrix_workbook
 
 
-def rows_of(ws) -> list[list[object]]:
+def rows_of(ws) -> list[list[Any]]:
     return [[c.value for c in row] for row in ws.iter_rows()]
 
 
@@ -188,7 +189,7 @@ def test_the_legend_and_validate_agree_that_yes_is_read_as_x_and_should_be_corre
     assert "Please type X itself" in legend and "yes" in legend and "validation asks for them to be corrected" in legend
     op1 = catalogue.table("OP1")
     edit_workbook(out, set_cell(op1, "OP1.npt", "status", "yes"))
-    findings = validate(out).findings
+    findings = validate_file(out).findings
     marks = [f for f in findings if f.field == "OP1.npt" and f.code.startswith("mark-")]
     assert [(f.code, f.severity.value) for f in marks] == [("mark-normalised", "warning")]
 

@@ -4,6 +4,7 @@ holds, and nothing else changes (hypothesis over decisions on one real merged wo
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -43,7 +44,8 @@ def _final_value(matrix, field, column):
 @given(data=st.data())
 def test_each_conflict_ends_with_the_value_decided_and_nothing_else_changes(merged, data):
     agenda, matrix = merged
-    items, expected = [], {}
+    items: list[Any] = []
+    expected: dict[tuple[str, str], str | None] = {}
     for item in agenda.items:
         kind = data.draw(st.sampled_from(["ours", "theirs", "base", "typed"]))
         field, column = item.key.rsplit("|", 1)

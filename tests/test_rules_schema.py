@@ -152,7 +152,7 @@ from matrix_tools.validation.rules.schema import (  # noqa: E402
 )
 from matrix_tools.writing.template import write_template  # noqa: E402
 
-PACKAGED_CATALOGUES = sorted(Path(resources.schema_file("catalogue.schema.json")).parent.glob("catalogue-*.json"))
+PACKAGED_CATALOGUES = sorted(Path(str(resources.schema_file("catalogue.schema.json"))).parent.glob("catalogue-*.json"))
 
 
 def plain_errors(document: dict[str, Any]) -> list[str]:
@@ -203,11 +203,16 @@ def test_the_packaged_catalogue_is_recognised_and_a_supplied_one_is_not(tmp_path
 
 
 def test_a_clean_matrix_is_not_validated_again_and_a_too_long_text_is(monkeypatch):
-    calls = []
+    calls: list[int] = []
     import matrix_tools.validation.rules.schema as rule
 
     real = rule.iter_schema_errors
-    monkeypatch.setattr(rule, "iter_schema_errors", lambda *a: calls.append(1) or real(*a))
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(rule, "iter_schema_errors", counted)
     matrix = sample_matrix({("OP1.npt", "info"): "Deposit 5 March 1970"})
     assert list(check_export_schema(matrix, CONFIG)) == [] and calls == []
     long = sample_matrix({("OP1.npt", "info"): "x" * 32_768})

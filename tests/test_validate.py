@@ -13,7 +13,7 @@ from handmade import write_workbook
 from helpers_validate import CONFIG, TODAY, sample_matrix, summary, with_values
 from matrix_tools.errors import InputError
 from matrix_tools.validation.config import Config
-from matrix_tools.validation.engine import RULES, validate, validate_files
+from matrix_tools.validation.engine import RULES, validate, validate_file, validate_files
 from matrix_tools.validation.findings import Severity
 
 FULL_HEADER = {"title": "DRAFT 1540 COMMITTEE MATRIX", "state": "Republic of Examplia", "iso3": "XEX",
@@ -73,7 +73,7 @@ def test_a_clean_workbook_file_validates_without_errors(tmp_path: Path, catalogu
         ("OP1.npt", "status"): "X", ("OP1.npt", "info"): "Accession 5 March 1970",
         ("OP2.NW.manufacture", "status"): "X", ("OP2.NW.manufacture", "source"): "Atomic Energy Act, sect. 5",
     }, header=FULL_HEADER)
-    result = validate(path, config=CONFIG)
+    result = validate_file(path, config=CONFIG)
     assert result.valid, result.findings
     assert summary(result.findings) == [("iso3-user-assigned", "info", "'About'!B5")]  # title in B3
     assert result.path == str(path) and result.state == "Republic of Examplia" and result.iso3 == "XEX"
@@ -86,7 +86,7 @@ def test_a_returned_workbook_gives_findings_at_its_own_cells(tmp_path: Path, cat
         ("OP2.NW.manufacture", "enforcement"): "X", ("OP2.NW.manufacture", "enforcement_source"): "Penal Code",
     }, header={**FULL_HEADER, "iso3": "FRA"},
         sheet_order=["OP2.NW", "OP1"] + [t.id for t in catalogue.tables if t.id not in ("OP1", "OP2.NW")])
-    result = validate(path, config=CONFIG)
+    result = validate_file(path, config=CONFIG)
     found = summary(result.findings)
     assert ("mark-normalised", "warning", "'OP1'!C6") in found
     assert ("mark-invalid", "error", "'OP1'!C12") in found

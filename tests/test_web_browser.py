@@ -55,7 +55,12 @@ def page(browser):
             problems.append(message.text)
 
     opened.on("console", on_console)
-    opened.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
+
+    def on_dialog(dialog) -> None:
+        problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    opened.on("dialog", on_dialog)
     opened.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     yield opened
     context.close()
@@ -143,3 +148,29 @@ def test_workbooks_dropped_on_the_form_are_compared(page, server):
     page.click("button[type=submit]")
     page.wait_for_selector("section.result")
     assert "19 cells (14 added, 5 changed)" in page.inner_text("section.result .sentence")
+
+
+@pytest.fixture(scope="module")
+def registry_server(tmp_path_factory):
+    from helpers_registry import run
+
+    folder = tmp_path_factory.mktemp("serve-registry")
+    registry = folder / "matrix-registry.sqlite"
+    for sample, status in ((APPROVED, "approved"), (RETURNED, "received")):
+        assert run("registry", "add", sample, "--status", status, "--registry", registry).exit_code == 0
+    with running_server(folder, "--registry", str(registry)) as running:
+        yield running
+
+
+def test_the_registry_lists_a_state_and_two_versions_are_compared_by_clicking(page, registry_server, tmp_path):
+    page.goto(registry_server.url + "registry")
+    assert page.locator("table.versions-list tbody tr").count() == 2
+    page.click("table.versions-list a[href='/registry/XTL'] >> nth=0")
+    page.wait_for_selector("iframe.report")  # the State's history report, framed
+    assert "History of the 1540 matrix" in page.frame_locator("iframe.report").locator("h1").inner_text()
+    page.screenshot(path=str(tmp_path / "registry.png"), full_page=True)
+    assert (tmp_path / "registry.png").read_bytes().startswith(b"\x89PNG")
+    page.click("text=Compare the two chosen versions")  # the last two versions are chosen already
+    page.wait_for_selector("section.result")
+    assert "19 cells (14 added, 5 changed)" in page.inner_text("section.result .sentence")
+    assert "XTL@1" in page.inner_text("section.result .note") and "XTL@2" in page.inner_text("section.result .note")

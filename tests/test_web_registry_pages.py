@@ -1,162 +1,204 @@
-"""Resolve and Registry pages: "not available" while absent; against the interface once present."""
+"""The Registry pages against a real registry built in tmp_path with ``registry add`` of the samples."""
 
 from __future__ import annotations
 
-import shutil
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+import re
 
 import pytest
 
-from matrix_tools.reading.parse import load_matrix
-from web_client import APPROVED, RETURNED, csrf_token, error_line, links, make_app, post
-
-
-def test_resolve_and_registry_say_plainly_they_are_not_available_in_this_version(tmp_path, monkeypatch):
-    monkeypatch.setattr("matrix_tools.web.registry_pages.capability", lambda name: None)
-    app, _root = make_app(tmp_path, registry=tmp_path / "registry.sqlite")
-    client = app.test_client()
-    token = csrf_token(client)
-    for response in (client.get("/resolve"), client.get("/registry"), client.get("/registry/XTL"),
-                     post(client, "/resolve", {"merged": APPROVED}, token=token),
-                     post(client, "/registry/add", {"file": APPROVED}, token=token)):
-        assert response.status_code == 501
-        assert "not available in this version of matrix-tools" in error_line(response.get_data(as_text=True))
-
-
-def test_the_capability_is_found_only_among_the_public_twins():
-    from matrix_tools.web.registry_pages import capability
-
-    assert capability("diff") is not None
-    assert capability("no_such_twin") is None
-
-
-@dataclass
-class FakeVersion:
-    ref: str
-    iso3: str
-    state: str
-    status: str
-    path: Path
-    note: str = ""
-    added: str = "2026-12-01"
-    sha256: str = "ab" * 32
-
-
-@dataclass
-class FakeRegistry:
-    """The interface of registry_pages' docstring, on sample files."""
-
-    path: Path
-    versions: list[FakeVersion] = field(default_factory=list)
-    added: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self.versions = [FakeVersion("XTL@1", "XTL", "Republic of Testland", "approved", APPROVED),
-                         FakeVersion("XTL@2", "XTL", "Republic of Testland", "received", RETURNED,
-                                     note="<b>returned</b>")]
-
-    def list(self, iso: str | None = None) -> list[FakeVersion]:
-        return [v for v in self.versions if iso is None or v.iso3 == iso]
-
-    def get(self, ref: str) -> Any:
-        return load_matrix(next(v.path for v in self.versions if v.ref == ref))
-
-    def add(self, path: Path, *, status: str, note: str, name: str) -> FakeVersion:
-        assert path.is_file()
-        self.added.append((name, status, note))
-        version = FakeVersion(f"XTL@{len(self.versions) + 1}", "XTL", "Republic of Testland", status, path, note)
-        self.versions.append(version)
-        return version
+from helpers_registry import run
+from matrix_tools.registry.store import Registry
+from web_client import (
+    APPROVED,
+    EXAMPLIA,
+    RETURNED,
+    WORKING,
+    csrf_token,
+    error_line,
+    links,
+    make_app,
+    post,
+)
 
 
 @pytest.fixture
-def registry_app(tmp_path, monkeypatch):
-    registries: list[FakeRegistry] = []
-    shared = FakeRegistry(tmp_path / "registry.sqlite")
-
-    def open_registry(path: Path) -> FakeRegistry:
-        registries.append(shared)
-        return shared
-
-    monkeypatch.setattr("matrix_tools.web.registry_pages.capability",
-                        lambda name: open_registry if name == "Registry" else None)
-    app, _root = make_app(tmp_path, registry=tmp_path / "registry.sqlite")
-    return app, shared
+def registry(tmp_path):
+    """XTL@1 approved, XTL@2 working, XTL@3 received (with a note that looks like markup)."""
+    path = tmp_path / "matrix-registry.sqlite"
+    for sample, status, note in ((APPROVED, "approved", "approved 2023"), (WORKING, "working", "experts"),
+                                 (RETURNED, "received", "<b>returned</b> by e-mail")):
+        result = run("registry", "add", sample, "--status", status, "--note", note, "--registry", path)
+        assert result.exit_code == 0, result.output
+    return path
 
 
-def test_the_registry_page_lists_versions_and_compares_two_by_clicking(registry_app):
-    app, _shared = registry_app
-    client = app.test_client()
-    page = client.get("/registry").get_data(as_text=True)
-    assert 'value="XTL@1"' in page and 'value="XTL@2"' in page
-    assert "&lt;b&gt;returned&lt;/b&gt;" in page  # a note is text
-    assert '<a href="/registry/XTL">' in page
-    compared = client.get("/registry/compare?old=XTL@1&new=XTL@2")
-    body = compared.get_data(as_text=True)
-    assert compared.status_code == 200 and "23 changes: 19 cells (14 added, 5 changed)" in body
-    assert links(body, "/download/")[0].endswith("/XTL-changes.xlsx")
-    assert client.get("/registry/compare?old=XTL@1&new=../../etc").status_code == 400
+@pytest.fixture
+def client(tmp_path, registry):
+    app, root = make_app(tmp_path, registry=registry)
+    yield app.test_client()
+    assert list(root.iterdir()) == []  # every private upload folder is gone
+
+
+def refs(page: str) -> list[str]:
+    return re.findall(r'<td class="cell" title="SHA-256 [0-9a-f]{64}">([A-Z]{3}@\d+)</td>', page)
+
+
+def test_the_registry_page_lists_every_version_with_its_state_and_status(client):
+    response = client.get("/registry")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert refs(page) == ["XTL@1", "XTL@2", "XTL@3"]
+    assert page.count('<a href="/registry/XTL">') == 4  # the State, and each version's State, link to its history
+    assert '<td class="status-approved">approved</td>' in page
+    assert "testland-returned.xlsx" in page
+    assert ('<li><a href="/registry/XTL">Republic of Testland (XTL)</a>: 3 versions; latest XTL@3 (received); '
+            "approved XTL@1</li>") in " ".join(page.split()).replace("> <", "><")
+    assert "&lt;b&gt;returned&lt;/b&gt; by e-mail" in page and "<b>returned</b>" not in page  # a note is text
+
+
+def test_a_state_page_shows_its_history_as_the_command_writes_it(client, registry, tmp_path):
+    response = client.get("/registry/XTL")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert refs(page) == ["XTL@1", "XTL@2", "XTL@3"]
+    assert '<a href="/registry/compare?old=XTL@1&amp;new=XTL@2">since XTL@1</a>' in page
+    assert '<a href="/registry/compare?old=XTL@2&amp;new=XTL@3">since XTL@2</a>' in page
+    assert 'value="XTL@2" aria-label="old: XTL@2" checked' in page  # the last two are chosen to compare
+    # the same history report as `registry history XTL -o FILE.html`, framed in the page
+    cli_html = tmp_path / "history.html"
+    assert run("registry", "history", "XTL", "-o", cli_html, "--registry", registry).exit_code == 0
+    (framed,) = re.findall(r'<iframe class="report" title="History report" src="([^"]+)"', page)
+    assert client.get(framed).data == cli_html.read_bytes()
+    downloads = links(page, "/download/")
+    assert [d.rsplit("/", 1)[1] for d in downloads] == ["XTL-history.xlsx", "XTL-history.html", "XTL-history.md",
+                                                        "XTL-history.json"]
+    assert client.get(downloads[0]).data.startswith(b"PK")
+
+
+def test_two_versions_are_compared_by_clicking_with_the_report_of_diff(client, registry, tmp_path):
+    response = client.get("/registry/compare?old=XTL@1&new=XTL@3")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "19 cells (14 added, 5 changed)" in page
+    assert "<b>XTL@1</b> (old) and <b>XTL@3</b> (new)" in page
+    assert "testland-approved.xlsx" in page and "testland-returned.xlsx" in page
+    cli_html = tmp_path / "changes.html"
+    assert run("diff", "XTL@1", "XTL@3", "-o", cli_html, "--registry", registry).exit_code in (0, 1)
+    html = [d for d in links(page, "/download/") if d.endswith("XTL-changes.html")]
+    assert client.get(html[0]).data == cli_html.read_bytes()
+    # references as the commands take them
+    latest = client.get("/registry/compare?old=XTL@approved&new=XTL@latest").get_data(as_text=True)
+    assert "19 cells (14 added, 5 changed)" in latest
+
+
+@pytest.mark.parametrize(("query", "status", "words"), [
+    ("old=XTL@1&new=XTL@9", 400, "XTL@9: there is no version 9; stored: XTL@1, XTL@2, XTL@3"),
+    ("old=XTL@1&new=../../etc/passwd", 400, "is not a version reference"),
+    ("old=XTL@1", 400, "choose two versions to compare"),
+    ("old=XTL@1&new=XYZ@1", 400, "holds no version of XYZ"),
+])
+def test_a_comparison_that_cannot_be_made_says_why_on_the_registry_page(client, query, status, words):
+    response = client.get(f"/registry/compare?{query}")
+    assert response.status_code == status
+    assert words in error_line(response.get_data(as_text=True))
+    assert refs(response.get_data(as_text=True)) == ["XTL@1", "XTL@2", "XTL@3"]  # the list is still there
+
+
+def test_unknown_state_pages(client):
     assert client.get("/registry/xtl").status_code == 404
-    history = client.get("/registry/XTL").get_data(as_text=True)
-    assert "first version" in history
-    assert '<a href="/registry/compare?old=XTL@1&amp;new=XTL@2">since XTL@1</a>' in history
+    missing = client.get("/registry/XYZ")
+    assert missing.status_code == 404 and "holds no version of XYZ" in error_line(missing.get_data(as_text=True))
 
 
-def test_a_received_workbook_is_added_after_it_was_read(registry_app, tmp_path):
-    app, shared = registry_app
-    client = app.test_client()
-    response = post(client, "/registry/add", {"file": RETURNED}, {"status": "working", "note": "  from\nthe\tState "})
-    assert response.status_code == 200 and "Added: XTL@3" in response.get_data(as_text=True)
-    assert shared.added == [("testland-returned.xlsx", "working", "from the State")]
-    refused = post(client, "/registry/add", {"file": (b"%PDF-1.7\n", "scan.xlsx")})
-    assert refused.status_code == 422 and "scan.xlsx" in error_line(refused.get_data(as_text=True))
-    assert len(shared.added) == 1  # nothing stored for an unreadable file
+def test_a_received_workbook_is_stored_only_after_it_was_read(client, registry):
+    added = post(client, "/registry/add", {"file": (EXAMPLIA.read_bytes(), "Examplia return 2026.xlsx")},
+                 {"status": "working", "note": "  from\nthe\tState ", "received": "2026-06-02"})
+    page = added.get_data(as_text=True)
+    assert added.status_code == 200
+    assert "Added <b>XEX@1</b>" in page and "Examplia return 2026.xlsx" in page
+    with Registry(registry, create=False) as store:
+        version = store.find("XEX@latest")
+        assert (version.file_name, version.status, version.note) == ("Examplia return 2026.xlsx", "working",
+                                                                      "from the State")
+        assert version.received.isoformat() == "2026-06-02"
+        assert store.read_bytes(version) == EXAMPLIA.read_bytes()  # byte for byte
+    again = post(client, "/registry/add", {"file": EXAMPLIA})
+    assert "Already stored: this workbook has the same bytes as <b>XEX@1</b>" in " ".join(
+        again.get_data(as_text=True).split())
+    for bad, status in (({"file": (b"%PDF-1.7\n", "scan.xlsx")}, 422), ({}, 400)):
+        refused = post(client, "/registry/add", bad)
+        assert refused.status_code == status
+        assert "scan.xlsx" in error_line(refused.get_data(as_text=True)) or not bad
+    wrong = post(client, "/registry/add", {"file": RETURNED}, {"received": "2 June"})
+    assert wrong.status_code == 400 and "YYYY-MM-DD" in error_line(wrong.get_data(as_text=True))
+    forged = post(client, "/registry/add", {"file": RETURNED}, {"note": "forged"}, token="not-the-token")
+    assert forged.status_code == 403
+    with Registry(registry, create=False) as store:
+        assert [v.ref for v in store.versions()] == ["XEX@1", "XTL@1", "XTL@2", "XTL@3"]  # nothing else stored
 
 
-def test_without_a_registry_file_the_page_says_how_to_open_one(tmp_path, monkeypatch):
-    monkeypatch.setattr("matrix_tools.web.registry_pages.capability", lambda name: object)
+def test_a_version_is_approved_with_the_form_token(client, registry):
+    token = csrf_token(client, "/registry/XTL")
+    forged = client.post("/registry/approve", data={"ref": "XTL@3", "csrf_token": "forged"})
+    assert forged.status_code == 403
+    approved = client.post("/registry/approve", data={"ref": "XTL@3", "csrf_token": token, "note": "meeting 12"})
+    page = approved.get_data(as_text=True)
+    assert approved.status_code == 200 and "Approved <b>XTL@3</b>" in page
+    assert '<td class="status-approved">approved</td>' in page and page.count('aria-label="Approve XTL@') == 1  # XTL@2 only
+    with Registry(registry, create=False) as store:
+        assert store.find("XTL@approved").ref == "XTL@3"
+    unknown = client.post("/registry/approve", data={"ref": "XTL@7", "csrf_token": token})
+    assert unknown.status_code == 400 and "there is no version 7" in error_line(unknown.get_data(as_text=True))
+
+
+def test_without_a_registry_the_page_says_how_to_open_one(tmp_path):
     app, _root = make_app(tmp_path)
     response = app.test_client().get("/registry")
     assert response.status_code == 200
     assert "matrix-tools serve --registry FILE" in error_line(response.get_data(as_text=True))
 
 
-@dataclass(frozen=True)
-class FakeDecision:
-    table: str
-    row_number: str
-    label: str
-    column: str
-    cell: str
-    decision: str = "theirs"
-    value: str = ""
-
-
-def test_the_resolve_page_offers_the_final_matrix_or_lists_what_is_undecided(tmp_path, monkeypatch):
-    undecided: list[FakeDecision] = []
-
-    @dataclass(frozen=True)
-    class Result:
-        decisions: tuple[FakeDecision, ...]
-        undecided: tuple[FakeDecision, ...]
-
-    def resolve(merged: Path, output: Path) -> Result:
-        if not undecided:
-            shutil.copyfile(merged, output)
-        return Result((FakeDecision("OP1", "1", "NPT", "status", "'Conflicts'!H5"),), tuple(undecided))
-
-    monkeypatch.setattr("matrix_tools.web.registry_pages.capability", lambda name: resolve)
-    app, root = make_app(tmp_path)
+def test_a_registry_file_not_made_yet_is_made_by_the_first_workbook_added(tmp_path):
+    path = tmp_path / "new-registry.sqlite"
+    app, _root = make_app(tmp_path, registry=path)
     client = app.test_client()
-    done = post(client, "/resolve", {"merged": APPROVED})
-    body = done.get_data(as_text=True)
-    assert done.status_code == 200 and "1 decision applied" in body
-    final = client.get(links(body, "/download/")[0])
-    assert final.data == APPROVED.read_bytes()
-    undecided.append(FakeDecision("OP2 NW", "4", "Export controls", "source", "'Conflicts'!H6"))
-    pending = post(client, "/resolve", {"merged": APPROVED})
-    assert pending.status_code == 422
-    assert "1 conflict still" in pending.get_data(as_text=True) and not links(pending.get_data(as_text=True), "/download/")
-    assert list(root.iterdir()) == []
+    empty = client.get("/registry")
+    assert empty.status_code == 200 and "No versions yet" in empty.get_data(as_text=True)
+    assert not path.exists()  # looking creates nothing
+    assert post(client, "/registry/add", {"file": APPROVED}).status_code == 200
+    assert refs(client.get("/registry").get_data(as_text=True)) == ["XTL@1"]
+
+
+def test_the_stored_versions_are_read_in_isolated_children(tmp_path, registry):
+    app, _root = make_app(tmp_path, registry=registry, isolate=True)
+    client = app.test_client()
+    response = client.get("/registry/compare?old=XTL@1&new=XTL@2")
+    assert response.status_code == 200, error_line(response.get_data(as_text=True))
+    assert post(client, "/registry/add", {"file": EXAMPLIA}).status_code == 200
+
+
+def test_the_registry_pages_keep_the_page_guarantees(client):
+    foreign = client.get("/registry", headers={"Host": "evil.example:8540"})
+    assert foreign.status_code in (400, 403) and "XTL@1" not in foreign.get_data(as_text=True)
+    page = client.get("/registry/XTL")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    name = '<img src=x onerror=alert(1)>.xlsx'
+    added = post(client, "/registry/add", {"file": (EXAMPLIA.read_bytes(), name)})
+    body = added.get_data(as_text=True)
+    assert added.status_code == 200 and "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;.xlsx" in body
+    for href in links(client.get("/registry/XEX").get_data(as_text=True), "/download/"):
+        assert client.get(href).headers["Content-Disposition"].startswith("attachment")
+
+
+def test_a_stored_version_is_downloaded_byte_for_byte(client):
+    page = client.get("/registry").get_data(as_text=True)
+    assert '<a href="/registry/download/XTL@3" download' in page
+    response = client.get("/registry/download/XTL@3")
+    assert response.status_code == 200 and response.data == RETURNED.read_bytes()
+    assert response.headers["Content-Disposition"] == "attachment; filename=XTL-version-3.xlsx"
+    approved = client.get("/registry/download/XTL@approved")
+    assert approved.data == APPROVED.read_bytes()
+    missing = client.get("/registry/download/XTL@9")
+    assert missing.status_code == 400 and "there is no version 9" in error_line(missing.get_data(as_text=True))
+    assert client.get("/registry/download/..%2F..%2Fetc").status_code == 404

@@ -22,8 +22,9 @@ def test_a_result_is_found_by_its_token_and_name_only():
     first = store.put([_download("XTL-changes.xlsx")])
     second = store.put([_download("XTL-changes.xlsx", 20)])
     assert first != second
-    assert len(store.get(first, "XTL-changes.xlsx").data) == 10
-    assert len(store.get(second, "XTL-changes.xlsx").data) == 20
+    found, other = store.get(first, "XTL-changes.xlsx"), store.get(second, "XTL-changes.xlsx")
+    assert found is not None and other is not None
+    assert len(found.data) == 10 and len(other.data) == 20
     assert store.get(first, "other.xlsx") is None and store.get("guess", "XTL-changes.xlsx") is None
 
 

@@ -17,8 +17,8 @@ import click
               help="Registry file of versions to show on the Registry page (or set MATRIX_TOOLS_REGISTRY).")
 @click.pass_context
 def command(ctx: click.Context, port: int | None, no_browser: bool, registry: Path | None) -> None:
-    """Open the matrix-tools page in your browser: compare, check and merge workbooks
-    without typing commands.
+    """Open the matrix-tools page in your browser: compare, check, merge and resolve workbooks,
+    and keep every version in the registry (with --registry), without typing commands.
 
     The page runs on this computer only (http://127.0.0.1:8540/): files you choose are
     never sent anywhere else, and are deleted as soon as the page has been made.

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from matrix_tools import __version__
 from matrix_tools.catalogue import load_catalogue
@@ -192,6 +192,16 @@ def validate_matrix(matrix: Matrix, *, config: Config | None = None, path: str =
     return ValidationResult(source, tuple(findings), state=matrix.state.name, iso3=matrix.state.iso3, matrix=matrix)
 
 
+
+
+@overload
+def validate(matrix_or_path: Matrix, *, config: Config | None = None,
+             catalogue: Catalogue | str | Path | None = None) -> ValidationResult: ...
+
+
+@overload
+def validate(matrix_or_path: str | Path, *, config: Config | None = None,
+             catalogue: Catalogue | str | Path | None = None) -> ValidationResult | list[ValidationResult]: ...
 
 
 def validate(

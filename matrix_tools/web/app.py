@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from matrix_tools.errors import CatalogueError, ConfigError, MatrixToolsError, OutputError
 from matrix_tools.limits import DEFAULT_LIMITS
 from matrix_tools.web import jobs
+from matrix_tools.web.render import Renderer
 from matrix_tools.web.security import check_host, check_post, new_csrf_token, security_headers
 from matrix_tools.web.store import ResultStore
 from matrix_tools.web.uploads import (
@@ -45,6 +46,7 @@ PAGES = {  # endpoint -> template, so an error is shown on the page whose form w
     "compare": "web-compare.html.j2",
     "check": "web-check.html.j2",
     "merge": "web-merge.html.j2",
+    "resolve": "web-resolve.html.j2",
 }
 
 
@@ -75,6 +77,16 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
     config = WebConfig(new_csrf_token(), store or ResultStore(), upload_root, isolate, registry)
     app.extensions["matrix_tools"] = config
     render = make_renderer(config, UPLOAD_LIMIT)
+    _register_guards(app, config, render, debug=debug)
+    _register_jobs(app, config, render)
+    _register_consultation_jobs(app, config, render)
+    _register_files(app, config)
+    register_registry_pages(app, config, render)
+    return app
+
+
+def _register_guards(app: Flask, config: WebConfig, render: Renderer, *, debug: bool) -> None:
+    """The Host and form-token checks, the security headers, and every error as a page."""
 
     @app.before_request
     def guard() -> Response | None:
@@ -119,17 +131,29 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
             app.logger.error("Error: %s", message)
         return render("web-error.html.j2", 500, error=message)
 
-    def run(fields: Sequence[tuple[str, Any]], job: Callable[[list[Upload], Path], jobs.JobOutcome],
-            template: str) -> Response:
-        with private_folder(config.upload_root) as folder:
-            uploads = save_uploads(fields, folder)
-            try:
-                outcome = job(uploads, folder)
-            except MatrixToolsError as exc:
-                raise renamed_error(exc, uploads) from None
-        token = config.store.put(outcome.downloads)
-        return render(template, outcome.status, result=outcome.context, token=token,
-                      downloads=outcome.downloads, report=outcome.report)
+
+Job = Callable[[list[Upload], Path], jobs.JobOutcome]
+
+
+def _run_job(config: WebConfig, render: Renderer, fields: Sequence[tuple[str, Any]], job: Job,
+             template: str) -> Response:
+    """Save the uploads in a private folder, run ``job`` on them, and show its page."""
+    with private_folder(config.upload_root) as folder:
+        uploads = save_uploads(fields, folder)
+        try:
+            outcome = job(uploads, folder)
+        except MatrixToolsError as exc:
+            raise renamed_error(exc, uploads) from None
+    token = config.store.put(outcome.downloads)
+    return render(template, outcome.status, result=outcome.context, token=token,
+                  downloads=outcome.downloads, report=outcome.report)
+
+
+def _register_jobs(app: Flask, config: WebConfig, render: Renderer) -> None:
+    """Compare and Check."""
+
+    def run(fields: Sequence[tuple[str, Any]], job: Job, template: str) -> Response:
+        return _run_job(config, render, fields, job, template)
 
     @app.get("/")
     def compare_form() -> Response:
@@ -165,6 +189,13 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
 
         return run([(f"file {n}", f) for n, f in enumerate(chosen, start=1)], job, PAGES["check"])
 
+
+def _register_consultation_jobs(app: Flask, config: WebConfig, render: Renderer) -> None:
+    """Merge and Resolve: the consultation's two steps."""
+
+    def run(fields: Sequence[tuple[str, Any]], job: Job, template: str) -> Response:
+        return _run_job(config, render, fields, job, template)
+
     @app.get("/merge")
     def merge_form() -> Response:
         return render(PAGES["merge"])
@@ -181,6 +212,23 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
             return jobs.merge(base, ours, theirs, work, prefer=prefer)
 
         return run(fields, job, PAGES["merge"])
+
+    @app.get("/resolve")
+    def resolve_form() -> Response:
+        return render(PAGES["resolve"])
+
+    @app.post("/resolve")
+    def resolve() -> Response:
+        def job(ups: list[Upload], work: Path) -> jobs.JobOutcome:
+            outcome = jobs.resolve(ups[0].path, ups[0].name, work, isolate=config.isolate)
+            # With a registry open, the final matrix can be stored from the page (a button).
+            return replace(outcome, context={**outcome.context, "registry_open": config.registry is not None})
+
+        return run([("merged workbook", request.files.get("merged"))], job, PAGES["resolve"])
+
+
+def _register_files(app: Flask, config: WebConfig) -> None:
+    """Downloads (as attachments), the framed report, and the page's own CSS and script."""
 
     @app.get("/download/<token>/<name>")
     def download(token: str, name: str) -> Response:
@@ -210,9 +258,6 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
         if name not in STATIC_FILES:
             abort(404)
         return Response(read_template_text(name), mimetype=STATIC_FILES[name])
-
-    register_registry_pages(app, config, render)
-    return app
 
 
 GONE = ("this download is no longer available: results are kept for one hour, and only until the "

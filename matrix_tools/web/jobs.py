@@ -2,22 +2,25 @@
 
 Each job takes matrices (read from the uploads in isolated children) and a private work
 folder, makes the same reports as the command (``diff -o .xlsx/.md/.json/.html``,
-``validate --format json|junit --annotate``, ``merge -o merged.xlsx --format json|text``)
-and returns what the page shows plus the files to download, as bytes. Workbooks are written
+``validate --format json|junit --annotate``, ``merge -o merged.xlsx --format json|text``,
+``resolve MERGED -o final.xlsx --report FILE``) and returns what the page shows plus the files to download, as bytes. Workbooks are written
 by the reports' own writers into the work folder (deleted after the response) and read back.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from matrix_tools.errors import MatrixToolsError
 from matrix_tools.model import Matrix
 from matrix_tools.web.security import download_name
 from matrix_tools.web.store import Download
+
+if TYPE_CHECKING:
+    from matrix_tools.registry.history import History
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON = "application/json"
@@ -85,9 +88,8 @@ def check(outcomes: Sequence[tuple[str, Matrix | MatrixToolsError]], work: Path)
         iter_groups,
         render_json,
         render_junit,
-        summary_counts,
     )
-    from matrix_tools.validation.engine import unreadable_result, validate_matrix
+    from matrix_tools.validation.engine import summary_counts, unreadable_result, validate_matrix
 
     results = [
         validate_matrix(item, path=name) if isinstance(item, Matrix) else unreadable_result(name, item)
@@ -123,8 +125,8 @@ def check(outcomes: Sequence[tuple[str, Matrix | MatrixToolsError]], work: Path)
 def merge(base: Matrix, ours: Matrix, theirs: Matrix, work: Path, *, prefer: str = "ours") -> JobOutcome:
     """``matrix-tools merge BASE OURS THEIRS -o merged.xlsx``: the agenda and the merged workbook."""
     from matrix_tools.merging.engine import merge as merge_matrices
+    from matrix_tools.merging.result import merge_report
     from matrix_tools.reports.merge import (
-        merge_report,
         render_merge_json,
         render_merge_text,
         write_merge_workbook,
@@ -146,3 +148,73 @@ def merge(base: Matrix, ours: Matrix, theirs: Matrix, work: Path, *, prefer: str
     report = merge_report(result, output=merged_name)
     context = {"report": report, "state": result.matrix.state.name, "merged_name": merged_name}
     return JobOutcome(context, downloads)
+
+
+def resolve(merged: Path, shown_name: str, work: Path, *, isolate: bool = True) -> JobOutcome:
+    """``matrix-tools resolve MERGED -o final.xlsx``: the final matrix and the record of decisions,
+    or the conflicts still to decide (status 422 and nothing to download: the command's exit 1).
+
+    The merged workbook is read (pre-flight, then the bounded reader) in an isolated child
+    like every upload; ``shown_name`` replaces the private copy's path in every report.
+    """
+    from matrix_tools.merging.resolve import resolve as resolve_merged
+    from matrix_tools.reports.resolve import (
+        render_resolve_json,
+        render_resolve_text,
+        resolve_report,
+        write_final_workbook,
+    )
+
+    if isolate:
+        from matrix_tools.batching.isolation import run_isolated
+        from matrix_tools.web.uploads import READ_MEMORY_MB, READ_TIMEOUT
+
+        result = run_isolated(resolve_merged, merged, timeout=READ_TIMEOUT, memory_mb=READ_MEMORY_MB,
+                              label=str(merged))
+    else:
+        result = resolve_merged(merged)
+    iso = result.matrix.state.iso3
+    final_name = download_name(iso, "final", "xlsx")
+    final = work / "final.xlsx"
+    if result.ok:
+        write_final_workbook(result, final, inputs=[merged])
+    result = replace(result, merged=shown_name)
+    downloads: tuple[Download, ...] = ()
+    if result.ok:
+        downloads = (
+            Download(final_name, XLSX, final.read_bytes(), "Final matrix (Excel)"),
+            Download(download_name(iso, "decisions", "json"), JSON,
+                     render_resolve_json(result, output=final_name).encode("utf-8"), "Record of decisions (JSON)"),
+            Download(download_name(iso, "decisions", "txt"), TEXT,
+                     render_resolve_text(result, output=final_name).encode("utf-8"), "Record of decisions (text)"),
+        )
+    context = {"report": resolve_report(result, output=final_name), "state": result.matrix.state.name,
+               "merged_name": shown_name, "final_name": final_name}
+    return JobOutcome(context, downloads, status=200 if result.ok else 422)
+
+
+def history(timeline: History, work: Path) -> JobOutcome:
+    """``matrix-tools registry history ISO -o FILE``: the State's timeline in every format; the
+    HTML report is the one framed in the page."""
+    from matrix_tools.reports.registry import (
+        history_dict,
+        render_history_html,
+        render_history_json,
+        render_history_md,
+        write_history_xlsx,
+    )
+
+    iso = timeline.iso3
+    html_name = download_name(iso, "history", "html")
+    xlsx = work / "history.xlsx"
+    write_history_xlsx(timeline, xlsx)
+    xlsx_bytes = xlsx.read_bytes()
+    downloads = (
+        Download(download_name(iso, "history", "xlsx"), XLSX, xlsx_bytes, "History of the State's matrix (Excel)"),
+        Download(html_name, HTML, render_history_html(timeline).encode("utf-8"), "History (web page, prints well)"),
+        Download(download_name(iso, "history", "md"), MARKDOWN, render_history_md(timeline).encode("utf-8"),
+                 "History (Markdown)"),
+        Download(download_name(iso, "history", "json"), JSON, render_history_json(timeline).encode("utf-8"),
+                 "History (JSON, for programs)"),
+    )
+    return JobOutcome(history_dict(timeline), downloads, report=html_name)
