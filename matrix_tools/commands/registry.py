@@ -11,15 +11,21 @@ import click
 if TYPE_CHECKING:
     from matrix_tools.registry.store import Registry
 
-from matrix_tools.commands.options import catalogue_option, registry_option
+from matrix_tools.catalogue import load_catalogue
+from matrix_tools.commands.options import catalogue_option, echo_skipped, registry_option
+from matrix_tools.errors import EXIT_INPUT, MatrixToolsError, UsageError
+from matrix_tools.registry.store import Registry
+from matrix_tools.reports import registry as render
+from matrix_tools.reports.registry import render_versions_json, render_versions_text
+from matrix_tools.reports.textline import one_line
+from matrix_tools.submissions import expand_inputs, require_files
+from matrix_tools.writing.output import check_output_path, write_bytes, write_text
 
 HISTORY_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".txt": "text"}
 
 
 def _open(registry_path: Path | None, *, create: bool = False) -> Registry:
     """The registry; it must exist unless ``create`` (only ``add`` makes a new one)."""
-    from matrix_tools.registry.store import Registry
-
     return Registry(registry_path, create=create)
 
 
@@ -61,11 +67,6 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
     checked and read as always; a file that cannot be read or is unsafe is reported and
     nothing of it is stored (exit code 3). The same bytes twice are stored once.
     """
-    from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.commands.options import echo_skipped
-    from matrix_tools.errors import EXIT_INPUT, MatrixToolsError
-    from matrix_tools.reports.textline import one_line
-    from matrix_tools.submissions import expand_inputs, require_files
 
     inbox = expand_inputs(files)
     paths = list(require_files(inbox, files))
@@ -105,8 +106,6 @@ def add(files: tuple[Path, ...], status: str, note: str, received: dt.datetime |
 @registry_option
 def list_(iso3: str | None, fmt: str, registry_path: Path | None) -> None:
     """One line per stored version (of one State when ISO3 is given)."""
-    from matrix_tools.reports.registry import render_versions_json, render_versions_text
-
     with _open(registry_path) as registry:
         versions = registry.versions(iso3)
     click.echo((render_versions_json if fmt == "json" else render_versions_text)(versions), nl=False)
@@ -119,15 +118,12 @@ def list_(iso3: str | None, fmt: str, registry_path: Path | None) -> None:
 @registry_option
 def export(ref: str, output: Path, registry_path: Path | None) -> None:
     """Write a stored version (REF, e.g. XTL@approved) to a file, exactly as it was added."""
-    from matrix_tools.writing.output import check_output_path, write_bytes
-
     check_output_path(output)
     with _open(registry_path) as registry:
         version = registry.find(ref)
         data = registry.read_bytes(version)
         check_output_path(output, [registry.path])
         write_bytes(output, data, inputs=[registry.path])
-    from matrix_tools.reports.textline import one_line
 
     click.echo(f"Wrote {version.ref} ({one_line(version.file_name)}, SHA-256 {version.sha256[:12]}…) to {output}",
                err=True)
@@ -139,8 +135,6 @@ def export(ref: str, output: Path, registry_path: Path | None) -> None:
 @registry_option
 def approve(ref: str, note: str, registry_path: Path | None) -> None:
     """Mark a version approved: the Committee's decision. XTL@approved then names it."""
-    from matrix_tools.reports.textline import one_line
-
     with _open(registry_path) as registry:
         before = registry.find(ref)
         version = registry.approve(before, note=note)
@@ -159,9 +153,6 @@ def approve(ref: str, note: str, registry_path: Path | None) -> None:
 def history(iso3: str, output: Path | None, registry_path: Path | None) -> None:
     """A State's timeline: per version what changed since the previous one, and per field when
     each mark was first recorded, changed or removed, with the version it came from."""
-    from matrix_tools.errors import UsageError
-    from matrix_tools.reports import registry as render
-    from matrix_tools.writing.output import check_output_path, write_text
 
     fmt = "text"
     if output is not None:

@@ -6,7 +6,16 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.catalogue import load_catalogue
 from matrix_tools.commands.options import catalogue_option
+from matrix_tools.errors import EXIT_DATA, OutputError
+from matrix_tools.merging.resolve import resolve
+from matrix_tools.reports.resolve import (
+    render_resolve_json,
+    render_resolve_text,
+    write_final_workbook,
+)
+from matrix_tools.writing.output import check_output_path, write_text
 
 
 @click.command("resolve")
@@ -34,15 +43,6 @@ def command(merged: Path, output: Path, report: Path | None, fmt: str, catalogue
 
         matrix-tools resolve merged.xlsx -o final.xlsx --report decisions.json --format json
     """
-    from matrix_tools.catalogue import load_catalogue
-    from matrix_tools.errors import EXIT_DATA, OutputError
-    from matrix_tools.merging.resolve import resolve
-    from matrix_tools.reports.resolve import (
-        render_resolve_json,
-        render_resolve_text,
-        write_final_workbook,
-    )
-    from matrix_tools.writing.output import check_output_path, write_text
 
     if output.suffix.lower() != ".xlsx":
         raise OutputError(f"cannot write {output}: the final workbook must be an .xlsx file")

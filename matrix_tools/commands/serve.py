@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from matrix_tools.web.server import DEFAULT_PORT, serve
+
 
 @click.command("serve")
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
@@ -30,7 +32,6 @@ def command(ctx: click.Context, port: int | None, no_browser: bool, registry: Pa
         matrix-tools serve
         matrix-tools serve --port 8600 --no-browser
     """
-    from matrix_tools.web.server import DEFAULT_PORT, serve
 
     debug = bool((ctx.find_root().obj or {}).get("debug"))
     serve(port=DEFAULT_PORT if port is None else port, any_free_port=port is None, open_browser=not no_browser,

@@ -18,6 +18,7 @@ from matrix_tools.commands.options import (
 )
 from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK
 from matrix_tools.registry.lookup import is_reference
+from matrix_tools.reports.annotate import write_annotated_workbook
 from matrix_tools.reports.findings import render_json, render_junit, render_text
 from matrix_tools.safety import one_line, printable
 from matrix_tools.submissions import expand_inputs, require_files
@@ -133,7 +134,6 @@ def command(
 
     if targets:
         # only --annotate needs the workbook writer: validating stays lean without it
-        from matrix_tools.reports.annotate import write_annotated_workbook
 
         for result, target in zip(results, targets, strict=True):
             if result.matrix is None:

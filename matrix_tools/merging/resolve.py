@@ -34,6 +34,7 @@ from matrix_tools.reading.normalise import (
     parse_date_text,
     parse_mark,
 )
+from matrix_tools.reading.parse import load_matrix
 from matrix_tools.resources import load_schema
 
 DECISIONS_FILE = "resolve-decisions.json"
@@ -55,7 +56,6 @@ def _word_key(text: str) -> str:
 @dataclass(frozen=True)
 class Decided:
     """One conflict and its outcome."""
-
     item: AgendaItem
     field: str
     column: str
@@ -67,7 +67,6 @@ class Decided:
 @dataclass(frozen=True)
 class Problem:
     """A conflict that is not decided, or whose decision is not understood."""
-
     item: AgendaItem
     reason: str
     undecided: bool
@@ -76,7 +75,6 @@ class Problem:
 @dataclass(frozen=True)
 class ResolveResult:
     """The outcome of a resolve: the final matrix and every decision, or the problems."""
-
     merged: str
     matrix: Matrix  # the final matrix (meaningful only when ``ok``)
     decided: tuple[Decided, ...]
@@ -267,7 +265,6 @@ def resolve(merged: str | Path, *, catalogue: Catalogue | str | Path | None = No
     decisions not understood). Writes nothing: see ``reports.resolve.write_final_workbook``.
     Raises InputError (exit 3) when the workbook cannot be read or has no Conflicts sheet.
     """
-    from matrix_tools.reading.parse import load_matrix
 
     path = Path(merged)
     if not path.is_file():

@@ -24,7 +24,6 @@ CellValue = Any  # str | float | int | bool | date | datetime | time | timedelta
 @dataclass(frozen=True)
 class SheetGrid:
     """One worksheet: rows of values from A1 (0-based), merged ranges, and what was cut off."""
-
     name: str
     rows: tuple[tuple[CellValue, ...], ...]
     merged: tuple[tuple[int, int, int, int], ...] = ()  # (first_row, first_col, last_row, last_col)
@@ -131,7 +130,6 @@ def _read_calamine(path: Path, limits: Limits) -> WorkbookGrid:
 
 def _read_openpyxl(path: Path, limits: Limits) -> WorkbookGrid:
     """Streamed, bounded read for sheets with cells far outside any plausible matrix area."""
-
     ensure_defused()
     import openpyxl
 
@@ -239,7 +237,6 @@ def read_formulas(path: Path, limits: Limits = DEFAULT_LIMITS) -> dict[str, dict
     formulas; so a workbook that holds formulas (the pre-flight pass says so) is streamed once
     more by openpyxl with ``data_only=False``, keeping only the cells of type formula.
     """
-    from matrix_tools.safety import ensure_defused
 
     ensure_defused()
     import openpyxl

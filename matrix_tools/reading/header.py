@@ -14,7 +14,12 @@ import re
 from matrix_tools.model import Catalogue, HeaderItem, HeaderKind, HeaderValue, Observation, cell_ref
 from matrix_tools.reading.grid import CellValue, SheetGrid, cell_text
 from matrix_tools.reading.locate import key_text
-from matrix_tools.reading.normalise import normalise_text, parse_date_list, parse_date_text
+from matrix_tools.reading.normalise import (
+    format_date,
+    normalise_text,
+    parse_date_list,
+    parse_date_text,
+)
 
 HEADER_SCAN_ROWS = 30
 HEADER_VALUE_SPAN = 6  # a header value sits within this many columns right of its label
@@ -153,8 +158,6 @@ def _header_value(item: HeaderItem, entries: list[HeaderEntry]) -> HeaderValue:
 
 
 def _header_text(value: CellValue) -> str:
-    from matrix_tools.reading.normalise import format_date
-
     if isinstance(value, dt.datetime):
         return format_date(value.date())
     if isinstance(value, dt.date):

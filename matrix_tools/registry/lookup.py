@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from matrix_tools.model import Catalogue, Matrix
 from matrix_tools.registry.refs import looks_like_reference
+from matrix_tools.registry.store import Registry
 from matrix_tools.submissions import check_input_file
 
 if TYPE_CHECKING:  # sqlite3 and the store only when a reference is actually given
@@ -27,7 +28,6 @@ def is_reference(item: str | Path) -> bool:
 
 class Lookup:
     """Resolves workbook arguments against one registry, opened only when a reference appears."""
-
     def __init__(self, registry_path: str | Path | None = None, catalogue: Catalogue | None = None) -> None:
         self.registry_path = registry_path
         self.catalogue = catalogue
@@ -35,8 +35,6 @@ class Lookup:
 
     def registry(self) -> Registry:
         """The registry, opened on first use (it must exist: a reference into nothing is an error)."""
-        from matrix_tools.registry.store import Registry
-
         if self._registry is None:
             self._registry = Registry(self.registry_path, create=False)
         return self._registry

@@ -25,6 +25,10 @@ from matrix_tools.model import Catalogue, Matrix, SourceInfo
 
 if TYPE_CHECKING:
     from matrix_tools.registry.history import History
+from matrix_tools.catalogue import load_catalogue
+from matrix_tools.reading.parse import load_matrix
+from matrix_tools.reading.preflight import check_file
+from matrix_tools.registry.history import build_history
 from matrix_tools.registry.records import (
     MARKS_COUNTED,
     VERSION_COLUMNS,
@@ -57,7 +61,6 @@ def _now() -> str:
 
 class Registry:
     """The registry file: ``Registry(path)``; ``path=None`` uses ``default_registry_path()``."""
-
     def __init__(self, path: str | Path | None = None, *, create: bool = True) -> None:
         self.path = default_registry_path(path)
         if not create and not self.path.exists():
@@ -112,8 +115,6 @@ class Registry:
         Raises InputError (exit 3) for an unreadable or unsafe file, or one whose header has no
         ISO code: nothing is stored then.
         """
-        from matrix_tools.reading.parse import load_matrix
-        from matrix_tools.reading.preflight import check_file
 
         check_status(status)
         path = Path(path)
@@ -263,7 +264,6 @@ class Registry:
         Its ``source`` names the reference (``XTL@3``) and the original file name, so reports
         say which version they show.
         """
-        from matrix_tools.reading.parse import load_matrix
 
         version = ref if isinstance(ref, Version) else self.find(ref)
         data = self.read_bytes(version)
@@ -299,9 +299,6 @@ class Registry:
 
     def history(self, iso3: str) -> History:
         """The State's timeline (``registry.history.History``)."""
-        from matrix_tools.catalogue import load_catalogue
-        from matrix_tools.registry.history import build_history
-
         versions = self.versions(iso3)
         if not versions:
             raise UsageError(f"the registry {self.path} holds no version of {iso3.strip().upper()}; "

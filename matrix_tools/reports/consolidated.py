@@ -21,6 +21,7 @@ from matrix_tools.consolidating.engine import (
     wide_view,
 )
 from matrix_tools.errors import OutputError
+from matrix_tools.reports.coverage_time import add_coverage_over_time_sheet
 from matrix_tools.safety import csv_safe, encodable
 from matrix_tools.writing.output import write_bytes, write_with
 from matrix_tools.writing.xlsx import Styles, new_workbook, set_print
@@ -123,8 +124,6 @@ def write_consolidated_xlsx(
         _add_wide_sheet(wb, fmt, wide)
         _add_coverage_sheet(wb, fmt, by_section, by_field, states=len(wide))
         if over_time:
-            from matrix_tools.reports.coverage_time import add_coverage_over_time_sheet
-
             add_coverage_over_time_sheet(wb, fmt, over_time)
         wb.close()
 

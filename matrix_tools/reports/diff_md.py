@@ -89,6 +89,30 @@ def change_row(change: Change) -> str:
     return f"| {escape_md(change.row_number)} | {escape_md(change.label)} | {column} | {change.kind}{note} | {what} | {cell} |"
 
 
+def _outside_the_template(result: DiffResult) -> list[str]:
+    """The sections on rows, columns and sheets the State wrote outside the template."""
+    out: list[str] = []
+    if result.unknown_rows:
+        out += ["", "## Rows outside the template", "", "| Kind | Table | Label | Values |", "|---|---|---|---|"]
+        for row in result.unknown_rows:
+            values = "; ".join(f"{k}: {v}" for k, v in (row.new_values or row.old_values).items())
+            title = escape_md(result.table_titles.get(row.table, row.table))
+            copy = " (copy of a row of the matrix)" if row.duplicate_of else ""
+            out.append(f"| {row.kind} | {title} | {escape_md(row.label)}{copy} | {escape_md(values)} |")
+    if result.unplaced:
+        out += ["", "## Content outside the template", "",
+                "| Kind | Where | Row or cell | Old | New | Cell |", "|---|---|---|---|---|---|"]
+        for u in result.unplaced:
+            if u.place == "column":
+                where = f"{escape_md(result.table_titles.get(u.table, u.table))} · column {escape_md(u.name)}"
+                item = escape_md(u.label)
+            else:
+                where, item = f"worksheet {escape_md(u.name)}", escape_md(u.item)
+            out.append(f"| {u.kind} | {where} | {item} | {escape_md(u.old) or '-'} | {escape_md(u.new) or '-'} "
+                       f"| {escape_md(u.new_cell or u.old_cell)} |")
+    return out
+
+
 def render_diff_md(result: DiffResult) -> str:
     """The Markdown report (ends with a newline)."""
     state = result.new.state or result.old.state
@@ -122,24 +146,7 @@ def render_diff_md(result: DiffResult) -> str:
         out += ["", f"## {title} ({count_phrase(len(changes), 'change')})", ""]
         out += ["| No. | Field | Column | Kind | Change | Cell |", "|---|---|---|---|---|---|"]
         out += [change_row(c) for c in changes]
-    if result.unknown_rows:
-        out += ["", "## Rows outside the template", "", "| Kind | Table | Label | Values |", "|---|---|---|---|"]
-        for row in result.unknown_rows:
-            values = "; ".join(f"{k}: {v}" for k, v in (row.new_values or row.old_values).items())
-            title = escape_md(result.table_titles.get(row.table, row.table))
-            copy = " (copy of a row of the matrix)" if row.duplicate_of else ""
-            out.append(f"| {row.kind} | {title} | {escape_md(row.label)}{copy} | {escape_md(values)} |")
-    if result.unplaced:
-        out += ["", "## Content outside the template", "",
-                "| Kind | Where | Row or cell | Old | New | Cell |", "|---|---|---|---|---|---|"]
-        for u in result.unplaced:
-            if u.place == "column":
-                where = f"{escape_md(result.table_titles.get(u.table, u.table))} · column {escape_md(u.name)}"
-                item = escape_md(u.label)
-            else:
-                where, item = f"worksheet {escape_md(u.name)}", escape_md(u.item)
-            out.append(f"| {u.kind} | {where} | {item} | {escape_md(u.old) or '-'} | {escape_md(u.new) or '-'} "
-                       f"| {escape_md(u.new_cell or u.old_cell)} |")
+    out += _outside_the_template(result)
     if result.template_fields:
         out += ["", "## Fields in one template version only", "", "| Side | Table | No. | Field |", "|---|---|---|---|"]
         for t in result.template_fields:

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from matrix_tools.registry.records import MARKS_COUNTED, Version
 from matrix_tools.reports.textline import one_line
+from matrix_tools.resources import read_template_text
 from matrix_tools.safety import safe_json_dumps
+from matrix_tools.writing.output import write_with
+from matrix_tools.writing.xlsx import Styles, new_workbook
 
 if TYPE_CHECKING:  # `registry list` does not need the history (nor the reader behind it)
     from matrix_tools.registry.history import History
@@ -143,7 +146,6 @@ def render_history_html(history: History) -> str:
     """A self-contained page (Jinja2, autoescape on; nothing from a submission marked safe)."""
     from jinja2 import Environment, StrictUndefined
 
-    from matrix_tools.resources import read_template_text
 
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = env.from_string(read_template_text(HISTORY_TEMPLATE))
@@ -152,9 +154,6 @@ def render_history_html(history: History) -> str:
 
 def write_history_xlsx(history: History, path: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path:
     """Versions, Changes and Marks timeline sheets (atomically; text written as text)."""
-    from matrix_tools.writing.output import write_with
-    from matrix_tools.writing.xlsx import Styles, new_workbook
-
     data = history_dict(history)
 
     def build(tmp: Path) -> None:

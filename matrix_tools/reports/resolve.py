@@ -9,12 +9,11 @@ from typing import Any
 from matrix_tools.merging.resolve import ResolveResult
 from matrix_tools.reports.textline import one_line
 from matrix_tools.safety import safe_json_dumps
+from matrix_tools.writing.workbook import write_matrix_workbook
 
 
 def write_final_workbook(result: ResolveResult, path: str | Path, *, inputs: Iterable[str | Path] = ()) -> Path:
     """The final matrix as a fresh workbook in the template layout (no agenda sheets), atomically."""
-    from matrix_tools.writing.workbook import write_matrix_workbook
-
     write_matrix_workbook(path, result.matrix, inputs=[*inputs, result.merged])
     return Path(path)
 

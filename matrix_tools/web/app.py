@@ -22,10 +22,12 @@ from typing import Any
 from flask import Flask, Response, abort, request, send_file
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from matrix_tools.errors import CatalogueError, ConfigError, MatrixToolsError, OutputError
+from matrix_tools.errors import MatrixToolsError
 from matrix_tools.limits import DEFAULT_LIMITS
+from matrix_tools.resources import read_template_text
 from matrix_tools.web import jobs
-from matrix_tools.web.render import Renderer
+from matrix_tools.web.registry_pages import register_registry_pages
+from matrix_tools.web.render import Renderer, make_renderer
 from matrix_tools.web.security import check_host, check_post, new_csrf_token, security_headers
 from matrix_tools.web.store import ResultStore
 from matrix_tools.web.uploads import (
@@ -36,6 +38,7 @@ from matrix_tools.web.uploads import (
     read_uploads,
     renamed_error,
     save_uploads,
+    status_for,
 )
 
 UPLOAD_LIMIT = DEFAULT_LIMITS.max_file_bytes  # per request: a filled matrix is ~50-200 kB
@@ -53,7 +56,6 @@ PAGES = {  # endpoint -> template, so an error is shown on the page whose form w
 @dataclass
 class WebConfig:
     """What the pages need besides the request (one per app; the port is set once it is known)."""
-
     csrf_token: str
     store: ResultStore
     upload_root: Path | None
@@ -69,8 +71,6 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
     ``debug`` (``matrix-tools --debug serve``) logs the traceback of an unexpected error in
     the terminal; without it the terminal gets the same one line as the page.
     """
-    from matrix_tools.web.registry_pages import register_registry_pages
-    from matrix_tools.web.render import make_renderer
 
     app = Flask("matrix_tools.web", static_folder=None, template_folder=None)
     app.config["MAX_CONTENT_LENGTH"] = UPLOAD_LIMIT + FORM_OVERHEAD
@@ -87,7 +87,6 @@ def create_app(*, registry: Path | None = None, upload_root: Path | None = None,
 
 def _register_guards(app: Flask, config: WebConfig, render: Renderer, *, debug: bool) -> None:
     """The Host and form-token checks, the security headers, and every error as a page."""
-
     @app.before_request
     def guard() -> Response | None:
         refusal = check_host(request.host, config.port)
@@ -151,7 +150,6 @@ def _run_job(config: WebConfig, render: Renderer, fields: Sequence[tuple[str, An
 
 def _register_jobs(app: Flask, config: WebConfig, render: Renderer) -> None:
     """Compare and Check."""
-
     def run(fields: Sequence[tuple[str, Any]], job: Job, template: str) -> Response:
         return _run_job(config, render, fields, job, template)
 
@@ -192,7 +190,6 @@ def _register_jobs(app: Flask, config: WebConfig, render: Renderer) -> None:
 
 def _register_consultation_jobs(app: Flask, config: WebConfig, render: Renderer) -> None:
     """Merge and Resolve: the consultation's two steps."""
-
     def run(fields: Sequence[tuple[str, Any]], job: Job, template: str) -> Response:
         return _run_job(config, render, fields, job, template)
 
@@ -229,7 +226,6 @@ def _register_consultation_jobs(app: Flask, config: WebConfig, render: Renderer)
 
 def _register_files(app: Flask, config: WebConfig) -> None:
     """Downloads (as attachments), the framed report, and the page's own CSS and script."""
-
     @app.get("/download/<token>/<name>")
     def download(token: str, name: str) -> Response:
         item = config.store.get(token, name)
@@ -253,8 +249,6 @@ def _register_files(app: Flask, config: WebConfig) -> None:
 
     @app.get("/static/<name>")
     def static_file(name: str) -> Response:
-        from matrix_tools.resources import read_template_text
-
         if name not in STATIC_FILES:
             abort(404)
         return Response(read_template_text(name), mimetype=STATIC_FILES[name])
@@ -267,13 +261,3 @@ HTTP_MESSAGES = {
     405: "this address does not take that kind of request: use the page's form",
     400: "the request could not be understood: reload the page and send the form again",
 }
-
-
-def status_for(exc: MatrixToolsError) -> int:
-    """The HTTP status for an error of the CLI: 422 for an input that could not be processed
-    (exit 3), 400 for a usage problem (exit 2, e.g. two different States), 500 otherwise."""
-    if isinstance(exc, UploadError):
-        return 400
-    if isinstance(exc, (OutputError, CatalogueError, ConfigError)):  # the server's side, not the files
-        return 500
-    return {3: 422, 2: 400}.get(exc.exit_code, 500)

@@ -14,10 +14,38 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matrix_tools.batching.isolation import run_isolated
+from matrix_tools.diffing.engine import diff
 from matrix_tools.errors import MatrixToolsError
+from matrix_tools.merging.engine import merge as merge_matrices
+from matrix_tools.merging.resolve import resolve as resolve_merged
+from matrix_tools.merging.result import merge_report
 from matrix_tools.model import Matrix
+from matrix_tools.reports.annotate import write_annotated_workbook
+from matrix_tools.reports.diff_html import render_diff_html
+from matrix_tools.reports.diff_json import diff_to_dict, render_diff_json
+from matrix_tools.reports.diff_md import render_diff_md
+from matrix_tools.reports.diff_text import summary_sentence
+from matrix_tools.reports.diff_xlsx import write_diff_xlsx
+from matrix_tools.reports.findings import _group_title, iter_groups, render_json, render_junit
+from matrix_tools.reports.merge import render_merge_json, render_merge_text, write_merge_workbook
+from matrix_tools.reports.registry import (
+    history_dict,
+    render_history_html,
+    render_history_json,
+    render_history_md,
+    write_history_xlsx,
+)
+from matrix_tools.reports.resolve import (
+    render_resolve_json,
+    render_resolve_text,
+    resolve_report,
+    write_final_workbook,
+)
+from matrix_tools.validation.engine import summary_counts, unreadable_result, validate_matrix
 from matrix_tools.web.security import download_name
 from matrix_tools.web.store import Download
+from matrix_tools.web.uploads import READ_MEMORY_MB, READ_TIMEOUT
 
 if TYPE_CHECKING:
     from matrix_tools.registry.history import History
@@ -33,7 +61,6 @@ TEXT = "text/plain; charset=utf-8"
 @dataclass(frozen=True)
 class JobOutcome:
     """What a job gives the page: values for its template and the files to download."""
-
     context: Mapping[str, Any]
     downloads: tuple[Download, ...] = ()
     report: str | None = field(default=None)  # name of the download shown framed in the page
@@ -46,13 +73,6 @@ def _iso(*matrices: Matrix) -> str:
 
 def compare(old: Matrix, new: Matrix, work: Path, *, include_cosmetic: bool = False) -> JobOutcome:
     """``matrix-tools diff OLD NEW``: the change report in all its formats."""
-    from matrix_tools.diffing.engine import diff
-    from matrix_tools.reports.diff_html import render_diff_html
-    from matrix_tools.reports.diff_json import diff_to_dict, render_diff_json
-    from matrix_tools.reports.diff_md import render_diff_md
-    from matrix_tools.reports.diff_text import summary_sentence
-    from matrix_tools.reports.diff_xlsx import write_diff_xlsx
-
     result = diff(old, new, include_cosmetic=include_cosmetic)
     iso = _iso(new, old)
     xlsx = work / "changes.xlsx"
@@ -82,15 +102,6 @@ def compare(old: Matrix, new: Matrix, work: Path, *, include_cosmetic: bool = Fa
 
 def check(outcomes: Sequence[tuple[str, Matrix | MatrixToolsError]], work: Path) -> JobOutcome:
     """``matrix-tools validate FILE... --format json|junit --annotate``: findings by table."""
-    from matrix_tools.reports.annotate import write_annotated_workbook
-    from matrix_tools.reports.findings import (
-        _group_title,
-        iter_groups,
-        render_json,
-        render_junit,
-    )
-    from matrix_tools.validation.engine import summary_counts, unreadable_result, validate_matrix
-
     results = [
         validate_matrix(item, path=name) if isinstance(item, Matrix) else unreadable_result(name, item)
         for name, item in outcomes
@@ -124,14 +135,6 @@ def check(outcomes: Sequence[tuple[str, Matrix | MatrixToolsError]], work: Path)
 
 def merge(base: Matrix, ours: Matrix, theirs: Matrix, work: Path, *, prefer: str = "ours") -> JobOutcome:
     """``matrix-tools merge BASE OURS THEIRS -o merged.xlsx``: the agenda and the merged workbook."""
-    from matrix_tools.merging.engine import merge as merge_matrices
-    from matrix_tools.merging.result import merge_report
-    from matrix_tools.reports.merge import (
-        render_merge_json,
-        render_merge_text,
-        write_merge_workbook,
-    )
-
     result = merge_matrices(base, ours, theirs, prefer=prefer)  # type: ignore[arg-type]
     iso = _iso(theirs, ours, base)
     merged_name = download_name(iso, "merged", "xlsx")
@@ -157,18 +160,8 @@ def resolve(merged: Path, shown_name: str, work: Path, *, isolate: bool = True) 
     The merged workbook is read (pre-flight, then the bounded reader) in an isolated child
     like every upload; ``shown_name`` replaces the private copy's path in every report.
     """
-    from matrix_tools.merging.resolve import resolve as resolve_merged
-    from matrix_tools.reports.resolve import (
-        render_resolve_json,
-        render_resolve_text,
-        resolve_report,
-        write_final_workbook,
-    )
 
     if isolate:
-        from matrix_tools.batching.isolation import run_isolated
-        from matrix_tools.web.uploads import READ_MEMORY_MB, READ_TIMEOUT
-
         result = run_isolated(resolve_merged, merged, timeout=READ_TIMEOUT, memory_mb=READ_MEMORY_MB,
                               label=str(merged))
     else:
@@ -196,13 +189,6 @@ def resolve(merged: Path, shown_name: str, work: Path, *, isolate: bool = True) 
 def history(timeline: History, work: Path) -> JobOutcome:
     """``matrix-tools registry history ISO -o FILE``: the State's timeline in every format; the
     HTML report is the one framed in the page."""
-    from matrix_tools.reports.registry import (
-        history_dict,
-        render_history_html,
-        render_history_json,
-        render_history_md,
-        write_history_xlsx,
-    )
 
     iso = timeline.iso3
     html_name = download_name(iso, "history", "html")

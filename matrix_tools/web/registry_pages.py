@@ -32,8 +32,14 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask, Response, abort, request, send_file
 
+from matrix_tools.batching.isolation import iter_isolated
 from matrix_tools.errors import MatrixToolsError
+from matrix_tools.registry.records import STATUSES, check_status
+from matrix_tools.registry.store import Registry
+from matrix_tools.web import jobs
+from matrix_tools.web.jobs import XLSX
 from matrix_tools.web.render import Renderer
+from matrix_tools.web.security import download_name
 from matrix_tools.web.uploads import (
     READ_MEMORY_MB,
     READ_TIMEOUT,
@@ -43,6 +49,7 @@ from matrix_tools.web.uploads import (
     read_all,
     renamed_error,
     save_uploads,
+    status_for,
 )
 
 if TYPE_CHECKING:
@@ -59,8 +66,6 @@ MAX_NOTE_CHARS = 500
 
 def read_version(registry_path: Path, ref: str) -> Matrix:
     """The stored version ``ref`` read as a matrix (run in an isolated child by the page)."""
-    from matrix_tools.registry.store import Registry
-
     with Registry(registry_path, create=False) as registry:
         return registry.get(ref)
 
@@ -84,14 +89,11 @@ def received_date(text: str) -> dt.date | None:
 
 class RegistryPages:
     """The views of the Registry pages, on the app's configuration and renderer."""
-
     def __init__(self, config: WebConfig, render: Renderer) -> None:
         self.config = config
         self.render = render
 
     def page(self, status: int = 200, **context: Any) -> Response:
-        from matrix_tools.registry.records import STATUSES
-
         defaults: dict[str, Any] = {
             "versions": (), "iso": None, "statuses": STATUSES, "added": None, "approved": None, "history": None,
             "registry_path": str(self.config.registry) if self.config.registry is not None else None,
@@ -102,8 +104,6 @@ class RegistryPages:
     @contextmanager
     def opened(self, *, create: bool = False) -> Iterator[Registry]:
         """The registry, open for this request only (SQLite connections stay in one thread)."""
-        from matrix_tools.registry.store import Registry
-
         assert self.config.registry is not None  # guarded() said so first
         with Registry(self.config.registry, create=create) as registry:
             yield registry
@@ -118,7 +118,6 @@ class RegistryPages:
     def guarded(self, func: Callable[..., Response]) -> Callable[..., Response]:
         """No registry given: say how to open one. An error of the registry: its one line, on
         the registry page, with the status the CLI's exit code deserves."""
-        from matrix_tools.web.app import status_for
 
         @wraps(func)
         def view(*args: Any, **kwargs: Any) -> Response:
@@ -147,8 +146,6 @@ class RegistryPages:
 
     def state_page(self, iso: str, **context: Any) -> Response:
         """A State's versions and its history (the report of ``registry history ISO``)."""
-        from matrix_tools.web import jobs
-
         with self.opened() as registry:
             versions = registry.versions(iso)
             timeline = registry.history(iso)
@@ -162,8 +159,6 @@ class RegistryPages:
 
     def compare(self) -> Response:
         """``diff OLD NEW`` on two references (any the commands take: XTL@2, XTL@approved...)."""
-        from matrix_tools.web import jobs
-
         old, new = request.args.get("old", "").strip(), request.args.get("new", "").strip()
         if not (old and new):
             raise UploadError("choose two versions to compare: an old one and a new one (the round buttons "
@@ -188,7 +183,6 @@ class RegistryPages:
         assert registry is not None
         if not self.config.isolate:
             return [read_version(registry, ref) for ref in refs]
-        from matrix_tools.batching.isolation import iter_isolated
 
         matrices = []
         for _item, outcome in iter_isolated(read_version, [(registry, ref) for ref in refs],
@@ -201,9 +195,6 @@ class RegistryPages:
 
     def download(self, ref: str) -> Response:
         """``registry export REF``: the stored workbook, byte for byte, as an attachment."""
-        from matrix_tools.web.jobs import XLSX
-        from matrix_tools.web.security import download_name
-
         if not _REF.fullmatch(ref):
             abort(404)
         with self.opened() as registry:
@@ -233,8 +224,6 @@ class RegistryPages:
 
     def store_upload(self, upload: Upload, *, default_status: str = "received") -> Response:
         """Pre-flight and read in an isolated child first; store the workbook only if it reads."""
-        from matrix_tools.registry.records import check_status
-
         status = request.form.get("status", default_status)
         check_status(status)
         note = one_line_note(request.form.get("note", ""))

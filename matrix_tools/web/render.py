@@ -13,6 +13,9 @@ from typing import Any, Protocol
 from flask import Response, request
 from jinja2 import Environment, FunctionLoader, StrictUndefined
 
+from matrix_tools import __version__
+from matrix_tools.resources import read_template_text
+
 NAV = (
     ("compare_form", "/", "Compare"),
     ("check_form", "/check", "Check"),
@@ -24,7 +27,6 @@ NAV = (
 
 class PageConfig(Protocol):
     """What the templates need of the app's configuration."""
-
     csrf_token: str
 
 
@@ -33,8 +35,6 @@ class Renderer(Protocol):
 
 
 def _load(name: str) -> str:
-    from matrix_tools.resources import read_template_text
-
     return read_template_text(name)
 
 
@@ -47,8 +47,6 @@ def environment() -> Environment:
 
 def make_renderer(config: PageConfig, upload_limit: int) -> Renderer:
     """A function ``render(template, status, **context) -> Response`` for the app's views."""
-    from matrix_tools import __version__
-
     def render(name: str, status: int = 200, **context: Any) -> Response:
         defaults: dict[str, Any] = {
             "csrf_token": config.csrf_token,

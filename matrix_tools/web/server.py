@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from matrix_tools.errors import UsageError
+from matrix_tools.web.app import FORM_OVERHEAD, UPLOAD_LIMIT, create_app
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8540
@@ -29,7 +30,6 @@ def serve(*, port: int = DEFAULT_PORT, open_browser: bool = True, registry: Any 
     ``any_free_port``: when ``port`` is taken, take a free one instead of failing (the command
     does so when no --port was given: a person double-clicking twice still gets a page).
     """
-    from matrix_tools.web.app import create_app
 
     app = create_app(registry=registry, debug=debug)
     try:
@@ -58,7 +58,6 @@ def _listen(app: Any, port: int) -> Any:
     """A waitress server on 127.0.0.1:``port``; a taken or refused port is a one-line UsageError."""
     from waitress import create_server
 
-    from matrix_tools.web.app import FORM_OVERHEAD, UPLOAD_LIMIT
 
     try:
         return create_server(

@@ -25,8 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from matrix_tools.errors import MatrixToolsError, UsageError
+from matrix_tools.batching.isolation import iter_isolated
+from matrix_tools.errors import (
+    CatalogueError,
+    ConfigError,
+    MatrixToolsError,
+    OutputError,
+    UsageError,
+)
 from matrix_tools.model import Matrix
+from matrix_tools.reading.parse import load_matrix
 
 KNOWN_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".pdf", ".zip")  # kept so messages make sense
 MAX_NAME_CHARS = 120
@@ -36,7 +44,6 @@ READ_MEMORY_MB = 1024
 
 class FileField(Protocol):
     """What the page needs of an uploaded file (werkzeug's ``FileStorage`` has it)."""
-
     filename: str | None
 
     def save(self, dst: str) -> None: ...
@@ -45,7 +52,6 @@ class FileField(Protocol):
 @dataclass(frozen=True)
 class Upload:
     """One uploaded file: the name to show and where the private copy is."""
-
     name: str
     path: Path
     role: str  # "old", "new", "base", "file 2", ...
@@ -53,7 +59,6 @@ class Upload:
 
 class UploadError(UsageError):
     """An upload the page cannot work with (none chosen, too many): HTTP 400."""
-
     code = "upload-refused"
 
 
@@ -97,12 +102,9 @@ def read_uploads(uploads: Sequence[Upload], *, isolate: bool = True) -> list[Mat
     Errors name the uploaded file as the person knows it, never the temporary path.
     Exceptions that are not a ``MatrixToolsError`` (a bug) are raised.
     """
-    from matrix_tools.reading.parse import load_matrix
 
     outcomes: list[Matrix | BaseException]
     if isolate:
-        from matrix_tools.batching.isolation import iter_isolated
-
         outcomes = [outcome for _path, outcome in iter_isolated(
             load_matrix, [u.path for u in uploads], jobs=min(2, len(uploads)),
             timeout=READ_TIMEOUT, memory_mb=READ_MEMORY_MB)]
@@ -155,3 +157,14 @@ def renamed_error(exc: MatrixToolsError, uploads: Sequence[Upload]) -> MatrixToo
     renamed.args = (rename(str(exc.args[0])), *exc.args[1:]) if exc.args else ()
     renamed.path = rename(exc.path) if exc.path is not None else None
     return renamed
+
+
+def status_for(exc: MatrixToolsError) -> int:
+    """The HTTP status for an error of the CLI: 422 for an input that could not be processed
+    (exit 3), 400 for a usage problem (exit 2, e.g. two different States), 500 otherwise."""
+    if isinstance(exc, UploadError):
+        return 400
+    if isinstance(exc, (OutputError, CatalogueError, ConfigError)):  # the server's side, not the files
+        return 500
+    return {3: 422, 2: 400}.get(exc.exit_code, 500)
+
