@@ -110,7 +110,7 @@ def test_results_remembered_across_documents_are_the_same_as_fresh_ones():
     import jsonschema
 
     from matrix_tools import resources
-    from matrix_tools.validation.rules.schema import _ELEMENT_MEMOS, iter_schema_errors
+    from matrix_tools.validation.schema_errors import _ELEMENT_MEMOS, iter_schema_errors
 
     schema = resources.load_schema("export.schema.json")
     entry = {"field": "OP1.npt", "column": "status", "value": "X", "cell": "'OP1'!C6", "kind": "mark"}

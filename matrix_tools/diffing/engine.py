@@ -31,7 +31,6 @@ from matrix_tools.diffing.result import (
     UnknownRowChange,
     UnplacedChange,
     describe_side,
-    format_dates,
 )
 from matrix_tools.diffing.transitions import describe_transition
 from matrix_tools.diffing.unplaced import compare_unplaced
@@ -51,7 +50,7 @@ from matrix_tools.reading.parse import as_matrix
 
 __all__ = [
     "KINDS", "Change", "DiffResult", "HeaderChange", "Kind", "Side", "TemplateField", "TemplateSide",
-    "UnknownRowChange", "UnplacedChange", "compare_matrices", "describe_side", "diff", "format_dates",
+    "UnknownRowChange", "UnplacedChange", "compare_matrices", "describe_side", "diff",
 ]
 
 # --- engine ------------------------------------------------------------------------------

@@ -153,6 +153,11 @@ def format_date(value: dt.date) -> str:
     return f"{value.day} {MONTH_NAMES[value.month - 1]} {value.year}"
 
 
+
+def format_dates(dates: tuple[dt.date, ...]) -> str:
+    """'12 October 2004; 21 December 2007' (the matrix style)."""
+    return "; ".join(format_date(d) for d in dates)
+
 def parse_date_text(text: str) -> dt.date | None:
     """A date typed as text: '12 October 2004', 'October 12, 2004', '2004-10-12', '12.10.2004'.
 

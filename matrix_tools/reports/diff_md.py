@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
-from matrix_tools.diffing.engine import Change, DiffResult, Side, format_dates
+from matrix_tools.diffing.engine import Change, DiffResult, Side
 from matrix_tools.diffing.worddiff import Segment
+from matrix_tools.reading.normalise import format_dates
 from matrix_tools.reports.diff_text import count_phrase, readable_segments, summary_sentence
 from matrix_tools.safety import one_line
 

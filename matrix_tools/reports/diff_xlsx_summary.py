@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from matrix_tools.diffing.result import DiffResult, Side, format_dates
+from matrix_tools.diffing.result import DiffResult, Side
+from matrix_tools.reading.normalise import format_dates
 from matrix_tools.reports.diff_text import summary_sentence
 from matrix_tools.writing.cells import clip, height_for
 from matrix_tools.writing.xlsx import Styles, set_print
