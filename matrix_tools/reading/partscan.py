@@ -18,7 +18,7 @@ from typing import NoReturn
 
 from matrix_tools.limits import Limits
 from matrix_tools.reading.sniff import DAMAGED, Refused, mb, show
-from matrix_tools.reading.textbounds import SharedStringsScan, StringSpans
+from matrix_tools.reading.textbounds import SharedStringsScan, StringSpans, complete_tags
 
 READ_CHUNK_BYTES = 1024 * 1024  # XML parts are streamed in chunks of this size
 
@@ -95,12 +95,7 @@ class Extent:
         self.rows_without_ref = self.cells_without_ref = 0
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
-        text = self.tail + self.decoder.decode(chunk, final)
-        cut = text.rfind("<")
-        if not final and cut >= 0 and text.find(">", cut) < 0:  # keep an unfinished tag for later
-            text, self.tail = text[:cut], text[cut:]
-        else:
-            self.tail = ""
+        text, self.tail = complete_tags(self.tail + self.decoder.decode(chunk, final), final)
         if not self.package.formulas and _FORMULA_TAG.search(text):
             self.package.formulas = True
         prefixed = ":c" in text or ":row" in text

@@ -14,6 +14,15 @@ import re
 from matrix_tools.reading.sniff import DAMAGED, Refused, show
 
 
+def complete_tags(text: str, final: bool) -> tuple[str, str]:
+    """(text up to its last complete tag, the unfinished tag kept for the next chunk): a part
+    is scanned in chunks, and a tag cut in two must be seen whole."""
+    cut = text.rfind("<")
+    if not final and cut >= 0 and text.find(">", cut) < 0:
+        return text[:cut], text[cut:]
+    return text, ""
+
+
 class StringSpans:
     """Refuses one string element (``<si>``, ``<is>``) longer than ``limit`` XML characters."""
 
@@ -64,10 +73,5 @@ class SharedStringsScan:
         self.strings = StringSpans("si", part, limit)
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
-        text = self.tail + self.decoder.decode(chunk, final)
-        cut = text.rfind("<")
-        if not final and cut >= 0 and text.find(">", cut) < 0:  # keep an unfinished tag for later
-            text, self.tail = text[:cut], text[cut:]
-        else:
-            self.tail = ""
+        text, self.tail = complete_tags(self.tail + self.decoder.decode(chunk, final), final)
         self.strings.feed(text)
