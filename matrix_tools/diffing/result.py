@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from matrix_tools.diffing.worddiff import Segment
-from matrix_tools.model import ColumnKind, Matrix
+from matrix_tools.model import ColumnKind, HeaderKind, Matrix
 
 Kind = Literal["added", "removed", "changed"]
 TemplateSide = Literal["only-in-old-template", "only-in-new-template"]
@@ -202,6 +202,15 @@ class DiffResult:
     def real_changes(self) -> tuple[Change, ...]:
         """Changes that are not cosmetic."""
         return tuple(c for c in self.changes if not c.cosmetic)
+
+    @property
+    def date_labels(self) -> dict[str, str]:
+        """Header date item key -> its label, as the catalogue names it ("Date of Report")."""
+        matrix = self.new_matrix or self.old_matrix
+        if matrix is None:
+            return {}
+        return {item.key: item.label.rstrip(":") for item in matrix.catalogue.header
+                if item.kind in (HeaderKind.DATE, HeaderKind.DATE_LIST)}
 
     @property
     def has_differences(self) -> bool:

@@ -16,11 +16,6 @@ from matrix_tools.reports.diff_text import readable_segments, summary_sentence
 from matrix_tools.resources import read_template_text
 
 TEMPLATE = "diff.html.j2"
-DATE_LABELS = {
-    "date_of_report": "Date of Report",
-    "dates_of_additional_reports": "Additional reports",
-    "date_of_committee_approval": "Committee approval",
-}
 
 
 def _short(caption: str) -> str:
@@ -58,7 +53,7 @@ def render_diff_html(result: DiffResult) -> str:
         by_table=by_table,
         points=points,
         titles=dict(result.table_titles),
-        date_labels=DATE_LABELS,
+        date_labels=result.date_labels,  # the catalogue's own words for its header items
         bar_scale=100.0 / biggest if biggest else 0.0,
         version=__version__,
     )

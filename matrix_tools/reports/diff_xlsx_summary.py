@@ -26,7 +26,7 @@ GRID = {"border": 1, "border_color": "#A6A6A6"}
 LAST_COL = 6
 
 
-def side_rows() -> list[tuple[str, Callable[[Side], str]]]:
+def side_rows(r: DiffResult) -> list[tuple[str, Callable[[Side], str]]]:
     """(caption, what to show of a version) for the table of the two versions."""
 
     def date(key: str) -> Callable[[Side], str]:
@@ -36,9 +36,7 @@ def side_rows() -> list[tuple[str, Callable[[Side], str]]]:
         ("File", lambda side: side.name or "(in memory)"),
         ("State", lambda side: f"{side.state} ({side.iso3})" if side.iso3 else side.state),
         ("Matrix title", lambda side: side.title or "-"),
-        ("Date of Report", date("date_of_report")),
-        ("Dates of additional reports", date("dates_of_additional_reports")),
-        ("Date of Committee approval", date("date_of_committee_approval")),
+        *((label, date(key)) for key, label in r.date_labels.items()),  # the catalogue's header items
         ("Catalogue (template version)", lambda side: side.catalogue),
         ("SHA-256", lambda side: side.sha256 or "-"),
     ]
@@ -84,7 +82,7 @@ def write_summary(wb: Workbook, styles: Styles, ws: Worksheet, r: DiffResult) ->
     ws.write_blank(row, 0, None, head)
     ws.write_string(row, 1, "Old", head)
     ws.write_string(row, 2, "New", head)
-    for caption, getter in side_rows():
+    for caption, getter in side_rows(r):
         row += 1
         ws.write_string(row, 0, caption, label)
         texts = [getter(r.old), getter(r.new)]
