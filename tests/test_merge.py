@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from helpers_merge import added_row, with_rows
-from matrix_tools.merging.engine import merge, merge_text
+from matrix_tools.merging.engine import merge
 from matrix_tools.merging.result import ROW_PRESENCE
+from matrix_tools.merging.text import merge_text
 from matrix_tools.model import ItemKey
 
 NPT = ("OP1.npt", "status")

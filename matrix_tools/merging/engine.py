@@ -14,12 +14,13 @@ reading paths through ``read.load_matrix`` in ``merge``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from matrix_tools import identity
 from matrix_tools.identity import StateMismatchError
 from matrix_tools.merging.result import ROW_PRESENCE, SIDES, Applied, Conflict, MergeResult, Side
+from matrix_tools.merging.text import TextOutcome, merge_text
 from matrix_tools.merging.unplaced import merge_unplaced
 from matrix_tools.model import (
     BLANK,
@@ -37,7 +38,7 @@ from matrix_tools.reading.parse import as_matrix
 
 __all__ = [
     "ROW_PRESENCE", "SIDES", "Applied", "Conflict", "MergeResult", "Side",
-    "StateMismatchError", "check_same_state", "iter_side_values", "merge", "merge_matrices", "merge_text",
+    "StateMismatchError", "check_same_state", "iter_side_values", "merge", "merge_matrices",
 ]
 
 def check_same_state(base: Matrix, ours: Matrix, theirs: Matrix) -> None:
@@ -45,50 +46,15 @@ def check_same_state(base: Matrix, ours: Matrix, theirs: Matrix) -> None:
     identity.check_same_state((("base", base), ("ours", ours), ("theirs", theirs)), job="merge")
 
 
-@dataclass(frozen=True)
-class _Outcome:
-    """Result of merging one value: the text to keep, who it came from, and a conflict flag."""
-
-    choice: str  # "base", "ours", "theirs", "both"
-    conflict: bool = False
-    note: str = ""
 
 
-COSMETIC_ONLY = "cosmetic change only (spacing, case or quotes); applied"
 
 
-def _cosmetic_note(base: str, new: str) -> str:
-    return COSMETIC_ONLY if cosmetic_key(base) == cosmetic_key(new) else ""
 
 
-def merge_text(base: str, ours: str, theirs: str, *, prefer: Side = "ours") -> _Outcome:
-    """Three-way decision for one text (exact first, then cosmetic, then conflict)."""
-    if ours == theirs:
-        if ours == base:
-            return _Outcome("base")
-        return _Outcome("both", note=_cosmetic_note(base, ours))
-    if ours == base:
-        return _Outcome("theirs", note=_cosmetic_note(base, theirs))
-    if theirs == base:
-        return _Outcome("ours", note=_cosmetic_note(base, ours))
-    kb, ko, kt = cosmetic_key(base), cosmetic_key(ours), cosmetic_key(theirs)
-    if ko == kt:
-        # Both changed, to texts that differ only cosmetically: no conflict, keep the preferred text.
-        other = "theirs" if prefer == "ours" else "ours"
-        kept_text, other_text = (ours, theirs) if prefer == "ours" else (theirs, ours)
-        return _Outcome(
-            "both",
-            note=f"same change on both sides, differing only in spacing/case/quotes: "
-            f"kept {prefer} text {kept_text!r}, not {other} text {other_text!r}",
-        )
-    if ko == kb:
-        return _Outcome("theirs", note=f"ours differed from base only cosmetically ({ours!r})")
-    if kt == kb:
-        return _Outcome("ours", note=f"theirs differed from base only cosmetically ({theirs!r})")
-    return _Outcome(prefer, conflict=True)
 
 
-def _pick(outcome: _Outcome, base: Value, ours: Value, theirs: Value, prefer: Side) -> Value:
+def _pick(outcome: TextOutcome, base: Value, ours: Value, theirs: Value, prefer: Side) -> Value:
     if outcome.choice == "base":
         return base
     if outcome.choice == "ours" or (outcome.choice == "both" and prefer == "ours"):
