@@ -83,8 +83,9 @@ def skip_reason(path: Path, *, ignored: frozenset[Path] = frozenset()) -> Skippe
     if name.casefold().endswith(ANNOTATED_SUFFIX):
         return Skipped(path, "own-output", "an annotated copy written by matrix-tools validate --annotate")
     if name.casefold() == CONFIG_NAME:
-        return Skipped(path, "configuration", "the matrix-tools configuration file: not a submission, and "
-                                              "not used by batch (its settings come only from --config)")
+        return Skipped(path, "configuration", "the matrix-tools configuration file: not a submission (validate "
+                                              "applies it to the workbooks beside it; it is not used by batch, "
+                                              "whose settings come only from --config)")
     return None
 
 

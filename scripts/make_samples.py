@@ -10,7 +10,7 @@ mistakes them for real data. Content follows the observed style of published mat
 1970", remarks citing report pages. Randomness is seeded and the workbooks carry a fixed
 creation date and fixed ZIP timestamps, so a rerun gives the same bytes.
 
-Testland comes in three versions for the validate / diff / merge demos (see samples/README.md):
+Testland comes in three versions for the validate / diff / merge demos (see docs/samples.md):
 ``testland-approved`` (base), ``testland-working`` (experts' copy, written by matrix-tools)
 and ``testland-returned`` (the draft as the State sent it back, edited "by hand" with openpyxl
 the way Excel users do: marks typed ``x``, `` X ``, ``Yes``, a row inserted, a sheet renamed).

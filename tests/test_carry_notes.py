@@ -93,7 +93,7 @@ def test_an_unreadable_earlier_report_is_left_alone_unless_forced(versions, tmp_
     assert report.read_bytes() == b"PK\x03\x04 this is no workbook"
     forced = run("diff", versions["old"], versions["new"], "-o", report, "--force")
     assert forced.exit_code == 0, forced.output
-    assert "could not be read; it was replaced (--force)" in forced.output
+    assert "was replaced (--force); nothing typed in it was carried over" in forced.output
     assert CONSULTATION_SHEET in openpyxl.load_workbook(report).sheetnames
 
 
@@ -170,3 +170,22 @@ def test_no_typed_note_is_lost_whatever_the_new_report_holds(notes, rows):
     assert all(any(n.key == row and n.note == note for n in typed) for row, note in placed)
     assert len(placed) + len(carrier.leftover()) == len(typed)
     assert carrier.outcome().carried == len(placed) and carrier.outcome().unmatched == len(carrier.leftover())
+
+
+def test_a_report_of_another_kind_is_not_replaced_unasked(versions, merge_inputs, tmp_path):
+    # A change report with an Outcome typed in it, given by mistake as the merge's -o: the
+    # merge would write no Outcome column, so the typed note would be lost. Refused, untouched.
+    report = tmp_path / "changes.xlsx"
+    assert run("diff", versions["old"], versions["new"], "-o", report).exit_code == 0
+    before = report.read_bytes()
+    result = run("merge", *merge_inputs, "-o", report)
+    assert result.exit_code == 2
+    assert "it is not this kind of report (it has no 'Conflicts' sheet)" in result.output
+    assert "--force" in result.output and report.read_bytes() == before
+    # and the other way round: a merged workbook is not replaced by a change report
+    merged = tmp_path / "merged.xlsx"
+    run("merge", *merge_inputs, "-o", merged)
+    refused = run("diff", versions["old"], versions["new"], "-o", merged)
+    assert refused.exit_code == 2 and "no 'For consultation' sheet" in refused.output
+    forced = run("merge", *merge_inputs, "-o", report, "--force")
+    assert forced.exit_code == 1 and CONFLICTS_SHEET in openpyxl.load_workbook(report).sheetnames

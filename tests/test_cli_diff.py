@@ -114,7 +114,7 @@ def test_bundled_samples_give_the_documented_changes():
     result = run("diff", old, new, "--format", "json", "--fail-if-diff")
     assert result.exit_code == 1
     s = json.loads(result.output)["summary"]
-    # samples/README.md, "Expected results"
+    # docs/samples.md, "Expected results"
     assert (s["changes"], s["by_kind"]["added"], s["by_kind"]["changed"]) == (19, 14, 5)
     assert (s["header_changes"], s["unknown_rows"]["added"], s["cosmetic"]) == (3, 1, 2)
 

@@ -50,3 +50,24 @@ def test_unreadable_file_is_one_line_and_exit_3(tmp_path):
 def test_missing_file_is_exit_3(tmp_path):
     result = CliRunner().invoke(cli, ["export", str(tmp_path / "nope.xlsx")])
     assert result.exit_code == 3 and "nope.xlsx" in result.stderr
+
+
+def test_the_export_format_follows_the_file_name_and_a_mismatch_is_refused(tmp_path, catalogue):
+    path = write_workbook(tmp_path / "m.xlsx", catalogue, {("OP1.npt", "status"): "X"})
+    csv_out, json_out = tmp_path / "m.csv", tmp_path / "m.json"
+    assert CliRunner().invoke(cli, ["export", str(path), "-o", str(csv_out)]).exit_code == 0
+    assert csv_out.read_text(encoding="utf-8-sig").startswith("field,column,value,cell")
+    assert CliRunner().invoke(cli, ["export", str(path), "-o", str(json_out)]).exit_code == 0
+    assert json.loads(json_out.read_text(encoding="utf-8"))["entries"]
+    mismatch = CliRunner().invoke(cli, ["export", str(path), "--format", "json", "-o", str(tmp_path / "x.csv")])
+    assert mismatch.exit_code == 2 and "does not match the file name x.csv" in mismatch.stderr
+    unknown = CliRunner().invoke(cli, ["export", str(path), "-o", str(tmp_path / "x.txt")])
+    assert unknown.exit_code == 2 and "name it .json or .csv" in unknown.stderr
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.txt").exists()
+
+
+def test_a_misspelt_version_reference_says_what_a_reference_looks_like(tmp_path, catalogue):
+    result = CliRunner().invoke(cli, ["export", "XTL@approvd"])
+    assert result.exit_code == 2
+    assert "XTL@approvd is neither a file nor a version reference" in result.stderr
+    assert "ISO@approved" in result.stderr

@@ -144,6 +144,7 @@ def test_configuration_beside_the_workbooks_is_used(tmp_path: Path, warned: Path
     result = run(str(warned))
     assert result.exit_code == 1
     assert "mark-normalised" in result.output
+    assert f"Settings from {tmp_path / 'matrix-tools.json'}" in result.stderr  # said, not silent
 
 
 def test_invalid_configuration_is_a_usage_error(tmp_path: Path, clean: Path) -> None:

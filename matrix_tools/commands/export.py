@@ -7,21 +7,25 @@ from pathlib import Path
 import click
 
 from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
+from matrix_tools.errors import UsageError
 from matrix_tools.export import export_matrix, render_export_csv, render_export_json
 from matrix_tools.reading.parse import load_matrix
 from matrix_tools.safety import encodable, one_line
 from matrix_tools.writing.output import check_output_path, write_bytes, write_text
 
+FORMATS = {"json": ".json", "csv": ".csv"}  # format -> the file name ending it goes with
+
 
 @click.command("export")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-              help="json: the full canonical form; csv: one line per field and column.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default=None,
+              help="json: the full canonical form; csv: one line per field and column. "
+                   "Default: from the -o name (.json, .csv), else json.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write to this file instead of the screen.")
 @catalogue_option
 @registry_option
-def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | None,
+def command(file: Path, fmt: str | None, output: Path | None, catalogue_path: Path | None,
             registry_path: Path | None) -> None:
     """Read a matrix workbook and write every field with its value and cell.
 
@@ -31,12 +35,13 @@ def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | No
 
     Example:
 
-        matrix-tools export samples/examplia.xlsx --format csv -o examplia.csv
+        matrix-tools export samples/examplia.xlsx -o examplia.csv
 
         matrix-tools export XTL@approved -o testland.json
     """
     if output is not None:
         check_output_path(output, [file])  # refuse before reading anything
+    fmt = export_format(fmt, output)
     item = workbook_lookup(registry_path).workbook(file)  # a file, or a reference such as XTL@approved
     matrix = load_matrix(item, catalogue_path) if isinstance(item, Path) else item
     data = export_matrix(matrix)
@@ -49,3 +54,22 @@ def command(file: Path, fmt: str, output: Path | None, catalogue_path: Path | No
     else:
         write_text(output, text, inputs=[file])
     click.echo(f"Wrote {len(data['entries'])} entries of {one_line(matrix.state.name or file.name)} to {output}", err=True)
+
+
+
+def export_format(fmt: str | None, output: Path | None) -> str:
+    """The format from --format and the -o name; UsageError (exit 2) when they disagree or the
+    name says nothing: a CSV must not hold JSON (a file must open in the program its name promises)."""
+    suffix = output.suffix.lower() if output is not None else ""
+    by_name = next((name for name, ext in FORMATS.items() if ext == suffix), None)
+    if fmt is None:
+        if output is None:
+            return "json"
+        if by_name is None:
+            raise UsageError(f"cannot tell the export format of {output.name}: name it .json or .csv, "
+                             "or give --format json|csv")
+        return by_name
+    if output is not None and by_name is not None and by_name != fmt:
+        raise UsageError(f"--format {fmt} does not match the file name {output.name}: "
+                         f"name it {output.stem}{FORMATS[fmt]} or leave --format out")
+    return fmt

@@ -100,6 +100,8 @@ def command(
     targets = annotate_targets(annotate, paths) if annotate is not None else []
     chosen = config_path or find_config(files)
     config = read_config(chosen) if chosen is not None else DEFAULT_CONFIG
+    if chosen is not None and config_path is None:  # found beside the workbooks: say it is in force
+        click.echo(f"Settings from {one_line(str(chosen), breaks=None)}", err=True)
     if today is not None:
         config = dataclasses.replace(config, today=today.date())
     threshold = Severity(fail_on)

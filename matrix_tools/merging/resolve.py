@@ -86,6 +86,13 @@ class ResolveResult:
         """Every conflict decided and understood: the final matrix may be written."""
         return not self.problems
 
+    def __repr__(self) -> str:
+        """One line for the prompt: the agenda read and what came of it (not every item)."""
+        s = self.summary()
+        state = "every conflict decided" if self.ok else f"{len(self.problems)} to fix"
+        return (f"<ResolveResult {Path(self.merged).name!r}: {s['conflicts']} conflicts, {s['decided']} decided; "
+                f"{state}>")
+
     def summary(self) -> dict[str, int]:
         """Counts for the record: conflicts, decided, undecided, not understood, per origin."""
         return {

@@ -33,13 +33,14 @@ class TypedNote:
 
 def read_typed_notes(
     path: str | Path, sheet: str, note_caption: str, key_captions: Sequence[str]
-) -> tuple[TypedNote, ...]:
+) -> tuple[TypedNote, ...] | None:
     """Every note typed in ``sheet`` of the workbook at ``path``, in row order.
 
     ``note_caption`` is the start of the note column's caption ("Outcome", "Decision");
-    ``key_captions`` name the columns whose texts identify a row. A missing file, a missing
-    sheet or a sheet without the note column gives no notes. Raises ``InputError`` (or its
-    ``UnsafeInputError``) when the file exists but cannot be read as a workbook.
+    ``key_captions`` name the columns whose texts identify a row. A missing file, or a sheet
+    without the note column, gives no notes; a workbook without ``sheet`` gives None (it is not
+    a report of this kind). Raises ``InputError`` (or its ``UnsafeInputError``) when the file
+    exists but cannot be read as a workbook.
     """
     target = Path(path)
     if not target.is_file():
@@ -48,7 +49,7 @@ def read_typed_notes(
     grid = read_grid(target, (pre.max_row, pre.max_col), shared_strings=pre.shared_strings_declared)
     found = next((s for s in grid.sheets if s.name == sheet), None)
     if found is None:
-        return ()
+        return None
     return _notes_in(found, note_caption, key_captions)
 
 

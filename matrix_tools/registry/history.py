@@ -75,6 +75,9 @@ class FieldTimeline:
 class History:
     """Everything ``registry history ISO`` shows."""
 
+    def __repr__(self) -> str:
+        return f"<History of {self.state!r} ({self.iso3}): {len(self.steps)} versions, {len(self.fields)} fields traced>"
+
     iso3: str
     state: str
     steps: tuple[Step, ...]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from matrix_tools.errors import UsageError
 from matrix_tools.model import Catalogue, Matrix
 from matrix_tools.registry.refs import looks_like_reference
 from matrix_tools.registry.store import Registry
@@ -47,6 +48,11 @@ class Lookup:
         if is_reference(item):
             matrix: Matrix = self.registry().get(str(item), self.catalogue)
             return matrix
+        text = str(item)
+        if "@" in Path(text).name and not Path(text).exists():
+            raise UsageError(f"{text} is neither a file nor a version reference: a reference is ISO@latest, "
+                             "ISO@approved, ISO@N (a version number) or ISO@YYYY-MM-DD, e.g. XTL@approved",
+                             code="reference-invalid", path=text)
         return check_input_file(item, what=what)
 
     def workbooks(self, items: Iterable[str | Path]) -> list[Matrix | Path]:

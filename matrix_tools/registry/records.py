@@ -23,6 +23,9 @@ MARKS_COUNTED = ("X", "?", "NA")
 class Version:
     """One stored version of a State's matrix."""
 
+    def __repr__(self) -> str:
+        return f"<Version {self.ref} {self.state!r} {self.status}, received {self.received}, from {self.file_name!r}>"
+
     id: int
     iso3: str
     number: int

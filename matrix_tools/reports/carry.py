@@ -32,12 +32,12 @@ class CarryOutcome:
 
     carried: int = 0  # notes put into the matching row of the new report
     unmatched: int = 0  # notes listed on the "Earlier notes" sheet
-    replaced_unread: bool = False  # the old file could not be read and --force replaced it
+    replaced_unread: bool = False  # the old file was unreadable or another kind of file, and --force replaced it
 
     def sentence(self) -> str:
         """'Carried 3 notes typed in the earlier report forward; 1 no longer matches (sheet "Earlier notes").'"""
         if self.replaced_unread:
-            return "The earlier report could not be read; it was replaced (--force)."
+            return "The file that was at the output path was replaced (--force); nothing typed in it was carried over."
         if not self.carried and not self.unmatched:
             return ""
         verb = "matches" if self.unmatched == 1 else "match"
@@ -81,11 +81,13 @@ def load_notes(
 ) -> NoteCarrier:
     """The notes typed in ``sheet`` of the report already at ``output`` (none when it is new).
 
-    An existing file that cannot be read raises ``OutputError`` (nothing is written), unless
-    ``force``: then it is replaced and the outcome says so.
+    An existing file that cannot be read, or that is not a report of this kind (it has no
+    ``sheet``: another report, a State's workbook), raises ``OutputError`` (nothing is written:
+    what a person typed there is never wiped unasked), unless ``force``: then it is replaced and
+    the outcome says so.
     """
     try:
-        return NoteCarrier(read_typed_notes(output, sheet, note_caption, key_captions))
+        notes = read_typed_notes(output, sheet, note_caption, key_captions)
     except InputError as exc:
         if force:
             return NoteCarrier(replaced_unread=True)
@@ -93,6 +95,15 @@ def load_notes(
             f"cannot replace {output}: notes typed in it could not be read ({exc.message}); "
             "move the file away to keep it, or use --force to replace it",
         ) from None
+    if notes is None:
+        if force:
+            return NoteCarrier(replaced_unread=True)
+        raise OutputError(
+            f"cannot replace {output}: it is not this kind of report (it has no {sheet!r} sheet), so "
+            "what is typed in it would be lost; choose another file name, move the file away, or use "
+            "--force to replace it",
+        )
+    return NoteCarrier(notes)
 
 
 def add_earlier_notes_sheet(wb: Workbook, styles: Styles, notes: Sequence[TypedNote]) -> None:
