@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.model import ColumnKind, HeaderKind, Matrix
+from matrix_tools.wording import count_phrase
 
 Kind = Literal["added", "removed", "changed"]
 TemplateSide = Literal["only-in-old-template", "only-in-new-template"]
@@ -191,11 +192,11 @@ class DiffResult:
         """One line for the prompt: the two files and the counts (not every change)."""
         s = self.summary()
         unknown = sum(s["unknown_rows"].values())
-        parts = [_plural(s["changes"], "cell"), _plural(s["header_changes"], "header item"),
-                 _plural(unknown, "row outside the template", "rows outside the template")]
+        parts = [count_phrase(s["changes"], "cell"), count_phrase(s["header_changes"], "header item"),
+                 count_phrase(unknown, "row outside the template", "rows outside the template")]
         return (
             f"<DiffResult {self.old.name or '(in memory)'!r} -> {self.new.name or '(in memory)'!r}: "
-            f"{_plural(s['total'], 'change')} ({', '.join(parts)}), {_plural(s['cosmetic'], 'cosmetic edit')}>"
+            f"{count_phrase(s['total'], 'change')} ({', '.join(parts)}), {count_phrase(s['cosmetic'], 'cosmetic edit')}>"
         )
 
     @property
@@ -269,10 +270,6 @@ class DiffResult:
         from matrix_tools.diffing.plain import diff_to_dict  # plain.py reads these types: no cycle
 
         return diff_to_dict(self)
-
-
-def _plural(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def describe_side(matrix: Matrix) -> Side:

@@ -11,8 +11,9 @@ import re
 from matrix_tools.diffing.engine import Change, DiffResult, Side
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.reading.normalise import format_dates
-from matrix_tools.reports.diff_text import count_phrase, readable_segments, summary_sentence
+from matrix_tools.reports.diff_text import readable_segments, summary_sentence
 from matrix_tools.safety import one_line
+from matrix_tools.wording import count_phrase
 
 # Inline specials of CommonMark and GitHub tables, plus < > & (raw HTML). Block markers
 # (#, -, 1.) need no escape: text only ever sits inside a table cell. "://" and "www." are

@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from matrix_tools.diffing.engine import Change, DiffResult, Side
 from matrix_tools.diffing.worddiff import Segment
 from matrix_tools.safety import one_line
+from matrix_tools.wording import count_phrase
 
 MAX_TEXT = 160  # characters of a long text shown per side in the terminal
 
@@ -16,10 +17,6 @@ def side_line(role: str, side: Side) -> str:
     name = one_line(side.name, breaks=None) if side.name else "(in memory)"
     checksum = f" (SHA-256 {side.sha256[:12]}…)" if side.sha256 else ""
     return f"{role}: {name}{checksum}, catalogue {side.catalogue}"
-
-
-def count_phrase(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
 
 
 def summary_sentence(result: DiffResult, *, command_hint: bool = True) -> str:

@@ -16,6 +16,7 @@ from matrix_tools.model import Catalogue, ItemKey
 from matrix_tools.safety import one_line, safe_json_dumps
 from matrix_tools.validation.engine import ValidationResult, summary_counts, validation_document
 from matrix_tools.validation.findings import Finding, FindingCatalogue, Severity
+from matrix_tools.wording import count_phrase
 
 WORKBOOK_GROUP = "Workbook"
 HEADER_GROUP = "Header"
@@ -44,10 +45,6 @@ def iter_groups(result: ValidationResult) -> list[tuple[str, list[Finding]]]:
     return sorted(groups.items(), key=lambda item: (rank.get(item[0], len(rank)), item[0]))
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
 def _state_line(result: ValidationResult) -> str:
     if result.error is not None:
         return "could not be read"
@@ -55,7 +52,7 @@ def _state_line(result: ValidationResult) -> str:
     if result.iso3:
         who += f" ({one_line(result.iso3, breaks=None, width=20)})"
     counts = result.counts
-    parts = [_plural(counts["error"], "error"), _plural(counts["warning"], "warning"), _plural(counts["info"], "note")]
+    parts = [count_phrase(counts["error"], "error"), count_phrase(counts["warning"], "warning"), count_phrase(counts["info"], "note")]
     return f"{who}: {', '.join(parts)}"
 
 
@@ -116,10 +113,10 @@ def render_text(
         style("FAILED", fg="red", bold=True) if totals["failed"] else style("OK", fg="green", bold=True)
     )
     lines.append(
-        f"{verdict}: {_plural(totals['files'], 'file')} checked, {totals['valid']} valid, "
+        f"{verdict}: {count_phrase(totals['files'], 'file')} checked, {totals['valid']} valid, "
         f"{totals['invalid']} with errors, {totals['unreadable']} unreadable; "
-        f"{_plural(totals['error'], 'error')}, {_plural(totals['warning'], 'warning')}, "
-        f"{_plural(totals['info'], 'note')} (fail on: {threshold.value})."
+        f"{count_phrase(totals['error'], 'error')}, {count_phrase(totals['warning'], 'warning')}, "
+        f"{count_phrase(totals['info'], 'note')} (fail on: {threshold.value})."
     )
     return "\n".join(lines) + "\n"
 
@@ -174,7 +171,7 @@ def render_junit(results: Sequence[ValidationResult], *, threshold: Severity = S
                     first = failing[0]
                     failure = ET.SubElement(
                         case, "failure",
-                        message=_xml_text(f"{_plural(len(failing), 'finding')} at or above {threshold.value}: "
+                        message=_xml_text(f"{count_phrase(len(failing), 'finding')} at or above {threshold.value}: "
                                           f"{first.cell} {first.message}"),
                         type=first.code,
                     )

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from matrix_tools.merging.agenda import BLANK_SHOWN
 from matrix_tools.merging.result import ROW_PRESENCE, Conflict, MergeResult, merge_report
 from matrix_tools.merging.result import row_number as _row_number
 from matrix_tools.merging.result import source_path as _source
@@ -23,7 +24,8 @@ from matrix_tools.reports.carry import (
     add_earlier_notes_sheet,
     load_notes,
 )
-from matrix_tools.safety import one_line, safe_json_dumps
+from matrix_tools.reports.textline import one_line
+from matrix_tools.safety import safe_json_dumps
 from matrix_tools.writing.cells import CellNote, height_for
 from matrix_tools.writing.output import check_output_path
 from matrix_tools.writing.workbook import write_matrix_workbook
@@ -42,7 +44,6 @@ DECIDED_CAPTION = "Decided value"
 # workbook is carried into the row with the same texts (same field, column and values).
 CONFLICT_KEYS = ("Table", "Row", "Label", "Column", "Base (last agreed)", "Ours (experts)", "Theirs (State)")
 APPLIED_SHEET = "Changes applied"
-BLANK_SHOWN = "(blank)"
 CONFLICT_COLUMNS = (
     ("No.", 5),
     ("Table", 10),
@@ -324,11 +325,6 @@ def render_merge_json(result: MergeResult, *, output: str | Path | None = None) 
     )
 
 
-def _one_line(text: str) -> str:
-    """A value on one terminal line: line breaks shown as " / ", control characters escaped."""
-    return one_line(shown(text))
-
-
 def _where(result: MergeResult, field: str, column: str, table: str, row_number: str, label: str) -> str:
     """Where an item is, as the matrix names it: table title, row number and label, column caption."""
     if ItemKey.is_header(field):
@@ -371,22 +367,22 @@ def render_merge_text(result: MergeResult, *, output: str | Path | None = None) 
         )
         for i, c in enumerate(result.conflicts, start=1):
             cell = f"  [{c.cell}]" if c.cell else ""
-            where = _where(result, c.field, c.column, c.table, c.row_number, _one_line(c.label))
+            where = _where(result, c.field, c.column, c.table, c.row_number, one_line(c.label))
             lines.append(f"  {i}. {where}{cell}")
             lines.append(
-                f"     base: {_one_line(c.base)} | ours: {_one_line(c.ours)} | "
-                f"theirs: {_one_line(c.theirs)} | kept: {c.kept}"
+                f"     base: {one_line(c.base)} | ours: {one_line(c.ours)} | "
+                f"theirs: {one_line(c.theirs)} | kept: {c.kept}"
             )
     else:
         lines.append("No conflicts.")
     if result.applied:
         lines.append("Changes applied:")
         for a in result.applied:
-            where = _where(result, a.field, a.column, a.table, _row_number(result, a), _one_line(a.label))
+            where = _where(result, a.field, a.column, a.table, _row_number(result, a), one_line(a.label))
             if a.column == ROW_PRESENCE:
                 lines.append(f"  - {where}: {a.value} ({a.side})")
             else:
-                lines.append(f"  - {where}: {_one_line(a.base)} -> {_one_line(a.value)} ({a.side})")
+                lines.append(f"  - {where}: {one_line(a.base)} -> {one_line(a.value)} ({a.side})")
             if a.note:
-                lines.append(f"    note: {_one_line(a.note)}")
+                lines.append(f"    note: {one_line(a.note)}")
     return "\n".join(lines) + "\n"
