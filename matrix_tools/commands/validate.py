@@ -18,7 +18,6 @@ from matrix_tools.commands.options import (
 )
 from matrix_tools.errors import EXIT_DATA, EXIT_INPUT, EXIT_OK
 from matrix_tools.registry.lookup import is_reference
-from matrix_tools.reports.annotate import write_annotated_workbook
 from matrix_tools.reports.findings import render_json, render_junit, render_text
 from matrix_tools.safety import one_line, printable
 from matrix_tools.submissions import expand_inputs, require_files
@@ -141,6 +140,10 @@ def command(
             if result.matrix is None:
                 click.echo(f"Not annotated: {one_line(result.path, breaks=None)} could not be read.", err=True)
                 continue
+            from matrix_tools.reports.annotate import (
+                write_annotated_workbook,  # lazy: the writers, for --annotate only
+            )
+
             write_annotated_workbook(target, result, inputs=paths)
             click.echo(f"Wrote the annotated workbook {target}", err=True)
 

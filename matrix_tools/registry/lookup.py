@@ -14,10 +14,9 @@ from typing import TYPE_CHECKING
 from matrix_tools.errors import UsageError
 from matrix_tools.model import Catalogue, Matrix
 from matrix_tools.registry.refs import looks_like_reference
-from matrix_tools.registry.store import Registry
 from matrix_tools.submissions import check_input_file
 
-if TYPE_CHECKING:  # sqlite3 and the store only when a reference is actually given
+if TYPE_CHECKING:  # sqlite3 and the store (~7 ms) only when a reference is actually given
     from matrix_tools.registry.store import Registry
 
 
@@ -36,6 +35,8 @@ class Lookup:
 
     def registry(self) -> Registry:
         """The registry, opened on first use (it must exist: a reference into nothing is an error)."""
+        from matrix_tools.registry.store import Registry  # lazy: every command imports this module
+
         if self._registry is None:
             self._registry = Registry(self.registry_path, create=False)
         return self._registry
