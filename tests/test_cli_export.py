@@ -62,7 +62,7 @@ def test_the_export_format_follows_the_file_name_and_a_mismatch_is_refused(tmp_p
     mismatch = CliRunner().invoke(cli, ["export", str(path), "--format", "json", "-o", str(tmp_path / "x.csv")])
     assert mismatch.exit_code == 2 and "does not match the file name x.csv" in mismatch.stderr
     unknown = CliRunner().invoke(cli, ["export", str(path), "-o", str(tmp_path / "x.txt")])
-    assert unknown.exit_code == 2 and "name it .json or .csv" in unknown.stderr
+    assert unknown.exit_code == 2 and "cannot write a .txt export: the formats are json (.json), csv (.csv)" in unknown.stderr
     assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.txt").exists()
 
 

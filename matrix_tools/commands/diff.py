@@ -7,9 +7,14 @@ from pathlib import Path
 import click
 
 from matrix_tools.catalogue import load_catalogue
-from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
+from matrix_tools.commands.options import (
+    catalogue_option,
+    output_format,
+    registry_option,
+    workbook_lookup,
+)
 from matrix_tools.diffing.engine import DiffResult, diff
-from matrix_tools.errors import EXIT_DATA, EXIT_OK, UsageError
+from matrix_tools.errors import EXIT_DATA, EXIT_OK
 from matrix_tools.identity import newer_than
 from matrix_tools.reports.diff_html import render_diff_html
 from matrix_tools.reports.diff_json import render_diff_json
@@ -20,7 +25,8 @@ from matrix_tools.safety import printable
 from matrix_tools.writing.output import check_output_path, write_text
 
 FORMATS = ("text", "json", "md", "html", "xlsx")
-SUFFIXES = {".txt": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+SUFFIXES = {".txt": "text", ".json": "json", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+            ".xlsx": "xlsx"}  # name ending -> format; the first ending of each format is the one suggested
 FILE_ONLY = ("xlsx", "html")  # a workbook or a web page is not for the terminal
 
 
@@ -111,25 +117,8 @@ def command(
 
 
 def report_format(fmt: str | None, output: Path | None) -> str:
-    """The report format from --format and the -o name; UsageError (exit 2) when they cannot be
-    told or do not agree: a report must open in the program its name promises."""
-    listed = ", ".join(f"{name} ({', '.join(s for s, f in SUFFIXES.items() if f == name)})" for name in FORMATS)
-    suffix = output.suffix.lower() if output is not None else ""
-    if output is not None and suffix and suffix not in SUFFIXES:
-        raise UsageError(f"cannot write a {output.suffix} report: the formats are {listed}; "
-                         f"name the file accordingly, e.g. {output.stem}.xlsx")
-    if fmt is None:
-        if output is not None and not suffix:
-            raise UsageError(f"cannot tell the report format of {output.name} (no extension): the formats are "
-                             f"{listed}; add one, e.g. {output.name}.xlsx, or give --format")
-        fmt = SUFFIXES[suffix] if output is not None else "text"
-    elif suffix and SUFFIXES[suffix] != fmt:
-        # an Excel file named .html (or the reverse) would not open: say so before working
-        raise UsageError(f"--format {fmt} does not match the file name {output.name if output else ''}: "
-                         f"name it {output.stem if output else 'changes'}.{fmt} or leave --format out")
-    if fmt in FILE_ONLY and output is None:
-        raise UsageError(f"--format {fmt} writes a file: give its name with -o, e.g. -o changes.{fmt}")
-    return fmt
+    """The report format from --format and the -o name (``options.output_format``)."""
+    return output_format(fmt, output, SUFFIXES, what="report", default="text", file_only=FILE_ONLY)
 
 
 def _write(result: DiffResult, fmt: str, output: Path | None, inputs: tuple[Path, Path], *,

@@ -6,8 +6,12 @@ from pathlib import Path
 
 import click
 
-from matrix_tools.commands.options import catalogue_option, registry_option, workbook_lookup
-from matrix_tools.errors import UsageError
+from matrix_tools.commands.options import (
+    catalogue_option,
+    output_format,
+    registry_option,
+    workbook_lookup,
+)
 from matrix_tools.export import export_matrix, render_export_csv, render_export_json
 from matrix_tools.reading.parse import load_matrix
 from matrix_tools.safety import encodable, one_line
@@ -58,18 +62,6 @@ def command(file: Path, fmt: str | None, output: Path | None, catalogue_path: Pa
 
 
 def export_format(fmt: str | None, output: Path | None) -> str:
-    """The format from --format and the -o name; UsageError (exit 2) when they disagree or the
-    name says nothing: a CSV must not hold JSON (a file must open in the program its name promises)."""
-    suffix = output.suffix.lower() if output is not None else ""
-    by_name = next((name for name, ext in FORMATS.items() if ext == suffix), None)
-    if fmt is None:
-        if output is None:
-            return "json"
-        if by_name is None:
-            raise UsageError(f"cannot tell the export format of {output.name}: name it .json or .csv, "
-                             "or give --format json|csv")
-        return by_name
-    if output is not None and by_name is not None and by_name != fmt:
-        raise UsageError(f"--format {fmt} does not match the file name {output.name}: "
-                         f"name it {output.stem}{FORMATS[fmt]} or leave --format out")
-    return fmt
+    """The export format from --format and the -o name (``options.output_format``)."""
+    return output_format(fmt, output, {ending: name for name, ending in FORMATS.items()}, what="export",
+                         default="json")
